@@ -1,0 +1,95 @@
+"""The shared machinery of every panel: plain-language messages and kernel-free twins.
+
+A live panel needs a kernel: its Python callbacks do not run in the static HTML book. Its twin
+does: a set of pre-rendered frames in an ``ipywidgets.Stack`` whose ``selected_index`` is
+``jslink``-ed to a slider, so the browser alone switches frames.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable, Sequence
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+
+
+def message_html(text: str, kind: str = "warning") -> str:
+    """An HTML box carrying a plain-language message (``kind``: info, warning or error)."""
+    colours = {"info": "#2166ac", "warning": "#b35806", "error": "#b2182b"}
+    if kind not in colours:
+        raise ValueError(f"kind must be one of {sorted(colours)}, got {kind!r}")
+    return (
+        f'<div class="her2ned-message" role="status" style="border-left:4px solid {colours[kind]};'
+        f'padding:6px 10px;margin:4px 0;">{html.escape(text)}</div>'
+    )
+
+
+def figure_to_html(fig, alt: str, *, dpi: int = 80, close: bool = True) -> str:
+    """Render a matplotlib figure as an ``<img>`` tag with an inline PNG (no external file).
+
+    Used for the frames of kernel-free twins; ``alt`` describes the frame for screen readers.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    if close:
+        plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%;"/>'
+
+
+def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: str = "",
+                caption: str = "") -> widgets.VBox:
+    """A kernel-free panel: a slider steps through pre-rendered HTML frames.
+
+    Parameters
+    ----------
+    frames : sequence of str
+        HTML for each frame (e.g. from :func:`figure_to_html`, or a table's HTML).
+    labels : sequence of str
+        What the slider shows for each frame (same length as ``frames``).
+    description : str
+        The slider's label.
+    caption : str
+        A line above the slider saying what moves and that the frames were computed in advance.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        ``children`` are (caption, slider, stack); the slider is a ``SelectionSlider`` whose
+        ``index`` is linked in the browser to the stack's ``selected_index``.
+    """
+    frames, labels = list(frames), list(labels)
+    if not frames:
+        raise ValueError("frames_twin needs at least one frame")
+    if len(labels) != len(frames):
+        raise ValueError(f"labels has {len(labels)} entries but frames has {len(frames)}; they must match")
+    if len(set(labels)) != len(labels):
+        raise ValueError("labels must be distinct, one per frame")
+    slider = widgets.SelectionSlider(options=labels, index=0, description=description,
+                                     continuous_update=True, style={"description_width": "initial"},
+                                     layout=widgets.Layout(width="min(100%, 560px)"))
+    stack = widgets.Stack([widgets.HTML(f) for f in frames], selected_index=0)
+    widgets.jslink((slider, "index"), (stack, "selected_index"))
+    head = widgets.HTML(f"<em>{html.escape(caption)}</em>" if caption else "")
+    box = widgets.VBox([head, slider, stack])
+    box.add_class("her2ned-twin")
+    return box
+
+
+def show_safely(output: widgets.Output, draw: Callable[[], None]) -> None:
+    """Run ``draw`` inside ``output``; a ValueError/TypeError becomes a plain message, not a traceback.
+
+    Panels call this from their observers so that an out-of-range or degenerate input (no events,
+    perfect separation) tells the reader what is wrong in words.
+    """
+    from IPython.display import HTML, display
+
+    output.clear_output(wait=True)
+    with output:
+        try:
+            draw()
+        except (ValueError, TypeError, ZeroDivisionError) as exc:
+            display(HTML(message_html(str(exc))))
