@@ -30,8 +30,8 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     Examples
     --------
     >>> low, high = wilson_interval(55, 118)   # NED in the TOG study
-    >>> round(low, 3), round(high, 3)
-    (0.378, 0.557)
+    >>> print(f"{low:.3f}-{high:.3f}")
+    0.379-0.556
     """
     for name, value in (("k", k), ("n", n)):
         if isinstance(value, bool) or not isinstance(value, Integral):
@@ -46,4 +46,7 @@ def wilson_interval(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At k = 0 or k = n the bound is exactly 0 or 1; pin it so rounding cannot move it.
+    low = 0.0 if k == 0 else max(0.0, centre - half)
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return float(low), float(high)

@@ -72,24 +72,46 @@ def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: st
                                      continuous_update=True, style={"description_width": "initial"},
                                      layout=widgets.Layout(width="min(100%, 560px)"))
     stack = widgets.Stack([widgets.HTML(f) for f in frames], selected_index=0)
-    widgets.jslink((slider, "index"), (stack, "selected_index"))
     head = widgets.HTML(f"<em>{html.escape(caption)}</em>" if caption else "")
     box = widgets.VBox([head, slider, stack])
+    box.link = widgets.jslink((slider, "index"), (stack, "selected_index"))
     box.add_class("her2ned-twin")
     return box
 
 
-def show_safely(output: widgets.Output, draw: Callable[[], None]) -> None:
-    """Run ``draw`` inside ``output``; a ValueError/TypeError becomes a plain message, not a traceback.
+def _displayable(obj):
+    """Matplotlib figures become PNG images (and are closed); anything else is shown as it is."""
+    from IPython.display import Image
+    from matplotlib.figure import Figure
 
-    Panels call this from their observers so that an out-of-range or degenerate input (no events,
-    perfect separation) tells the reader what is wrong in words.
+    if isinstance(obj, Figure):
+        buffer = io.BytesIO()
+        obj.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+        plt.close(obj)
+        return Image(data=buffer.getvalue(), format="png")
+    return obj
+
+
+def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
+    """Replace what ``output`` shows with what ``draw()`` returns; errors become plain messages.
+
+    ``draw`` returns a displayable (a matplotlib Figure, ``IPython.display.HTML``, a DataFrame) or a
+    list of them. A ``ValueError``/``TypeError``/``ZeroDivisionError`` becomes a plain-language message
+    instead of a traceback, so an out-of-range or degenerate input (no events, perfect separation)
+    tells the reader what is wrong in words. Outputs are appended with ``append_display_data``, which
+    works with or without a kernel, so tests can drive panels headlessly and read ``output.outputs``.
     """
-    from IPython.display import HTML, display
+    from IPython.display import HTML
 
-    output.clear_output(wait=True)
-    with output:
-        try:
-            draw()
-        except (ValueError, TypeError, ZeroDivisionError) as exc:
-            display(HTML(message_html(str(exc))))
+    output.outputs = ()
+    try:
+        with output:  # in a kernel, anything draw() displays itself also lands in the panel
+            result = draw()
+    except (ValueError, TypeError, ZeroDivisionError) as exc:
+        plt.close("all")
+        output.append_display_data(HTML(message_html(str(exc))))
+        return
+    items = result if isinstance(result, (list, tuple)) else [result]
+    for item in items:
+        if item is not None:
+            output.append_display_data(_displayable(item))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
-
 from ..proportions import wilson_interval
 from .core import figure_to_html, frames_twin, show_safely
 
@@ -50,7 +48,7 @@ def share_panel(n: int = STUDY_N, k: int = STUDY_NED) -> widgets.VBox:
                                  "lower NED or raise N.")
             fig, ax = plt.subplots(figsize=(6, 2.2))
             plot_share_interval(k_slider.value, n_slider.value, ax=ax)
-            plt.show(fig)
+            return fig
         show_safely(out, draw)
 
     n_slider.observe(redraw, "value")
@@ -71,6 +69,3 @@ def share_twin(sizes=(30, 60, 118, 250, 500, 1000)) -> widgets.VBox:
     return frames_twin(frames, labels, description="Cohort size",
                        caption="Pre-computed frames: move the slider to see the interval narrow as N grows.")
 
-
-def display_demo() -> None:  # pragma: no cover - convenience for notebooks
-    display(share_panel())

@@ -1,0 +1,343 @@
+"""Tidy results for the study's three models: logistic regression, Kaplan–Meier and Cox.
+
+Every function returns a :class:`TidyFrame` (a ``pandas.DataFrame`` that renders as a compact
+HTML table) or a plain ``dict``. Inputs are checked first; a degenerate fit (perfect separation,
+no events, a constant predictor) raises ``ValueError`` in words a reader can act on.
+
+References: statsmodels ``Logit`` (Seabold & Perktold 2010) and lifelines ``KaplanMeierFitter``,
+``CoxPHFitter`` and ``logrank_test`` (Davidson-Pilon 2019).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table",
+           "add_model_columns", "MODEL_TERMS"]
+
+#: The 0/1 columns the study's models use, with the category coded 1 (the reference is 0).
+#: Directions follow the TOG 2026 abstract: ECOG 0 vs 1, IHC 3+ vs 2+/ISH+, grade <= 2 vs 3.
+MODEL_TERMS = {
+    "ecog0": "ECOG 0 (vs 1)",
+    "ihc3": "HER2 IHC 3+ (vs 2+/ISH+)",
+    "grade_le2": "grade ≤ 2 (vs 3)",
+    "tp": "trastuzumab + pertuzumab (vs trastuzumab)",
+    "ned": "NED reached (vs not)",
+}
+
+
+class TidyFrame(pd.DataFrame):
+    """A DataFrame whose HTML shows numbers rounded for reading (the data keep full precision)."""
+
+    @property
+    def _constructor(self):
+        return TidyFrame
+
+    def _repr_html_(self) -> str:  # pragma: no cover - display only
+        fmt = {c: "{:.3g}" for c in self.columns if c == "p_value"}
+        fmt.update({c: "{:.2f}" for c in self.columns
+                    if c not in fmt and pd.api.types.is_float_dtype(self[c])})
+        return self.style.format(fmt, na_rep="–").hide(axis="index").to_html()
+
+
+def _check_frame(df, columns: Sequence[str], *, who: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{who}: df must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{who}: column(s) {missing} not in df; available: {list(df.columns)}")
+    if len(df) == 0:
+        raise ValueError(f"{who}: df has no rows")
+
+
+def _binary(series: pd.Series, name: str, who: str) -> np.ndarray:
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any():
+        raise ValueError(f"{who}: column {name!r} has missing or non-numeric values")
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise ValueError(f"{who}: column {name!r} must be coded 0/1")
+    return values
+
+
+def add_model_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the study's 0/1 model columns (``ecog0``, ``ihc3``, ``grade_le2``, ``tp``) to a copy of ``df``.
+
+    Only columns whose source column is present are added: ``ecog`` (0/1) → ``ecog0``;
+    ``her2_ihc`` ("3+"/"2+/ISH+") → ``ihc3``; ``grade`` (1/2/3) → ``grade_le2``; ``regimen``
+    ("T"/"T+P") → ``tp``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> add_model_columns(pd.DataFrame({"ecog": [0, 1], "grade": [3, 2]}))[["ecog0", "grade_le2"]].values.tolist()
+    [[1, 0], [0, 1]]
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    out = df.copy()
+    if "ecog" in out:
+        out["ecog0"] = (out["ecog"] == 0).astype(int)
+    if "her2_ihc" in out:
+        out["ihc3"] = (out["her2_ihc"] == "3+").astype(int)
+    if "grade" in out:
+        out["grade_le2"] = (out["grade"] <= 2).astype(int)
+    if "regimen" in out:
+        out["tp"] = (out["regimen"] == "T+P").astype(int)
+    return out
+
+
+def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> TidyFrame:
+    """Odds ratios with Wald 95 % CIs and p-values from a maximum-likelihood logistic regression.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per patient.
+    outcome : str
+        Column coded 0/1 (e.g. ``"ned"``).
+    predictors : list of str
+        Numeric columns already coded 0/1 (or continuous); an intercept is added and not reported.
+
+    Returns
+    -------
+    TidyFrame
+        Columns ``term, odds_ratio, ci_low, ci_high, p_value``, one row per predictor.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, a constant outcome or predictor, perfect (or quasi-) separation, or a fit
+        that does not converge; use :func:`her2ned.models.firth_logistic_table` for sparse cells.
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> from her2ned.models import add_model_columns, logistic_table
+    >>> cohort = add_model_columns(select_cohort(simulate_population(seed=1)))
+    >>> list(logistic_table(cohort, "ned", ["ecog0", "ihc3", "grade_le2"]).columns)
+    ['term', 'odds_ratio', 'ci_low', 'ci_high', 'p_value']
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    who = "logistic_table"
+    if isinstance(predictors, str) or not isinstance(predictors, Sequence) or len(predictors) == 0:
+        raise TypeError(f"{who}: predictors must be a non-empty list of column names")
+    _check_frame(df, [outcome, *predictors], who=who)
+    y = _binary(df[outcome], outcome, who)
+    if y.min() == y.max():
+        raise ValueError(f"{who}: outcome {outcome!r} is {int(y[0])} for every patient; "
+                         "a model needs both outcomes")
+    X = df[list(predictors)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(X).any():
+        raise ValueError(f"{who}: predictors have missing or non-numeric values")
+    for j, name in enumerate(predictors):
+        if np.ptp(X[:, j]) == 0:
+            raise ValueError(f"{who}: predictor {name!r} takes a single value; it cannot be estimated")
+    Xc = np.column_stack([np.ones(len(y)), X])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            res = sm.Logit(y, Xc).fit(disp=0, maxiter=100)
+        except (PerfectSeparationWarning, np.linalg.LinAlgError) as exc:
+            raise ValueError(f"{who}: perfect separation: a predictor (or combination) predicts "
+                             f"{outcome!r} exactly, so the maximum-likelihood OR is infinite; "
+                             "try the Firth-penalised fit") from exc
+        except Exception as exc:  # statsmodels raises its own PerfectSeparationError in old versions
+            if "separation" in str(exc).lower():
+                raise ValueError(f"{who}: perfect separation in {outcome!r}; "
+                                 "try the Firth-penalised fit") from exc
+            raise
+    params, bse = np.asarray(res.params), np.asarray(res.bse)
+    converged = bool(res.mle_retvals.get("converged", False))
+    if not converged or not np.all(np.isfinite(bse)) or np.any(np.abs(params[1:]) > 15):
+        raise ValueError(f"{who}: the fit did not converge (quasi-separation or too few events); "
+                         "an odds ratio cannot be estimated by maximum likelihood: try the "
+                         "Firth-penalised fit")
+    z = 1.959963984540054
+    from scipy.stats import norm
+    p = 2 * norm.sf(np.abs(params / bse))
+    out = TidyFrame({
+        "term": list(predictors),
+        "odds_ratio": np.exp(params[1:]),
+        "ci_low": np.exp(params[1:] - z * bse[1:]),
+        "ci_high": np.exp(params[1:] + z * bse[1:]),
+        "p_value": p[1:],
+    })
+    out.attrs.update(coef=params[1:], se=bse[1:], intercept=params[0], n=len(y), events=int(y.sum()))
+    return out
+
+
+def _check_survival(df, duration, event, extra, who):
+    _check_frame(df, [duration, event, *extra], who=who)
+    t = pd.to_numeric(df[duration], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(t).any() or (t < 0).any():
+        raise ValueError(f"{who}: duration {duration!r} must be non-negative numbers without gaps")
+    e = _binary(df[event], event, who)
+    return t, e
+
+
+def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
+               entry: str | None = None) -> TidyFrame:
+    """Kaplan–Meier median (with its 95 % CI) per group, optionally with left truncation.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    duration : str
+        Time from the origin (start of first-line therapy) to progression or censoring.
+    event : str
+        1 = progressed, 0 = censored.
+    group : str
+        Column whose values define the curves (e.g. ``"ned"``).
+    entry : str, optional
+        Time each patient entered the risk set (left truncation, e.g. 36 months); durations still
+        run from the origin (lifelines ``entry=``).
+
+    Returns
+    -------
+    TidyFrame
+        Columns ``group, n, events, median, ci_low, ci_high``. A median (or bound) the curve never
+        reaches is NaN ("not reached").
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> cohort = select_cohort(simulate_population(seed=1))
+    >>> list(km_medians(cohort, "pfs_months", "progressed", "ned").columns)
+    ['group', 'n', 'events', 'median', 'ci_low', 'ci_high']
+    """
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
+    who = "km_medians"
+    extra = [group] + ([entry] if entry is not None else [])
+    t, e = _check_survival(df, duration, event, extra, who)
+    if entry is not None:
+        en = pd.to_numeric(df[entry], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(en).any() or (en > t).any() or (en < 0).any():
+            raise ValueError(f"{who}: entry {entry!r} must lie between 0 and the duration for every row")
+    rows = []
+    for g in sorted(df[group].dropna().unique()):
+        mask = (df[group] == g).to_numpy()
+        kmf = KaplanMeierFitter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            kmf.fit(t[mask], e[mask], entry=None if entry is None else en[mask])
+            ci = median_survival_times(kmf.confidence_interval_)
+        med = kmf.median_survival_time_
+        lo, hi = (float(v) for v in np.asarray(ci, dtype=float).ravel()[:2])
+        rows.append({"group": g, "n": int(mask.sum()), "events": int(e[mask].sum()),
+                     "median": float(med) if np.isfinite(med) else np.nan,
+                     "ci_low": lo if np.isfinite(lo) else np.nan,
+                     "ci_high": hi if np.isfinite(hi) else np.nan})
+    if not rows:
+        raise ValueError(f"{who}: group column {group!r} has no non-missing values")
+    return TidyFrame(rows)
+
+
+def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> dict:
+    """Log-rank test of equal survival across the groups in ``group``.
+
+    Returns
+    -------
+    dict
+        ``statistic`` (chi-squared), ``p_value`` and ``test`` (a description).
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> cohort = select_cohort(simulate_population(seed=1))
+    >>> sorted(logrank_test(cohort, "pfs_months", "progressed", "ned"))
+    ['p_value', 'statistic', 'test']
+    """
+    from lifelines.statistics import multivariate_logrank_test
+
+    who = "logrank_test"
+    t, e = _check_survival(df, duration, event, [group], who)
+    groups = df[group].to_numpy()
+    if pd.Series(groups).nunique() < 2:
+        raise ValueError(f"{who}: group {group!r} has a single value; a comparison needs two groups")
+    if e.sum() == 0:
+        raise ValueError(f"{who}: no events (every patient censored); the test is undefined")
+    res = multivariate_logrank_test(t, groups, e)
+    return {"statistic": float(res.test_statistic), "p_value": float(res.p_value),
+            "test": f"log-rank (Mantel–Cox), {pd.Series(groups).nunique() - 1} df"}
+
+
+def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
+              entry: str | None = None) -> TidyFrame:
+    """Hazard ratios with Wald 95 % CIs and p-values from a Cox model (Efron ties, lifelines).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    duration, event : str
+        Time from the origin and the 0/1 event indicator.
+    covariates : list of str
+        Numeric columns (0/1 or continuous).
+    entry : str, optional
+        Left-truncation column (lifelines ``entry_col``), on the same clock as ``duration``.
+
+    Returns
+    -------
+    TidyFrame
+        Columns ``term, hazard_ratio, ci_low, ci_high, p_value``; ``attrs`` holds coef, se and the
+        fitted lifelines model (``attrs["model"]``) for proportional-hazards checks.
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> cohort = select_cohort(simulate_population(seed=1))
+    >>> cox_table(cohort, "pfs_months", "progressed", ["ned"], entry="entry_months").shape
+    (1, 5)
+    """
+    from lifelines import CoxPHFitter
+    from lifelines.exceptions import ConvergenceError
+
+    who = "cox_table"
+    if isinstance(covariates, str) or not isinstance(covariates, Sequence) or len(covariates) == 0:
+        raise TypeError(f"{who}: covariates must be a non-empty list of column names")
+    extra = list(covariates) + ([entry] if entry is not None else [])
+    t, e = _check_survival(df, duration, event, extra, who)
+    if e.sum() == 0:
+        raise ValueError(f"{who}: no events (every patient censored); hazard ratios are undefined")
+    data = df[[duration, event, *extra]].copy()
+    data[event] = e
+    for c in covariates:
+        col = pd.to_numeric(data[c], errors="coerce")
+        if col.isna().any():
+            raise ValueError(f"{who}: covariate {c!r} has missing or non-numeric values")
+        if col.nunique() < 2:
+            raise ValueError(f"{who}: covariate {c!r} takes a single value; it cannot be estimated")
+        if col.nunique() == 2 and col.groupby(col).size().min() > 0:
+            lo = col == col.min()
+            if e[lo.to_numpy()].sum() == 0 or e[~lo.to_numpy()].sum() == 0:
+                raise ValueError(f"{who}: one level of {c!r} has no events; its hazard ratio is "
+                                 "0 or infinite (monotone likelihood)")
+        data[c] = col.astype(float)
+    cph = CoxPHFitter()  # lifelines uses Efron's method for ties
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            cph.fit(data, duration_col=duration, event_col=event, entry_col=entry)
+        except ConvergenceError as exc:
+            raise ValueError(f"{who}: the Cox fit did not converge ({exc.__class__.__name__}); "
+                             "too few events or a covariate that separates them") from exc
+    s = cph.summary
+    out = TidyFrame({
+        "term": list(covariates),
+        "hazard_ratio": s["exp(coef)"].to_numpy(),
+        "ci_low": s["exp(coef) lower 95%"].to_numpy(),
+        "ci_high": s["exp(coef) upper 95%"].to_numpy(),
+        "p_value": s["p"].to_numpy(),
+    })
+    out.attrs.update(coef=s["coef"].to_numpy(), se=s["se(coef)"].to_numpy(), model=cph,
+                     n=len(data), events=int(e.sum()))
+    return out

@@ -1,0 +1,179 @@
+"""Shared fixtures: the built book, headless Chromium (Debian's, driven by Playwright) and Voilà.
+
+Browser tests skip with a clear reason where Chromium or Playwright is absent; `.ci/run` installs
+both, so in CI they run. Set HER2NED_BOOK_HTML=/path/to/_build/html to reuse a build you already have
+(the build test itself always builds from clean).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("HER2NED_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+BIN = Path(sys.executable).parent
+
+
+def jupyter_book_command(path_output: Path) -> list[str]:
+    """The strict build: from clean, warnings are errors, every warning reported (`-W -n --keep-going`)."""
+    return [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(path_output),
+            "--all", "-W", "-n", "--keep-going"]
+
+
+@pytest.fixture(scope="session")
+def book_build(tmp_path_factory):
+    """Build the whole book once per session from a clean output folder; return (returncode, log, html)."""
+    reuse = os.environ.get("HER2NED_BOOK_HTML")
+    if reuse:
+        return 0, "(reused build: HER2NED_BOOK_HTML)", Path(reuse)
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT,
+                          timeout=1800)
+    log = proc.stdout + proc.stderr
+    (out / "build.log").write_text(log)
+    return proc.returncode, log, out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def book_html(book_build):
+    returncode, log, html = book_build
+    if returncode != 0 or not (html / "index.html").exists():
+        pytest.fail(f"the book did not build (exit {returncode}); last lines:\n{log[-3000:]}")
+    return html
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install playwright); browser tests skipped")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium); browser tests skipped")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str, *, offline: bool):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.blocked_requests = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(f"pageerror: {e}"))
+    if offline:
+        def guard(route):
+            if route.request.url.startswith(("file://", "data:", "blob:")):
+                route.continue_()
+            else:
+                page.blocked_requests.append(route.request.url)
+                route.abort()
+        context.route("**/*", guard)
+    page.goto(url, wait_until="load")
+    return page
+
+
+@pytest.fixture
+def static_page(browser, book_html):
+    """Open a page of the built HTML from disk with every network request blocked.
+
+    ``static_page("chapters/08_interactive_panels.html")`` returns a Playwright page with
+    ``page.console_errors`` (console errors and uncaught exceptions) and ``page.blocked_requests``.
+    """
+    pages = []
+
+    def open_page(relative: str):
+        path = book_html / relative
+        if not path.exists():
+            raise FileNotFoundError(f"{relative} is not in the built book at {book_html}")
+        page = _open(browser, path.as_uri(), offline=True)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.context.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    """A Voilà server on loopback serving notebooks written into a temporary folder."""
+    voila = BIN / "voila"
+    if not voila.exists():
+        pytest.skip("voila is not installed (pip install voila); live-kernel panel tests skipped")
+    folder = tmp_path_factory.mktemp("voila")
+    port = _free_port()
+    log = open(folder / "voila.log", "w")
+    proc = subprocess.Popen(
+        [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--ServerApp.token=", "--show_tracebacks=True", str(folder)],
+        stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"voila exited early; log:\n{(folder / 'voila.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("voila did not start within 60 s")
+    yield base, folder
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def voila_app(browser, voila_server):
+    """Render code cells live in Voilà and return the Playwright page once widgets are on screen.
+
+    ``voila_app(["from her2ned.widgets.demo import share_panel", "share_panel()"])``
+    """
+    base, folder = voila_server
+    pages = []
+
+    def render(cells: list[str], timeout_ms: int = 90_000):
+        name = f"app_{len(list(folder.glob('app_*.ipynb')))}.ipynb"
+        nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+                         "source": c} for c in cells],
+              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                          "language": "python"}},
+              "nbformat": 4, "nbformat_minor": 5}
+        (folder / name).write_text(json.dumps(nb))
+        page = _open(browser, f"{base}/voila/render/{name}", offline=False)
+        page.wait_for_selector(".jupyter-widgets, .widget-container, .lm-Widget", timeout=timeout_ms)
+        pages.append(page)
+        return page
+
+    yield render
+    for page in pages:
+        page.context.close()
