@@ -104,12 +104,17 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
     from IPython.display import HTML
 
     output.outputs = ()
-    try:
-        with output:  # in a kernel, anything draw() displays itself also lands in the panel
+    error = None
+    # In a kernel, anything draw() displays itself also lands in the panel. The error is caught
+    # inside the block because Output.__exit__ would otherwise print the traceback and swallow it.
+    with output:
+        try:
             result = draw()
-    except (ValueError, TypeError, ZeroDivisionError) as exc:
+        except (ValueError, TypeError, ZeroDivisionError) as exc:
+            error = exc
+    if error is not None:
         plt.close("all")
-        output.append_display_data(HTML(message_html(str(exc))))
+        output.append_display_data(HTML(message_html(str(error))))
         return
     items = result if isinstance(result, (list, tuple)) else [result]
     for item in items:

@@ -1,0 +1,425 @@
+"""A generative model of the first-line HER2-positive MBC population, and the study's selection.
+
+Every patient drawn here is synthetic. The model, in the order it draws:
+
+1. **Covariates** (independent): age, ECOG 0/1, HER2 IHC 3+ vs 2+/ISH+, grade 1/2/3, hormone
+   receptor, de novo, visceral disease, regimen (T = trastuzumab + taxane, T+P = + pertuzumab),
+   local therapy. Shares from facts.md §3 where a source gives them; otherwise labelled assumptions.
+2. **Who could reach NED**: a logistic model whose odds ratios are parameters (ECOG 0 vs 1, IHC 3+
+   vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years), with an intercept.
+3. **When**: the time to NED (log-normal, median ``ned_timing`` months) for those who could.
+4. **Progression**: a long-term-responder ("cure") fraction never progresses; everyone else has a
+   Weibull baseline hazard h0(t) (scaled by the regimen's HR). The hazard is h0(t) before NED and
+   ``hr_ned`` × h0(t) from the moment NED is reached (a time-varying effect): with ``hr_ned = 1``
+   reaching NED changes nothing.
+5. **Competing**: NED counts only if reached before progression and before censoring.
+6. **Accrual and censoring**: uniform accrual, administrative cut-off, exponential loss to follow-up.
+7. **Selection** (:func:`select_cohort`): those still progression-free and under observation at
+   ``threshold_months`` (36 in the study).
+
+:func:`simulate_arrays` is the numpy fast path (a dict of arrays; about a millisecond per thousand
+patients); :func:`simulate_population` wraps it in a DataFrame. :func:`assumptions_table` lists every
+default with its source or the label "assumption".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select_cohort",
+           "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS"]
+
+#: Named NED timings (median months from start of first-line to NED among those who reach it).
+#: Both are assumptions: no source reports when NED was reached.
+NED_TIMING_PRESETS = {"early": 6.0, "late": 24.0}
+
+_SHARES = ("p_ecog0", "p_ihc3", "p_grade3", "p_grade1_of_le2", "p_hr_positive", "p_de_novo",
+           "p_visceral", "p_tp", "p_local_therapy", "cure_fraction")
+_POSITIVE = ("or_ecog0", "or_ihc3", "or_grade_le2", "or_age_per10", "hr_ned", "hr_tp",
+             "median_pfs_t_months", "weibull_shape", "ned_sdlog", "age_sd")
+
+
+@dataclass(frozen=True)
+class SimulationParams:
+    """Parameters of the population model (frozen; every field is validated).
+
+    Sources and assumptions for each default are listed by :func:`assumptions_table`.
+
+    Examples
+    --------
+    >>> SimulationParams(hr_ned=1.0).hr_ned
+    1.0
+    >>> SimulationParams(p_ecog0=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: p_ecog0 must be a share in [0, 1], got 1.5
+    """
+
+    n: int = 1000
+    # covariate shares
+    p_ecog0: float = 0.36
+    p_ihc3: float = 0.61
+    p_grade3: float = 0.53
+    p_grade1_of_le2: float = 0.064
+    p_hr_positive: float = 0.61
+    p_de_novo: float = 0.35
+    p_visceral: float = 0.50
+    p_tp: float = 0.60
+    p_local_therapy: float = 0.30
+    age_mean: float = 53.0
+    age_sd: float = 11.0
+    # who reaches NED (population odds ratios; the intercept sets the population share)
+    ned_intercept: float = -2.1
+    or_ecog0: float = 5.99
+    or_ihc3: float = 4.79
+    or_grade_le2: float = 0.25
+    or_age_per10: float = 0.60
+    # when NED is reached
+    ned_timing: float | str = 9.0
+    ned_sdlog: float = 0.75
+    # progression
+    hr_ned: float = 0.24
+    hr_tp: float = 0.67
+    median_pfs_t_months: float = 11.0
+    weibull_shape: float = 0.75
+    cure_fraction: float = 0.06
+    # accrual and censoring
+    accrual_months: float = 144.0
+    followup_after_accrual_months: float = 60.0
+    dropout_per_year: float = 0.02
+    # selection
+    threshold_months: float = 36.0
+
+    def __post_init__(self):
+        if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)):
+            raise TypeError(f"n must be an integer, got {type(self.n).__name__}")
+        if not 1 <= self.n <= 10_000_000:
+            raise ValueError(f"n must be between 1 and 10,000,000, got {self.n}")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name in ("n", "ned_timing"):
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+                raise TypeError(f"{f.name} must be a number, got {type(v).__name__}")
+            if not math.isfinite(v):
+                raise ValueError(f"{f.name} must be finite, got {v}")
+        for name in _SHARES:
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be a share in [0, 1], got {v}")
+        if self.cure_fraction >= 1.0:
+            raise ValueError(f"cure_fraction must be in [0, 1), got {self.cure_fraction}")
+        for name in _POSITIVE:
+            v = getattr(self, name)
+            if v <= 0:
+                raise ValueError(f"{name} must be > 0, got {v}")
+        for name in ("threshold_months", "accrual_months", "followup_after_accrual_months",
+                     "dropout_per_year"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not 0 < self.age_mean < 120:
+            raise ValueError(f"age_mean must be in (0, 120) years, got {self.age_mean}")
+        t = self.ned_timing
+        if isinstance(t, str):
+            if t not in NED_TIMING_PRESETS:
+                raise ValueError(f"ned_timing must be one of {sorted(NED_TIMING_PRESETS)} or a median "
+                                 f"in months > 0, got {t!r}")
+        elif isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)):
+            raise TypeError(f"ned_timing must be 'early', 'late' or a number of months, got {type(t).__name__}")
+        elif not (math.isfinite(t) and t > 0):
+            raise ValueError(f"ned_timing must be a median in months > 0, got {t}")
+
+    @property
+    def ned_median_months(self) -> float:
+        """The median time to NED (months) that ``ned_timing`` stands for."""
+        t = self.ned_timing
+        return NED_TIMING_PRESETS[t] if isinstance(t, str) else float(t)
+
+    def replace(self, **changes) -> "SimulationParams":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+
+def _check_params(params) -> SimulationParams:
+    if params is None:
+        return SimulationParams()
+    if not isinstance(params, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(params).__name__}")
+    return params
+
+
+def _check_rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
+                    n: int | None = None) -> dict[str, np.ndarray]:
+    """Draw a population as a dict of numpy arrays (the fast path).
+
+    Parameters
+    ----------
+    params : SimulationParams or None
+        None means the defaults.
+    rng : numpy.random.Generator
+    n : int, optional
+        Number of patients (default ``params.n``).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``age, ecog (0/1), ihc3 (0/1), grade (1/2/3), hr_positive, de_novo, visceral, tp,
+        local_therapy, ned (0/1), time_to_ned (NaN if never), pfs_months, progressed (0/1)``,
+        plus ``true_time_to_ned`` (the latent time, NaN if the patient could never reach NED).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = simulate_arrays(None, np.random.default_rng(0), n=5)
+    >>> a["pfs_months"].shape
+    (5,)
+    """
+    p = _check_params(params)
+    rng = _check_rng(rng)
+    if n is None:
+        n = p.n
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}")
+    u = rng.random((n, 12))
+    age = np.clip(p.age_mean + p.age_sd * rng.standard_normal(n), 22.0, 90.0)
+    ecog = (u[:, 0] >= p.p_ecog0).astype(np.int8)  # 0 with probability p_ecog0
+    ihc3 = (u[:, 1] < p.p_ihc3).astype(np.int8)
+    g3 = u[:, 2] < p.p_grade3
+    grade = np.where(g3, 3, np.where(u[:, 3] < p.p_grade1_of_le2, 1, 2)).astype(np.int8)
+    hr_pos = (u[:, 4] < p.p_hr_positive).astype(np.int8)
+    de_novo = (u[:, 5] < p.p_de_novo).astype(np.int8)
+    visceral = (u[:, 6] < p.p_visceral).astype(np.int8)
+    tp = (u[:, 7] < p.p_tp).astype(np.int8)
+    local = (u[:, 8] < p.p_local_therapy).astype(np.int8)
+
+    # who could reach NED
+    lin = (p.ned_intercept + math.log(p.or_ecog0) * (ecog == 0) + math.log(p.or_ihc3) * ihc3
+           + math.log(p.or_grade_le2) * (~g3) + math.log(p.or_age_per10) * (age - p.age_mean) / 10.0)
+    can_ned = u[:, 9] < 1.0 / (1.0 + np.exp(-lin))
+    latent_ned = np.where(can_ned, p.ned_median_months * np.exp(p.ned_sdlog * rng.standard_normal(n)),
+                          np.inf)
+
+    # progression: Weibull cumulative hazard H0(t) = (t / scale)^k, times the regimen multiplier
+    k = p.weibull_shape
+    scale = p.median_pfs_t_months / math.log(2.0) ** (1.0 / k)
+    mult = np.where(tp == 1, p.hr_tp, 1.0)
+    e = -np.log(u[:, 10]) / mult                    # target cumulative baseline hazard
+    h_at_ned = np.where(np.isfinite(latent_ned), (np.minimum(latent_ned, 1e12) / scale) ** k, np.inf)
+    before = e <= h_at_ned
+    h_total = np.where(before, e, h_at_ned + (e - np.where(before, 0.0, h_at_ned)) / p.hr_ned)
+    t_prog = scale * h_total ** (1.0 / k)
+    cured = u[:, 11] < p.cure_fraction
+    t_prog = np.where(cured, np.inf, t_prog)
+
+    # censoring: administrative (uniform accrual) and loss to follow-up
+    admin = p.followup_after_accrual_months + p.accrual_months * rng.random(n)
+    if p.dropout_per_year > 0:
+        lost = rng.exponential(12.0 / p.dropout_per_year, n)
+        censor = np.minimum(admin, lost)
+    else:
+        censor = admin
+    pfs = np.minimum(t_prog, censor)
+    progressed = (t_prog <= censor).astype(np.int8)
+    ned = (latent_ned < pfs).astype(np.int8)
+    time_to_ned = np.where(ned == 1, latent_ned, np.nan)
+    return {"age": age, "ecog": ecog, "ihc3": ihc3, "grade": grade, "hr_positive": hr_pos,
+            "de_novo": de_novo, "visceral": visceral, "tp": tp, "local_therapy": local,
+            "ned": ned, "time_to_ned": time_to_ned, "pfs_months": pfs, "progressed": progressed,
+            "true_time_to_ned": np.where(can_ned, latent_ned, np.nan)}
+
+
+def _check_threshold(threshold_months) -> float:
+    if isinstance(threshold_months, bool) or not isinstance(threshold_months, (int, float, np.integer, np.floating)):
+        raise TypeError(f"threshold_months must be a number, got {type(threshold_months).__name__}")
+    if not (math.isfinite(threshold_months) and threshold_months >= 0):
+        raise ValueError(f"threshold_months must be >= 0, got {threshold_months}")
+    return float(threshold_months)
+
+
+def select_arrays(arrays: dict, threshold_months: float = 36.0) -> dict[str, np.ndarray]:
+    """Keep the patients progression-free and still observed at ``threshold_months`` (arrays)."""
+    thr = _check_threshold(threshold_months)
+    keep = arrays["pfs_months"] >= thr
+    out = {k: v[keep] for k, v in arrays.items()}
+    out["entry_months"] = np.full(int(keep.sum()), thr)
+    return out
+
+
+def simulate_cohort_arrays(params: SimulationParams | None, rng: np.random.Generator,
+                           n_selected: int, threshold_months: float | None = None,
+                           max_draws: int = 5_000_000) -> dict[str, np.ndarray]:
+    """Draw populations until exactly ``n_selected`` patients pass the selection (arrays).
+
+    ``threshold_months`` defaults to ``params.threshold_months``. Raises ValueError if fewer than
+    ``n_selected`` pass after ``max_draws`` patients (the threshold is too strict for the model).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> len(simulate_cohort_arrays(None, np.random.default_rng(1), 118)["ned"])
+    118
+    """
+    p = _check_params(params)
+    rng = _check_rng(rng)
+    if isinstance(n_selected, bool) or not isinstance(n_selected, (int, np.integer)) or n_selected < 1:
+        raise ValueError(f"n_selected must be a positive integer, got {n_selected!r}")
+    thr = p.threshold_months if threshold_months is None else _check_threshold(threshold_months)
+    parts, have, drawn, batch = [], 0, 0, max(256, 4 * n_selected)
+    while have < n_selected:
+        if drawn >= max_draws:
+            raise ValueError(f"only {have} of {drawn:,} simulated patients were progression-free at "
+                             f"{thr:g} months; lower threshold_months or n_selected")
+        sel = select_arrays(simulate_arrays(p, rng, n=batch), thr)
+        drawn += batch
+        got = len(sel["ned"])
+        if got:
+            parts.append(sel)
+            have += got
+        rate = max(have / drawn, 1e-4)
+        batch = int(min(max_draws, max(256, 1.2 * (n_selected - have) / rate)))
+    out = {k: np.concatenate([s[k] for s in parts])[:n_selected] for k in parts[0]}
+    return out
+
+
+def _to_frame(a: dict) -> pd.DataFrame:
+    n = len(a["ned"])
+    df = pd.DataFrame({
+        "patient_id": [f"S{i + 1:05d}" for i in range(n)],
+        "age": np.round(a["age"], 1),
+        "ecog": a["ecog"].astype(int),
+        "her2_ihc": np.where(a["ihc3"] == 1, "3+", "2+/ISH+"),
+        "grade": a["grade"].astype(int),
+        "hr_positive": a["hr_positive"].astype(int),
+        "de_novo": a["de_novo"].astype(int),
+        "visceral": a["visceral"].astype(int),
+        "regimen": np.where(a["tp"] == 1, "T+P", "T"),
+        "local_therapy": a["local_therapy"].astype(int),
+        "ned": a["ned"].astype(int),
+        "time_to_ned": a["time_to_ned"],
+        "pfs_months": a["pfs_months"],
+        "progressed": a["progressed"].astype(int),
+    })
+    if "entry_months" in a:
+        df["entry_months"] = a["entry_months"]
+    df.attrs["synthetic"] = True
+    return df
+
+
+def simulate_population(params: SimulationParams | None = None, *, seed) -> pd.DataFrame:
+    """Draw a synthetic first-line population (``params.n`` patients) as a DataFrame.
+
+    Parameters
+    ----------
+    params : SimulationParams, optional
+        Defaults if omitted.
+    seed : int or numpy.random.Generator
+        Required: every draw is reproducible.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``patient_id, age, ecog, her2_ihc ("3+"/"2+/ISH+"), grade, hr_positive, de_novo, visceral,
+        regimen ("T"/"T+P"), local_therapy, ned, time_to_ned, pfs_months, progressed``.
+
+    Examples
+    --------
+    >>> pop = simulate_population(seed=1)
+    >>> len(pop), sorted(pop["regimen"].unique())
+    (1000, ['T', 'T+P'])
+    """
+    p = _check_params(params)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
+    return _to_frame(simulate_arrays(p, rng))
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative integer or a numpy Generator, got {seed!r}")
+    return int(seed)
+
+
+def select_cohort(population: pd.DataFrame, threshold_months: float = 36.0) -> pd.DataFrame:
+    """The study's selection: patients progression-free and still under observation at the threshold.
+
+    Adds ``entry_months`` (= the threshold) for left-truncated analyses.
+
+    Examples
+    --------
+    >>> cohort = select_cohort(simulate_population(seed=1))
+    >>> bool((cohort["pfs_months"] >= 36).all())
+    True
+    """
+    if not isinstance(population, pd.DataFrame):
+        raise TypeError(f"population must be a DataFrame, got {type(population).__name__}")
+    if "pfs_months" not in population:
+        raise ValueError("population must have a 'pfs_months' column (from simulate_population)")
+    thr = _check_threshold(threshold_months)
+    out = population.loc[population["pfs_months"] >= thr].copy().reset_index(drop=True)
+    out["entry_months"] = thr
+    out.attrs["synthetic"] = True
+    return out
+
+
+_SOURCES = {
+    "n": ("patients in a simulated population", "assumption (a simulation size, not a study number)"),
+    "p_ecog0": ("share ECOG 0 (among ECOG 0–1)", "Jackisch 2014: ECOG 0/1 = 31/54 % → 31/85 = 0.36"),
+    "p_ihc3": ("share HER2 IHC 3+", "GIM14 MBC series: IHC 3+ : 2+/ISH+ ≈ 61:39 (facts.md §3)"),
+    "p_grade3": ("share grade 3", "Jackisch 2014: G3 53 %"),
+    "p_grade1_of_le2": ("share grade 1 among grade ≤ 2", "Jackisch 2014: G1/G2 = 3/44 → 0.064"),
+    "p_hr_positive": ("share hormone-receptor positive", "Jackisch 2014: 61 %"),
+    "p_de_novo": ("share de novo stage IV", "registHER, Danish, Royal Marsden cohorts: 32–38 % (midpoint)"),
+    "p_visceral": ("share with visceral metastases", "assumption"),
+    "p_tp": ("share treated with trastuzumab + pertuzumab", "assumption"),
+    "p_local_therapy": ("share with metastasis-directed local therapy", "assumption"),
+    "age_mean": ("mean age (years)", "assumption near HER-OS median 53.2 (Witzel 2014)"),
+    "age_sd": ("SD of age (years)", "assumption"),
+    "ned_intercept": ("log-odds of ever being able to reach NED at the reference covariates",
+                      "assumption, tuned so ≈ 46 % of the selected cohort reach NED (TOG 2026: 55/118)"),
+    "or_ecog0": ("OR of NED, ECOG 0 vs 1", "TOG 2026 multivariable estimate, used as the true value"),
+    "or_ihc3": ("OR of NED, IHC 3+ vs 2+/ISH+", "TOG 2026 multivariable estimate, used as the true value"),
+    "or_grade_le2": ("OR of NED, grade ≤ 2 vs 3", "TOG 2026 multivariable estimate, used as the true value"),
+    "or_age_per10": ("OR of NED per 10 years of age", "assumption (TOG 2026: NED patients younger, 46 vs 53)"),
+    "ned_timing": ("median months from start to NED among those who reach it", "assumption"),
+    "ned_sdlog": ("log-normal spread of time to NED", "assumption"),
+    "hr_ned": ("true HR of progression after NED vs before", "TOG 2026 Cox estimate, used as the true value"),
+    "hr_tp": ("HR of progression, T+P vs T", "derived from CLEOPATRA medians 12.4 / 18.5 months"),
+    "median_pfs_t_months": ("median PFS on T before NED, not cured (months)",
+                            "assumption anchored on CLEOPATRA control arm (12.4 months)"),
+    "weibull_shape": ("Weibull shape of the baseline hazard (< 1: falling hazard)",
+                      "assumption, tuned so 13–30 % are progression-free at 36 months (facts.md §3)"),
+    "cure_fraction": ("share of long-term responders who never progress",
+                      "assumption (a plateau is suggested by Haji 2021 and HER-OS, not measured)"),
+    "accrual_months": ("accrual period (months)", "assumption"),
+    "followup_after_accrual_months": ("follow-up after the last patient starts (months)", "assumption"),
+    "dropout_per_year": ("rate of loss to follow-up per year", "assumption"),
+    "threshold_months": ("selection: progression-free at (months)", "TOG 2026 inclusion criterion: 36"),
+}
+
+
+def assumptions_table(params: SimulationParams | None = None) -> pd.DataFrame:
+    """Every parameter of the simulator with its value, meaning and source (or "assumption").
+
+    Examples
+    --------
+    >>> t = assumptions_table()
+    >>> t.loc[t.parameter == "threshold_months", "value"].item()
+    '36'
+    """
+    p = _check_params(params)
+    rows = []
+    for name, value in asdict(p).items():
+        meaning, source = _SOURCES[name]
+        rows.append({"parameter": name, "value": f"{value:g}" if isinstance(value, (int, float)) else str(value),
+                     "meaning": meaning, "source": source,
+                     "is_assumption": source.startswith("assumption")})
+    return pd.DataFrame(rows)
