@@ -592,8 +592,8 @@ def assess(patient: Patient) -> Assessment:
     Examples
     --------
     >>> p = Patient(weeks=[0, 8, 16], targets=[TargetLesion("lung 1", "lung", [40, 28, 34])])
-    >>> assess(p).table["target"].tolist()
-    ['baseline', 'PR', 'SD']
+    >>> assess(p).table["target"].tolist()   # 34 mm is +21 % and +6 mm from the nadir 28 mm
+    ['baseline', 'PR', 'PD']
     """
     if not isinstance(patient, Patient):
         raise TypeError(f"patient must be a Patient, got {type(patient).__name__}")

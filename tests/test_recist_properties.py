@@ -1,0 +1,92 @@
+"""Property tests of the RECIST 1.1 engine (hypothesis).
+
+Which scale property actually holds. RECIST 1.1 mixes relative thresholds (-30 % from baseline,
++20 % from nadir) with absolute ones in millimetres (measurable >= 10 mm, node >= 15 mm, normal
+node < 10 mm, "too small" = 5 mm, PD needs +5 mm). So:
+
+1. Scaling every measurement *and* every millimetre threshold by the same factor leaves every
+   response unchanged (the rules are dimensionally consistent) -- exact equivariance.
+2. Scaling the measurements alone is *not* invariant. For non-nodal targets scaled up (factor >= 1)
+   CR, PR and PD are kept; only SD can turn into PD (the +5 mm becomes easier to reach).
+3. An unequivocal new lesion at any visit makes that visit PD, whatever else is true.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from her2ned.recist import NonTargetLesion, Patient, TargetLesion, assess
+
+# Measurements on a 0.5 mm grid make the exact boundaries (-30 %, +20 %, +5 mm) likely to be hit.
+mm = st.integers(0, 160).map(lambda k: k / 2)
+
+
+@st.composite
+def patients(draw, nodal_allowed=True, with_missing=True):
+    n_visits = draw(st.integers(2, 5))
+    n_targets = draw(st.integers(0, 4))
+    targets = []
+    for i in range(n_targets):
+        nodal = nodal_allowed and draw(st.booleans())
+        base = draw(st.integers(30 if nodal else 20, 120).map(lambda k: k / 2))  # >= 15 / >= 10 mm
+        follow = draw(st.lists(mm | st.none() if with_missing else mm,
+                               min_size=n_visits - 1, max_size=n_visits - 1))
+        targets.append(TargetLesion(f"t{i}", f"organ {i}", [base, *follow], nodal=nodal))
+    n_nt = draw(st.integers(0 if targets else 1, 2))
+    status = st.sampled_from(["present", "absent", "progression", None])
+    non_targets = [NonTargetLesion(f"n{i}", "bone", ["present", *draw(
+        st.lists(status, min_size=n_visits - 1, max_size=n_visits - 1))]) for i in range(n_nt)]
+    new = [False, *draw(st.lists(st.booleans().map(lambda b: False if not b else draw(st.booleans())),
+                                 min_size=n_visits - 1, max_size=n_visits - 1))]
+    return Patient(list(range(0, 8 * n_visits, 8)), targets, non_targets, new)
+
+
+def responses(p):
+    t = assess(p).table
+    return t[["target", "non_target", "overall"]].values.tolist()
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(), st.sampled_from([0.1, 0.37, 0.5, 1.3, 2.0, 3.7, 10.0]))
+def test_scaling_measurements_and_mm_thresholds_together_changes_nothing(p, factor):
+    assert responses(p.scaled(factor, scale_rules=True)) == responses(p)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(nodal_allowed=False), st.sampled_from([1.0, 1.25, 2.0, 3.0, 10.0]))
+def test_scaling_up_non_nodal_measurements_alone_only_turns_sd_into_pd(p, factor):
+    before = assess(p).table["target"].tolist()
+    after = assess(p.scaled(factor, scale_rules=False)).table["target"].tolist()
+    for b, a in zip(before, after):
+        assert a == b or (b == "SD" and a == "PD"), (b, a)
+
+
+def test_scaling_measurements_alone_is_not_invariant():
+    """The counter-examples that rule out naive scale invariance."""
+    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [40, 20, 24])])   # +20 %, +4 mm: not PD
+    assert assess(p).table["target"].iloc[-1] == "PR"
+    assert assess(p.scaled(2, scale_rules=False)).table["target"].iloc[-1] == "PD"  # +8 mm
+    node = Patient([0, 8], [TargetLesion("n", "lymph node", [30, 9], nodal=True)])
+    assert assess(node).table["target"].iloc[-1] == "CR"
+    assert assess(node.scaled(2, scale_rules=False)).table["target"].iloc[-1] == "PR"  # 18 mm
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(), st.data())
+def test_a_new_lesion_always_gives_pd(p, data):
+    visit = data.draw(st.integers(1, p.n_visits - 1))
+    t = assess(p.with_new_lesion(visit)).table
+    assert t["overall"].iloc[visit] == "PD"
+    assert "new lesion" in t["overall_rule"].iloc[visit]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(with_missing=False))
+def test_sum_and_nadir_are_consistent(p):
+    t = assess(p).table
+    if not p.targets:
+        return
+    sums = t["sum_mm"].tolist()
+    for k in range(1, len(sums)):
+        assert t["nadir_mm"].iloc[k] == min(sums[:k])
