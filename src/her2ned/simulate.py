@@ -38,9 +38,10 @@ __all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select
 NED_TIMING_PRESETS = {"early": 6.0, "late": 24.0}
 
 _SHARES = ("p_ecog0", "p_ihc3", "p_grade3", "p_grade1_of_le2", "p_hr_positive", "p_de_novo",
-           "p_visceral", "p_tp", "p_local_therapy", "cure_fraction")
+           "p_visceral", "p_tp", "p_local_therapy", "cure_fraction", "indolent_fraction")
 _POSITIVE = ("or_ecog0", "or_ihc3", "or_grade_le2", "or_age_per10", "hr_ned", "hr_tp",
-             "median_pfs_t_months", "weibull_shape", "ned_sdlog", "age_sd")
+             "median_pfs_t_months", "weibull_shape", "ned_sdlog", "age_sd",
+             "indolent_median_months", "indolent_shape")
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,12 @@ class SimulationParams:
     # progression
     hr_ned: float = 0.24
     hr_tp: float = 0.67
-    median_pfs_t_months: float = 11.0
-    weibull_shape: float = 0.75
-    cure_fraction: float = 0.06
+    median_pfs_t_months: float = 6.0
+    weibull_shape: float = 0.8
+    indolent_fraction: float = 0.15
+    indolent_median_months: float = 60.0
+    indolent_shape: float = 1.4
+    cure_fraction: float = 0.0
     # accrual and censoring
     accrual_months: float = 144.0
     followup_after_accrual_months: float = 60.0
@@ -190,7 +194,7 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
         n = p.n
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    u = rng.random((n, 12))
+    u = rng.random((n, 13))
     age = np.clip(p.age_mean + p.age_sd * rng.standard_normal(n), 22.0, 90.0)
     ecog = (u[:, 0] >= p.p_ecog0).astype(np.int8)  # 0 with probability p_ecog0
     ihc3 = (u[:, 1] < p.p_ihc3).astype(np.int8)
@@ -209,12 +213,16 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
     latent_ned = np.where(can_ned, p.ned_median_months * np.exp(p.ned_sdlog * rng.standard_normal(n)),
                           np.inf)
 
-    # progression: Weibull cumulative hazard H0(t) = (t / scale)^k, times the regimen multiplier
-    k = p.weibull_shape
-    scale = p.median_pfs_t_months / math.log(2.0) ** (1.0 / k)
+    # progression: two Weibull components (aggressive and indolent disease), each with cumulative
+    # baseline hazard H0(t) = (t / scale)^k, times the regimen multiplier
+    indolent = u[:, 12] < p.indolent_fraction
+    k = np.where(indolent, p.indolent_shape, p.weibull_shape)
+    med = np.where(indolent, p.indolent_median_months, p.median_pfs_t_months)
+    scale = med / math.log(2.0) ** (1.0 / k)
     mult = np.where(tp == 1, p.hr_tp, 1.0)
     e = -np.log(u[:, 10]) / mult                    # target cumulative baseline hazard
-    h_at_ned = np.where(np.isfinite(latent_ned), (np.minimum(latent_ned, 1e12) / scale) ** k, np.inf)
+    with np.errstate(over="ignore", invalid="ignore"):
+        h_at_ned = np.where(np.isfinite(latent_ned), (np.minimum(latent_ned, 1e12) / scale) ** k, np.inf)
     before = e <= h_at_ned
     h_total = np.where(before, e, h_at_ned + (e - np.where(before, 0.0, h_at_ned)) / p.hr_ned)
     t_prog = scale * h_total ** (1.0 / k)
@@ -393,10 +401,18 @@ _SOURCES = {
     "ned_sdlog": ("log-normal spread of time to NED", "assumption"),
     "hr_ned": ("true HR of progression after NED vs before", "TOG 2026 Cox estimate, used as the true value"),
     "hr_tp": ("HR of progression, T+P vs T", "derived from CLEOPATRA medians 12.4 / 18.5 months"),
-    "median_pfs_t_months": ("median PFS on T before NED, not cured (months)",
-                            "assumption anchored on CLEOPATRA control arm (12.4 months)"),
-    "weibull_shape": ("Weibull shape of the baseline hazard (< 1: falling hazard)",
-                      "assumption, tuned so 13–30 % are progression-free at 36 months (facts.md §3)"),
+    "median_pfs_t_months": ("median PFS on T before NED, aggressive disease (months)",
+                            "assumption, a compromise: with the indolent component it gives population "
+                            "medians of about 8 (T) and 14 (T+P) months, below CLEOPATRA's 12.4 and "
+                            "18.5, so that the selected cohort can match TOG 2026"),
+    "weibull_shape": ("Weibull shape of the baseline hazard, aggressive disease",
+                      "assumption (< 1: a falling hazard)"),
+    "indolent_fraction": ("share with indolent disease (a second, slower Weibull component)",
+                          "assumption, tuned so 13–30 % are progression-free at 36 months (facts.md §3)"),
+    "indolent_median_months": ("median PFS on T before NED, indolent disease (months)",
+                               "assumption, tuned so the selected non-NED median is near 66 (TOG 2026)"),
+    "indolent_shape": ("Weibull shape, indolent disease (> 1: rising hazard)",
+                       "assumption, tuned so the selected NED median is near 131 (TOG 2026)"),
     "cure_fraction": ("share of long-term responders who never progress",
                       "assumption (a plateau is suggested by Haji 2021 and HER-OS, not measured)"),
     "accrual_months": ("accrual period (months)", "assumption"),

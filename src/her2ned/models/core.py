@@ -214,6 +214,7 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
     ['group', 'n', 'events', 'median', 'ci_low', 'ci_high']
     """
     from lifelines import KaplanMeierFitter
+    from lifelines.exceptions import StatError
     from lifelines.utils import median_survival_times
 
     who = "km_medians"
@@ -229,7 +230,12 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
         kmf = KaplanMeierFitter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            kmf.fit(t[mask], e[mask], entry=None if entry is None else en[mask])
+            try:
+                kmf.fit(t[mask], e[mask], entry=None if entry is None else en[mask])
+            except StatError as exc:
+                raise ValueError(f"{who}: in group {g!r} the risk set empties before late entrants "
+                                 "arrive (too few early entry times), so the curve drops to 0: "
+                                 "the Kaplan–Meier estimate with this truncation is undefined") from exc
             ci = median_survival_times(kmf.confidence_interval_)
         med = kmf.median_survival_time_
         lo, hi = (float(v) for v in np.asarray(ci, dtype=float).ravel()[:2])
