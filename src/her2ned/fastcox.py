@@ -1,0 +1,321 @@
+"""A vectorised Cox model for one binary covariate, fitted to many replicates at once.
+
+The bias lab (:mod:`her2ned.bias`) fits five Cox models to each of a thousand simulated
+populations. lifelines fits one model in tens of milliseconds; this module fits all replicates of
+one estimator together, in one pass of numpy, with the same partial likelihood:
+
+* every row is an interval ``(entry, stop]`` with a covariate ``x`` in {0, 1} and an event flag at
+  ``stop``; a row is at risk at time ``t`` when ``entry < t <= stop`` -- the semantics of lifelines'
+  ``CoxTimeVaryingFitter`` (start-stop rows) and of ``CoxPHFitter(entry_col=...)`` (delayed entry,
+  i.e. left truncation); without ``entry`` every row is at risk from time 0;
+* tied event times are handled by Efron's method (lifelines' only method) or by Breslow's.
+
+With a single binary covariate the risk set at an event time is summarised by two counts -- rows at
+risk with ``x = 0`` and with ``x = 1`` -- so each tied event contributes one term
+``log(A + B exp(beta))`` to the log partial likelihood, and the Newton iteration is a one-dimensional
+problem vectorised over replicates. The standard error is the inverse square root of the observed
+information at the estimate, as in lifelines.
+
+A fit whose likelihood has no finite maximum (monotone likelihood: for example no events in one
+group) is reported with ``converged = False`` and ``beta = nan``; lifelines would instead return a
+large coefficient with a convergence warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CoxFit", "cox_binary", "risk_set_terms"]
+
+_TIES = ("efron", "breslow")
+
+
+@dataclass(frozen=True)
+class CoxFit:
+    """Results of :func:`cox_binary`, one entry per replicate (group).
+
+    Attributes
+    ----------
+    beta, se : numpy.ndarray
+        Log hazard ratio of ``x = 1`` vs ``x = 0`` and its standard error (nan when not converged).
+    converged : numpy.ndarray of bool
+        False when the likelihood has no finite maximum or Newton did not converge.
+    n_events : numpy.ndarray of int
+        Number of events per replicate.
+    iterations : int
+        Newton iterations used (the largest over replicates).
+    """
+
+    beta: np.ndarray
+    se: np.ndarray
+    converged: np.ndarray
+    n_events: np.ndarray
+    iterations: int
+
+    @property
+    def hr(self) -> np.ndarray:
+        """Hazard ratio, ``exp(beta)``."""
+        return np.exp(self.beta)
+
+    def ci(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """Wald confidence interval for the log hazard ratio, ``beta -/+ z * se``."""
+        if not 0 < level < 1:
+            raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+        from scipy.stats import norm
+
+        z = norm.ppf(0.5 + level / 2)
+        return self.beta - z * self.se, self.beta + z * self.se
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per replicate: beta, se, hr, converged, n_events."""
+        return pd.DataFrame({"beta": self.beta, "se": self.se, "hr": self.hr,
+                             "converged": self.converged, "n_events": self.n_events})
+
+
+def _as_1d(name: str, values, n: int | None = None, dtype=float) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be array-like of numbers, got {type(values).__name__}") from exc
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if n is not None and arr.shape[0] != n:
+        raise ValueError(f"{name} has {arr.shape[0]} entries but stop has {n}; they must match")
+    return arr
+
+
+def _validate(stop, event, x, entry, group, n_groups=None):
+    stop = _as_1d("stop", stop)
+    n = stop.shape[0]
+    if n == 0:
+        raise ValueError("stop is empty: a Cox model needs at least one row")
+    if not np.all(np.isfinite(stop)):
+        raise ValueError("stop must be finite (no nan or inf)")
+    event_raw = np.asarray(event)
+    if event_raw.ndim != 1 or event_raw.shape[0] != n:
+        raise ValueError(f"event must be one-dimensional with {n} entries, got shape {event_raw.shape}")
+    if event_raw.dtype != bool and not np.isin(event_raw, (0, 1)).all():
+        raise ValueError("event must be boolean or 0/1")
+    event = event_raw.astype(bool)
+    x_raw = np.asarray(x)
+    if x_raw.ndim != 1 or x_raw.shape[0] != n:
+        raise ValueError(f"x must be one-dimensional with {n} entries, got shape {x_raw.shape}")
+    if x_raw.dtype != bool and not np.isin(x_raw, (0, 1)).all():
+        raise ValueError("x must be binary: boolean or 0/1 values only")
+    x = x_raw.astype(bool)
+    if entry is None:
+        entry = np.full(n, -np.inf)
+    else:
+        entry = _as_1d("entry", entry, n)
+        if np.isnan(entry).any():
+            raise ValueError("entry must not contain nan")
+        if not np.all(entry < stop):
+            bad = int(np.sum(~(entry < stop)))
+            raise ValueError(f"entry must be strictly less than stop in every row; {bad} row(s) violate it")
+    if n_groups is not None and (isinstance(n_groups, bool) or not isinstance(n_groups, (int, np.integer))
+                                 or n_groups < 1):
+        raise ValueError(f"n_groups must be a positive integer, got {n_groups!r}")
+    if group is None:
+        group = np.zeros(n, dtype=np.int64)
+        n_groups = 1 if n_groups is None else int(n_groups)
+    else:
+        g = np.asarray(group)
+        if g.ndim != 1 or g.shape[0] != n:
+            raise ValueError(f"group must be one-dimensional with {n} entries, got shape {g.shape}")
+        if not np.issubdtype(g.dtype, np.integer):
+            raise TypeError("group must hold integers 0, 1, ..., n_groups - 1 (replicate ids)")
+        if g.min() < 0:
+            raise ValueError("group ids must be >= 0")
+        group = g.astype(np.int64)
+        if n_groups is None:
+            n_groups = int(group.max()) + 1
+    if n_groups is not None and group.size and group.max() >= n_groups:
+        raise ValueError(f"n_groups ({n_groups}) must exceed the largest group id ({group.max()})")
+    return stop, event, x, entry, group, n_groups
+
+
+def risk_set_terms(stop, event, x, entry=None, group=None, *, ties: str = "efron",
+                   n_groups: int | None = None):
+    """The sufficient statistics of the binary-covariate partial likelihood.
+
+    Each event contributes ``log(A + B * exp(beta))`` to minus the log partial likelihood, where
+    ``A`` and ``B`` are the numbers of rows at risk with ``x = 0`` and ``x = 1`` (with Efron's
+    correction for ties: ``A = n0 - f d0``, ``B = n1 - f d1``, ``f = 0, 1/d, ..., (d - 1)/d`` over the
+    ``d`` events tied at that time; Breslow uses ``f = 0``).
+
+    Returns
+    -------
+    A, B : numpy.ndarray, shape (n_groups, max events per group)
+        Padded with ``A = 1, B = 0`` (a term that does not depend on beta).
+    d1 : numpy.ndarray, shape (n_groups,)
+        Number of events with ``x = 1`` per group.
+    n_events : numpy.ndarray, shape (n_groups,)
+        Number of events per group.
+
+    Examples
+    --------
+    >>> A, B, d1, n_ev = risk_set_terms([1.0, 2.0, 3.0], [1, 1, 0], [1, 0, 0])
+    >>> A.tolist(), B.tolist(), d1.tolist()
+    ([[2.0, 2.0]], [[1.0, 0.0]], [1])
+    """
+    if ties not in _TIES:
+        raise ValueError(f"ties must be one of {_TIES}, got {ties!r}")
+    stop, event, x, entry, group, n_groups = _validate(stop, event, x, entry, group, n_groups)
+    # Put every replicate on its own stretch of the time axis, so that one global sort and
+    # searchsorted give within-replicate counts: rows of later replicates count equally in
+    # "stop >= t" and "entry >= t" and cancel; rows of earlier replicates count in neither.
+    finite_entry = entry[np.isfinite(entry)]
+    lo = min(stop.min(), finite_entry.min() if finite_entry.size else stop.min())
+    span = float(stop.max() - lo) + 1.0
+    offset = group * (2.0 * span)
+    s = stop - lo + offset
+    # "at risk from the origin" becomes an entry just before every time of its own replicate, so
+    # that it cancels for later replicates like any other entry
+    e = np.where(np.isfinite(entry), entry - lo, -0.5) + offset
+    ev_time = s[event]
+    ev_x = x[event]
+    ev_group = group[event]
+    order = np.lexsort((~ev_x, ev_time))  # by time; within ties x = 1 first (order is irrelevant)
+    ev_time, ev_x, ev_group = ev_time[order], ev_x[order], ev_group[order]
+    n_ev_total = ev_time.shape[0]
+    n_events = np.bincount(ev_group, minlength=n_groups)
+    d1 = np.bincount(ev_group, weights=ev_x, minlength=n_groups).astype(np.int64)
+    if n_ev_total == 0:
+        return np.ones((n_groups, 0)), np.zeros((n_groups, 0)), d1, n_events
+
+    def at_risk(mask):
+        stops = np.sort(s[mask])
+        entries = np.sort(e[mask])
+        n_stop_ge = stops.shape[0] - np.searchsorted(stops, ev_time, side="left")
+        n_entry_ge = entries.shape[0] - np.searchsorted(entries, ev_time, side="left")
+        return (n_stop_ge - n_entry_ge).astype(float)
+
+    n1 = at_risk(x)
+    n0 = at_risk(~x)
+    # tie structure: first index of each run of equal event times, its size, rank within it
+    new_run = np.empty(n_ev_total, dtype=bool)
+    new_run[0] = True
+    new_run[1:] = ev_time[1:] != ev_time[:-1]
+    run_id = np.cumsum(new_run) - 1
+    run_start = np.flatnonzero(new_run)
+    run_size = np.diff(np.append(run_start, n_ev_total))
+    run_d1 = np.add.reduceat(ev_x.astype(float), run_start)
+    size = run_size[run_id].astype(float)
+    tie_d1 = run_d1[run_id]
+    tie_d0 = size - tie_d1
+    if ties == "efron":
+        frac = (np.arange(n_ev_total) - run_start[run_id]) / size
+    else:
+        frac = np.zeros(n_ev_total)
+    a = n0 - frac * tie_d0
+    b = n1 - frac * tie_d1
+    # pad into (n_groups, max events): position of each event within its group
+    group_start = np.concatenate(([0], np.cumsum(n_events)[:-1]))
+    pos = np.arange(n_ev_total) - group_start[ev_group]
+    width = int(n_events.max())
+    A = np.ones((n_groups, width))
+    B = np.zeros((n_groups, width))
+    A[ev_group, pos] = a
+    B[ev_group, pos] = b
+    return A, B, d1, n_events
+
+
+def _loglik(beta, A, B, d1):
+    eb = np.exp(beta)[:, None]
+    return d1 * beta - np.log(A + B * eb).sum(axis=1)
+
+
+def _newton(A, B, d1, *, tol: float = 1e-10, max_iter: int = 60):
+    n_groups = A.shape[0]
+    # a finite maximum exists iff  #{terms with A = 0 < B} < d1 < #{terms with B > 0}
+    m_hi = (B > 0).sum(axis=1)
+    m_lo = ((A <= 0) & (B > 0)).sum(axis=1)
+    ok = (d1 > m_lo) & (d1 < m_hi)
+    beta = np.zeros(n_groups)
+    info = np.full(n_groups, np.nan)
+    active = ok.copy()
+    converged = np.zeros(n_groups, dtype=bool)
+    it = 0
+    while active.any() and it < max_iter:
+        it += 1
+        idx = np.flatnonzero(active)
+        a, b, d, bt = A[idx], B[idx], d1[idx], beta[idx]
+        eb = np.exp(bt)[:, None]
+        p = b * eb / (a + b * eb)
+        score = d - p.sum(axis=1)
+        inf = (p * (1.0 - p)).sum(axis=1)
+        step = np.clip(score / inf, -2.0, 2.0)
+        # backtrack where the log-likelihood would fall (rare: far from the optimum)
+        ll0 = _loglik(bt, a, b, d)
+        new = bt + step
+        for _ in range(30):
+            worse = _loglik(new, a, b, d) < ll0 - 1e-12 * np.abs(ll0)
+            if not worse.any():
+                break
+            step = np.where(worse, step / 2, step)
+            new = bt + step
+        beta[idx] = new
+        info[idx] = inf
+        done = np.abs(step) < tol
+        converged[idx[done]] = True
+        active[idx[done]] = False
+    # information at the final estimate
+    eb = np.exp(beta)[:, None]
+    p = B * eb / (A + B * eb)
+    info = (p * (1.0 - p)).sum(axis=1)
+    beta = np.where(converged, beta, np.nan)
+    se = np.where(converged, 1.0 / np.sqrt(np.where(info > 0, info, np.nan)), np.nan)
+    return beta, se, converged, it
+
+
+def cox_binary(stop, event, x, entry=None, group=None, *, ties: str = "efron",
+               n_groups: int | None = None, tol: float = 1e-10, max_iter: int = 60) -> CoxFit:
+    """Fit ``h(t | x) = h0(t) exp(beta x)`` for a binary ``x``, in every replicate at once.
+
+    Parameters
+    ----------
+    stop : array-like of float
+        End of each row's interval: the event or censoring time (time-varying data: the row's stop).
+    event : array-like of bool or 0/1
+        Whether the row ends with the event.
+    x : array-like of bool or 0/1
+        The binary covariate, constant within the row.
+    entry : array-like of float, optional
+        Start of each row's interval (delayed entry / left truncation, or the start of a start-stop
+        row); the row is at risk for ``entry < t <= stop``. Must be ``< stop``. Default: at risk from
+        the time origin.
+    group : array-like of int, optional
+        Replicate id of each row, ``0 .. n_groups - 1``; one model is fitted per group. Default: one group.
+    ties : {"efron", "breslow"}
+        Handling of tied event times. lifelines uses Efron.
+    n_groups : int, optional
+        Number of replicates (default: largest group id + 1); replicates with no rows get nan.
+    tol : float
+        Newton stops when the step in beta is below ``tol``.
+    max_iter : int
+        Maximum Newton iterations.
+
+    Returns
+    -------
+    CoxFit
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.integers(0, 2, 2000)
+    >>> t = rng.exponential(1 / np.exp(np.log(0.5) * x))   # true HR 0.5
+    >>> fit = cox_binary(t, np.ones(2000, bool), x)
+    >>> round(float(fit.hr[0]), 2)
+    0.5
+    """
+    if not (isinstance(tol, (int, float)) and 0 < tol < 1):
+        raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
+    if not (isinstance(max_iter, int) and max_iter >= 1):
+        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
+    A, B, d1, n_events = risk_set_terms(stop, event, x, entry, group, ties=ties, n_groups=n_groups)
+    beta, se, converged, it = _newton(A, B, d1, tol=tol, max_iter=max_iter)
+    return CoxFit(beta=beta, se=se, converged=converged, n_events=n_events, iterations=it)
