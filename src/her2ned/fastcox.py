@@ -309,8 +309,8 @@ def cox_binary(stop, event, x, entry=None, group=None, *, ties: str = "efron",
     >>> x = rng.integers(0, 2, 2000)
     >>> t = rng.exponential(1 / np.exp(np.log(0.5) * x))   # true HR 0.5
     >>> fit = cox_binary(t, np.ones(2000, bool), x)
-    >>> round(float(fit.hr[0]), 2)
-    0.5
+    >>> bool(abs(fit.hr[0] - 0.5) < 0.05)
+    True
     """
     if not (isinstance(tol, (int, float)) and 0 < tol < 1):
         raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")

@@ -1,0 +1,510 @@
+"""The selection-and-time bias lab: five ways to estimate "the effect of NED", side by side.
+
+Every population here comes from :mod:`her2ned.simulate` and is synthetic. Because we simulate, the
+true effect of NED is known: from the moment a patient reaches NED her hazard of progression is
+multiplied by ``params.hr_ned`` (a time-varying effect). The five estimators (Anderson 1983;
+Giobbie-Hurder 2013):
+
+``naive``
+    Whole population, NED *ever* vs never, time from the start of first-line therapy. Patients who
+    reach NED late must first survive progression-free until then: that guaranteed (immortal) time
+    is credited to the NED group, so NED looks protective even when it does nothing.
+``study``
+    The study's design: only those progression-free at the threshold (36 months), NED ever vs never,
+    time from the start.
+``left_truncated``
+    The same selection analysed as delayed entry at the threshold (risk sets start at 36 months).
+    In a Cox model this gives *exactly* the study estimate: nobody selected has an event before 36
+    months, so every risk set is unchanged. Left truncation is the right likelihood for delayed entry,
+    but it cannot undo classifying patients by a status they reach after entry.
+``landmark``
+    Whole population still progression-free at the landmark ``L``; NED status *at* ``L``; time from ``L``.
+``time_dependent``
+    Whole population, NED as a time-dependent covariate: each patient contributes start-stop rows,
+    non-NED time before NED and NED time after (lifelines ``CoxTimeVaryingFitter`` semantics).
+
+All five are Cox models with one binary covariate, fitted by :func:`her2ned.fastcox.cox_binary`
+(agreeing with lifelines to 1e-6, see ``tests/test_fastcox.py``) for all Monte Carlo replicates
+at once. :func:`lifelines_estimates` is the slow reference path with lifelines itself.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .fastcox import cox_binary
+from .simulate import SimulationParams, simulate_arrays
+
+__all__ = ["ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
+           "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
+           "summarise_replicates", "lifelines_estimates", "predictor_odds_ratios",
+           "induced_association"]
+
+ESTIMATORS = ("naive", "study", "left_truncated", "landmark", "time_dependent")
+
+ESTIMATOR_LABELS = {
+    "naive": "(a) naive: NED ever vs never, from start, everyone",
+    "study": "(b) study design: PF at threshold, NED ever, from start",
+    "left_truncated": "(c) same selection, delayed entry at threshold",
+    "landmark": "(d) landmark: NED status at L, time from L",
+    "time_dependent": "(e) NED as time-dependent covariate, everyone",
+}
+
+#: Landmark time used when none is given. An assumption of this book: 24 months is early enough
+#: that most patients are still at risk and late enough that most NED (median 9 months in the
+#: simulator's default) has happened. No source prescribes it.
+DEFAULT_LANDMARK_MONTHS = 24.0
+
+_REQUIRED = ("ned", "time_to_ned", "pfs_months", "progressed")
+
+
+def _check_months(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number of months, got {type(value).__name__}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive, finite number of months, got {value!r}")
+    return float(value)
+
+
+def _arrays(population) -> dict[str, np.ndarray]:
+    if isinstance(population, pd.DataFrame):
+        missing = [c for c in _REQUIRED if c not in population.columns]
+        if missing:
+            raise ValueError(f"population is missing column(s) {missing}; expected {list(_REQUIRED)}")
+        return {c: population[c].to_numpy() for c in _REQUIRED}
+    if isinstance(population, Mapping):
+        missing = [c for c in _REQUIRED if c not in population]
+        if missing:
+            raise ValueError(f"population is missing key(s) {missing}; expected {list(_REQUIRED)}")
+        return {c: np.asarray(population[c]) for c in _REQUIRED}
+    raise TypeError("population must be a DataFrame (simulate_population) or a dict of arrays "
+                    f"(simulate_arrays), got {type(population).__name__}")
+
+
+def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0,
+                   landmark_months: float = DEFAULT_LANDMARK_MONTHS, group=None) -> dict[str, np.ndarray]:
+    """The Cox rows (``entry, stop, event, x, group``) that one estimator fits.
+
+    Parameters
+    ----------
+    population : DataFrame or dict of arrays
+        Needs ``ned, time_to_ned, pfs_months, progressed`` (as from :mod:`her2ned.simulate`).
+    estimator : str
+        One of :data:`ESTIMATORS`.
+    threshold_months : float
+        Selection threshold for ``study`` and ``left_truncated`` (TOG 2026: 36; HER-OS: 24).
+    landmark_months : float
+        Landmark time for ``landmark``.
+    group : array-like of int, optional
+        Replicate id per patient (Monte Carlo); default: one population.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``entry`` is ``-inf`` where the row is at risk from the time origin.
+
+    Examples
+    --------
+    >>> pop = {"ned": [1, 0], "time_to_ned": [5.0, np.nan], "pfs_months": [40.0, 20.0],
+    ...        "progressed": [1, 1]}
+    >>> rows = estimator_rows(pop, "time_dependent")
+    >>> rows["entry"].tolist(), rows["stop"].tolist(), rows["x"].tolist()
+    ([-inf, -inf, 5.0], [5.0, 20.0, 40.0], [0, 0, 1])
+    """
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
+    thr = _check_months("threshold_months", threshold_months)
+    lm = _check_months("landmark_months", landmark_months)
+    a = _arrays(population)
+    ned = a["ned"].astype(bool)
+    tned = a["time_to_ned"].astype(float)
+    pfs = a["pfs_months"].astype(float)
+    prog = a["progressed"].astype(bool)
+    n = pfs.shape[0]
+    g = np.zeros(n, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    if g.shape != (n,):
+        raise ValueError(f"group must have one entry per patient ({n}), got shape {g.shape}")
+    if np.any(ned & ~(tned < pfs)):
+        raise ValueError("time_to_ned must be earlier than pfs_months for every patient with ned = 1")
+    ninf = np.full(n, -np.inf)
+    if estimator == "naive":
+        keep = np.ones(n, bool)
+        rows = dict(entry=ninf, stop=pfs, event=prog, x=ned.astype(np.int8), group=g)
+    elif estimator in ("study", "left_truncated"):
+        keep = pfs >= thr
+        entry = ninf if estimator == "study" else np.full(n, thr)
+        rows = dict(entry=entry, stop=pfs, event=prog, x=ned.astype(np.int8), group=g)
+        # a row exactly at the threshold has nothing to contribute after entry
+        if estimator == "left_truncated":
+            keep &= pfs > thr
+    elif estimator == "landmark":
+        keep = pfs > lm
+        x = (ned & (tned <= lm)).astype(np.int8)
+        rows = dict(entry=ninf, stop=pfs - lm, event=prog, x=x, group=g)
+    else:  # time_dependent: split NED patients at the time of NED
+        before = dict(entry=ninf, stop=np.where(ned, tned, pfs), event=prog & ~ned,
+                      x=np.zeros(n, np.int8), group=g)
+        after = dict(entry=tned[ned], stop=pfs[ned], event=prog[ned],
+                     x=np.ones(int(ned.sum()), np.int8), group=g[ned])
+        return {k: np.concatenate([before[k], after[k]]) for k in before}
+    return {k: v[keep] for k, v in rows.items()}
+
+
+def estimate_all(population, *, threshold_months: float = 36.0,
+                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, group=None,
+                 n_groups: int | None = None, estimators=ESTIMATORS) -> pd.DataFrame:
+    """Fit every estimator to every replicate; one row per (replicate, estimator).
+
+    Returns a tidy DataFrame with ``replicate, estimator, log_hr, se, hr, ci_low, ci_high,
+    n_patients, n_events, converged`` (95 % Wald intervals).
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_arrays
+    >>> pop = simulate_arrays(None, np.random.default_rng(0), n=1000)
+    >>> list(estimate_all(pop)["estimator"])
+    ['naive', 'study', 'left_truncated', 'landmark', 'time_dependent']
+    """
+    for e in estimators:
+        if e not in ESTIMATORS:
+            raise ValueError(f"estimators must be drawn from {ESTIMATORS}, got {e!r}")
+    a = _arrays(population)
+    n = len(a["pfs_months"])
+    if group is None:
+        group = np.zeros(n, dtype=np.int64)
+    group = np.asarray(group, dtype=np.int64)
+    if n_groups is None:
+        n_groups = int(group.max()) + 1 if n else 1
+    out = []
+    for est in estimators:
+        rows = estimator_rows(a, est, threshold_months=threshold_months,
+                              landmark_months=landmark_months, group=group)
+        entry = rows["entry"]
+        n_pat = (np.bincount(group, minlength=n_groups) if est == "time_dependent"
+                 else np.bincount(rows["group"], minlength=n_groups))
+        if rows["stop"].size == 0:
+            beta = se = np.full(n_groups, np.nan)
+            conv = np.zeros(n_groups, bool)
+            n_ev = np.zeros(n_groups, int)
+        else:
+            fit = cox_binary(rows["stop"], rows["event"], rows["x"],
+                             entry=None if np.all(np.isneginf(entry)) else entry,
+                             group=rows["group"], n_groups=n_groups)
+            beta, se, conv, n_ev = fit.beta, fit.se, fit.converged, fit.n_events
+        out.append(pd.DataFrame({
+            "replicate": np.arange(n_groups), "estimator": est, "log_hr": beta, "se": se,
+            "hr": np.exp(beta), "ci_low": np.exp(beta - 1.959963984540054 * se),
+            "ci_high": np.exp(beta + 1.959963984540054 * se), "n_patients": n_pat,
+            "n_events": n_ev, "converged": conv}))
+    res = pd.concat(out, ignore_index=True)
+    return res.sort_values("replicate", kind="stable").reset_index(drop=True)
+
+
+def compare_estimators(params: SimulationParams | None = None, *, seed,
+                       landmark_months: float = DEFAULT_LANDMARK_MONTHS) -> pd.DataFrame:
+    """Draw one synthetic population and put the five estimates side by side with the truth.
+
+    Parameters
+    ----------
+    params : SimulationParams, optional
+        Population model; ``params.threshold_months`` is the selection, ``params.hr_ned`` the truth.
+    seed : int or numpy.random.Generator
+    landmark_months : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per estimator: ``estimator, label, hr, ci_low, ci_high, n_patients, n_events,
+        converged, true_hr``.
+
+    Examples
+    --------
+    >>> t = compare_estimators(SimulationParams(n=2000, hr_ned=1.0), seed=1)
+    >>> bool(t.loc[t.estimator == "naive", "hr"].item() < 1)
+    True
+    """
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    pop = simulate_arrays(p, rng)
+    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months)
+    res.insert(2, "label", res["estimator"].map(ESTIMATOR_LABELS))
+    res["true_hr"] = p.hr_ned
+    res.attrs["synthetic"] = True
+    return res.drop(columns="replicate")
+
+
+def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: float = 0.95) -> pd.DataFrame:
+    """Bias (on log HR), empirical SE, mean model SE and CI coverage per estimator.
+
+    Parameters
+    ----------
+    replicates : DataFrame
+        From :func:`estimate_all` (columns ``estimator, log_hr, se, converged``).
+    true_hr : float
+        The true HR of NED (``params.hr_ned``).
+    level : float
+        Confidence level of the Wald intervals whose coverage is counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: estimator. Columns: ``replicates`` (converged), ``failed``, ``mean_hr`` (exp of the
+        mean log HR), ``bias_log_hr``, ``empirical_se``, ``mean_model_se``, ``coverage``,
+        ``mc_se_bias`` (Monte Carlo SE of the bias), ``mc_se_coverage``.
+    """
+    if not (isinstance(true_hr, (int, float)) and true_hr > 0 and math.isfinite(true_hr)):
+        raise ValueError(f"true_hr must be a positive finite number, got {true_hr!r}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
+    truth = math.log(true_hr)
+    rows = {}
+    for est, d in replicates.groupby("estimator", sort=False):
+        ok = d[d["converged"].astype(bool)]
+        b, s = ok["log_hr"].to_numpy(), ok["se"].to_numpy()
+        k = len(b)
+        cover = np.mean((b - z * s <= truth) & (truth <= b + z * s)) if k else np.nan
+        rows[est] = {
+            "replicates": k, "failed": len(d) - k,
+            "mean_hr": math.exp(b.mean()) if k else np.nan,
+            "bias_log_hr": b.mean() - truth if k else np.nan,
+            "empirical_se": b.std(ddof=1) if k > 1 else np.nan,
+            "mean_model_se": s.mean() if k else np.nan,
+            "coverage": cover,
+            "mc_se_bias": b.std(ddof=1) / math.sqrt(k) if k > 1 else np.nan,
+            "mc_se_coverage": math.sqrt(cover * (1 - cover) / k) if k else np.nan,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "estimator"
+    return out.reindex([e for e in ESTIMATORS if e in out.index])
+
+
+@dataclass
+class MonteCarloResult:
+    """Replicate-level estimates, their summary, and the settings that produced them."""
+
+    replicates: pd.DataFrame
+    summary: pd.DataFrame
+    params: SimulationParams
+    landmark_months: float
+    seconds: float
+
+    @property
+    def true_hr(self) -> float:
+        return self.params.hr_ned
+
+    def _repr_html_(self) -> str:
+        s = self.summary.copy()
+        s.insert(0, "label", [ESTIMATOR_LABELS[e] for e in s.index])
+        return (f"<p>{len(self.replicates['replicate'].unique())} replicates of {self.params.n} "
+                f"synthetic patients; true HR of NED = {self.true_hr:g}; threshold "
+                f"{self.params.threshold_months:g} months; landmark {self.landmark_months:g} months.</p>"
+                + s.to_html(float_format=lambda v: f"{v:.3f}"))
+
+
+def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000, seed,
+                landmark_months: float = DEFAULT_LANDMARK_MONTHS, chunk_size: int = 100,
+                progress: bool = True) -> MonteCarloResult:
+    """Repeat :func:`estimate_all` over independent synthetic populations and summarise.
+
+    Each replicate is a population of ``params.n`` patients. Patients are drawn independently, so a
+    chunk of ``k`` replicates is drawn as one population of ``k * n`` patients split into ``k`` groups
+    and all replicates of a chunk are fitted at once.
+
+    Parameters
+    ----------
+    params : SimulationParams, optional
+    n_replicates : int
+        Number of populations (1 to 100,000).
+    seed : int or numpy.random.Generator
+    landmark_months : float
+    chunk_size : int
+        Replicates per vectorised batch (memory vs speed; the progress bar moves once per chunk).
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    MonteCarloResult
+
+    Examples
+    --------
+    >>> mc = monte_carlo(SimulationParams(n=500, hr_ned=1.0), n_replicates=20, seed=3, progress=False)
+    >>> bool(mc.summary.loc["naive", "mean_hr"] < 1)
+    True
+    """
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    if isinstance(n_replicates, bool) or not isinstance(n_replicates, (int, np.integer)) \
+            or not 1 <= n_replicates <= 100_000:
+        raise ValueError(f"n_replicates must be an integer from 1 to 100,000, got {n_replicates!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    _check_months("landmark_months", landmark_months)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    from tqdm.auto import tqdm
+
+    start = time.perf_counter()
+    parts, done = [], 0
+    with tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress,
+              unit="rep") as bar:
+        while done < n_replicates:
+            k = min(chunk_size, n_replicates - done)
+            pop = simulate_arrays(p, rng, n=k * p.n)
+            group = np.repeat(np.arange(k), p.n)
+            res = estimate_all(pop, threshold_months=p.threshold_months,
+                               landmark_months=landmark_months, group=group, n_groups=k)
+            res["replicate"] += done
+            parts.append(res)
+            done += k
+            bar.update(k)
+    reps = pd.concat(parts, ignore_index=True)
+    seconds = time.perf_counter() - start
+    return MonteCarloResult(replicates=reps, summary=summarise_replicates(reps, p.hr_ned), params=p,
+                            landmark_months=float(landmark_months), seconds=seconds)
+
+
+def lifelines_estimates(population, *, threshold_months: float = 36.0,
+                        landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+                        estimators=ESTIMATORS, fit_options: dict | None = None) -> pd.DataFrame:
+    """The slow reference path: the same five estimators fitted with lifelines, one population.
+
+    ``CoxPHFitter`` for (a), (b) and (d), ``CoxPHFitter(entry_col=...)`` for (c),
+    ``CoxTimeVaryingFitter`` for (e); lifelines handles ties with Efron's method.
+
+    Returns a DataFrame indexed by estimator with ``log_hr`` and ``se``.
+    """
+    import warnings
+
+    from lifelines import CoxPHFitter, CoxTimeVaryingFitter
+
+    a = _arrays(population)
+    out = {}
+    for est in estimators:
+        r = estimator_rows(a, est, threshold_months=threshold_months, landmark_months=landmark_months)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if est == "time_dependent":
+                ids = np.concatenate([np.arange(len(a["ned"])), np.flatnonzero(a["ned"].astype(bool))])
+                df = pd.DataFrame({"id": ids, "start": np.where(np.isneginf(r["entry"]), 0.0, r["entry"]),
+                                   "stop": r["stop"], "event": r["event"], "x": r["x"]})
+                m = CoxTimeVaryingFitter().fit(df, id_col="id", start_col="start", stop_col="stop",
+                                               event_col="event", fit_options=fit_options)
+            else:
+                df = pd.DataFrame({"T": r["stop"], "E": r["event"], "x": r["x"]})
+                kw = {}
+                if est == "left_truncated":
+                    df["entry"] = r["entry"]
+                    kw["entry_col"] = "entry"
+                m = CoxPHFitter().fit(df, "T", "E", fit_options=fit_options, **kw)
+        out[est] = {"log_hr": float(m.params_["x"]), "se": float(m.standard_errors_["x"])}
+    return pd.DataFrame.from_dict(out, orient="index").rename_axis("estimator")
+
+
+def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: int = 200_000,
+                          thresholds=(24.0, 36.0)) -> pd.DataFrame:
+    """Odds ratios of the predictors of NED in the whole population and in selected cohorts.
+
+    Fits the same multivariable logistic model (NED ever ~ ECOG 0 + IHC 3+ + grade <= 2 + age per
+    10 years, the simulator's own model of who *can* reach NED) in one large synthetic population
+    and in the patients progression-free at each threshold (HER-OS: 24 months; TOG 2026: 36).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: ``predictor, cohort, n, or, ci_low, ci_high, true_or`` where ``true_or`` is the
+        simulator's odds ratio for being *able* to reach NED.
+
+    Examples
+    --------
+    >>> t = predictor_odds_ratios(seed=1, n=20_000)
+    >>> sorted(t["cohort"].unique())
+    ['PF at 24 months', 'PF at 36 months', 'whole population']
+    """
+    import statsmodels.api as sm
+
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
+        raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
+    thresholds = [_check_months("thresholds", t) for t in thresholds]
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    a = simulate_arrays(p, rng, n=n)
+    X = pd.DataFrame({"ECOG 0 vs 1": (a["ecog"] == 0).astype(float),
+                      "IHC 3+ vs 2+/ISH+": a["ihc3"].astype(float),
+                      "grade <= 2 vs 3": (a["grade"] <= 2).astype(float),
+                      "age per 10 years": (a["age"] - p.age_mean) / 10.0})
+    truth = {"ECOG 0 vs 1": p.or_ecog0, "IHC 3+ vs 2+/ISH+": p.or_ihc3,
+             "grade <= 2 vs 3": p.or_grade_le2, "age per 10 years": p.or_age_per10}
+    cohorts = [("whole population", np.ones(n, bool))]
+    cohorts += [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
+    rows = []
+    for name, keep in cohorts:
+        if keep.sum() < 50:
+            raise ValueError(f"only {int(keep.sum())} patients in '{name}': raise n or lower the threshold")
+        y = a["ned"][keep].astype(float)
+        fit = sm.Logit(y, sm.add_constant(X[keep])).fit(disp=0)
+        ci = fit.conf_int()
+        for pred in X.columns:
+            rows.append({"predictor": pred, "cohort": name, "n": int(keep.sum()),
+                         "ned_share": float(y.mean()), "or": math.exp(fit.params[pred]),
+                         "ci_low": math.exp(ci.loc[pred, 0]), "ci_high": math.exp(ci.loc[pred, 1]),
+                         "true_or": truth[pred]})
+    out = pd.DataFrame(rows)
+    out.attrs["synthetic"] = True
+    return out
+
+
+def induced_association(params: SimulationParams | None = None, *, seed, n: int = 200_000,
+                        thresholds=(24.0, 36.0)) -> pd.DataFrame:
+    """Odds ratio *between* two predictors (ECOG 0 and IHC 3+) in the whole and selected cohorts.
+
+    The simulator draws ECOG and IHC independently (true OR 1). Both raise the chance of NED, and
+    NED raises the chance of being selected, so among the selected a patient without one favourable
+    factor is a little more likely to have the other: conditioning on a consequence of a common
+    effect (a collider) links two predictors that are unrelated in the population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``cohort, n, or_ecog0_ihc3`` (a 2 x 2 table odds ratio).
+
+    Examples
+    --------
+    >>> t = induced_association(seed=1, n=20_000)
+    >>> list(t["cohort"])
+    ['whole population', 'PF at 24 months', 'PF at 36 months']
+    """
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
+        raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
+    thresholds = [_check_months("thresholds", t) for t in thresholds]
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    a = simulate_arrays(p, rng, n=n)
+    cohorts = [("whole population", np.ones(n, bool))]
+    cohorts += [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
+    rows = []
+    for name, keep in cohorts:
+        e, i = a["ecog"][keep] == 0, a["ihc3"][keep] == 1
+        cells = [np.sum(e & i), np.sum(e & ~i), np.sum(~e & i), np.sum(~e & ~i)]
+        if min(cells) == 0:
+            raise ValueError(f"an empty cell in '{name}': raise n or lower the threshold")
+        rows.append({"cohort": name, "n": int(keep.sum()),
+                     "or_ecog0_ihc3": cells[0] * cells[3] / (cells[1] * cells[2])})
+    out = pd.DataFrame(rows)
+    out.attrs["synthetic"] = True
+    return out
