@@ -328,11 +328,14 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
                 raise ValueError(f"{who}: one level of {c!r} has no events; its hazard ratio is "
                                  "0 or infinite (monotone likelihood)")
         data[c] = col.astype(float)
-    cph = CoxPHFitter()  # lifelines uses Efron's method for ties
+    # lifelines uses Efron's method for ties; tighter tolerances than its defaults so that
+    # coefficients agree with R coxph to 1e-6
+    cph = CoxPHFitter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            cph.fit(data, duration_col=duration, event_col=event, entry_col=entry)
+            cph.fit(data, duration_col=duration, event_col=event, entry_col=entry,
+                    fit_options={"precision": 1e-16, "r_precision": 0.0})
         except ConvergenceError as exc:
             raise ValueError(f"{who}: the Cox fit did not converge ({exc.__class__.__name__}); "
                              "too few events or a covariate that separates them") from exc

@@ -1,0 +1,56 @@
+"""Checks of the proportional-hazards assumption of a Cox model.
+
+:func:`ph_table` runs the Grambsch–Therneau test on scaled Schoenfeld residuals (lifelines
+``proportional_hazard_test``; R ``cox.zph``), one row per covariate. A small p-value says the hazard
+ratio changes with time; a large one does not prove it constant, least of all with few events.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from .core import TidyFrame, cox_table
+
+__all__ = ["ph_table"]
+
+_TRANSFORMS = ("rank", "km", "identity", "log")
+
+
+def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
+             entry: str | None = None, time_transform: str = "rank") -> TidyFrame:
+    """Schoenfeld-residual test of proportional hazards for each covariate.
+
+    Parameters
+    ----------
+    time_transform : {"rank", "km", "identity", "log"}
+        The function of time the residuals are correlated with ("km" is R's ``cox.zph`` default).
+
+    Returns
+    -------
+    TidyFrame
+        Columns ``term, statistic, p_value, time_transform``.
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> cohort = select_cohort(simulate_population(seed=1))
+    >>> list(ph_table(cohort, "pfs_months", "progressed", ["ned"]).columns)
+    ['term', 'statistic', 'p_value', 'time_transform']
+    """
+    from lifelines.statistics import proportional_hazard_test
+
+    if time_transform not in _TRANSFORMS:
+        raise ValueError(f"time_transform must be one of {_TRANSFORMS}, got {time_transform!r}")
+    fit = cox_table(df, duration, event, covariates, entry=entry)
+    model = fit.attrs["model"]
+    cols = [duration, event, *covariates] + ([entry] if entry else [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = proportional_hazard_test(model, df[cols].astype(float), time_transform=time_transform)
+    s = res.summary
+    return TidyFrame({"term": list(covariates),
+                      "statistic": s.loc[list(covariates), "test_statistic"].to_numpy(),
+                      "p_value": s.loc[list(covariates), "p"].to_numpy(),
+                      "time_transform": time_transform})
