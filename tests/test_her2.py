@@ -167,3 +167,72 @@ def test_compare_rules_disagreement_zones():
     assert her2.compare_rules("2+", 2.5, 3.0)["disagree"]   # 2018 group 2 negative; ratio > 2.2
     assert not her2.compare_rules("2+", 3.0, 8.0)["disagree"]
     assert not math.isnan(her2.HISTORIC_RATIO_CUTOFF)
+
+
+# --------------------------------------------------------------------------- figures and panel
+
+def test_plot_ish_plane_draws_groups_and_point():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from her2ned.plots.her2 import plot_ish_plane
+    fig, ax = plt.subplots()
+    assert plot_ish_plane(1.7, 6.6, "2+", show_historic=True, ax=ax) is ax
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for g in range(1, 6):
+        assert f"Group {g}" in texts
+    assert "HER-OS" in texts and "group 3" in texts and "positive" in texts
+    with pytest.raises(ValueError, match="max_copies"):
+        plot_ish_plane(max_copies=5)
+    plt.close("all")
+
+
+def test_signalling_diagram_names_every_drug():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from her2ned.plots.her2 import plot_her2_signalling
+    ax = plot_her2_signalling()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for word in ("trastuzumab", "pertuzumab", "T-DM1", "deruxtecan", "tucatinib", "PI3K", "ERK", "HER3"):
+        assert word in texts
+    plt.close("all")
+
+
+def test_panel_follows_its_controls():
+    import matplotlib
+    matplotlib.use("Agg")
+
+    from her2ned.widgets.her2 import her2_panel
+    panel = her2_panel()
+    assert panel.result.call == "positive" and panel.result.ish_group == 3
+    panel.ihc.value = "1+"
+    assert (panel.result.call, panel.result.category) == ("negative", "HER2-low")
+    panel.ish_done.value = False
+    assert panel.ratio.disabled and panel.result.ish_group is None
+    panel.ihc.value = "2+"
+    assert panel.result.needs == "ISH"
+    panel.ultralow.value = True                       # invalid with 2+: a message, not a traceback
+    assert panel.result is None
+    html = panel.output.outputs[-1]["data"]["text/html"]
+    assert "only for IHC 0" in html and "Traceback" not in html
+    panel.ihc.value = "0"
+    assert panel.result.category == "HER2-ultralow"
+    panel.ihc.value, panel.ultralow.value, panel.ish_done.value = "not done", False, False
+    assert panel.result is None
+    panel.ish_done.value = True
+    panel.ratio.value, panel.copies.value = 2.5, 3.0
+    assert panel.result.needs == "IHC" and panel.result.ish_group == 2
+
+
+def test_twin_has_one_frame_per_example():
+    import matplotlib
+    matplotlib.use("Agg")
+
+    from her2ned.widgets.her2 import her2_twin
+    twin = her2_twin()
+    caption, slider, stack = twin.children
+    assert len(stack.children) == len(her2.EXAMPLES) == len(slider.options) <= 12
+    assert "HER2 positive" in stack.children[0].value and "HER2-ultralow" in stack.children[10].value

@@ -238,7 +238,7 @@ def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: flo
     Examples
     --------
     >>> ax = plot_power_curve(129, 112 / 212, observed_hr=0.87)
-    >>> ax.get_ylim()[1] <= 1.05
+    >>> bool(ax.get_ylim()[1] <= 1.05)
     True
     """
     if ax is None:
