@@ -186,3 +186,21 @@ def test_compare_medians_invalid():
         pw.compare_medians(10, 10, 50, 50, followup_min=0, followup_max=20)
     with pytest.raises(TypeError, match="n_a"):
         pw.compare_medians(10, 12, 50.5, 50, followup_min=0, followup_max=20)
+
+
+@pytest.mark.parametrize("est, p, ref", [
+    # facts.md section 1 (derived, arithmetic only): OR 5.99 -> (1.7, 21), OR 4.79 -> (1.1, 21),
+    # OR 0.25 -> (0.09, 0.73), HR 0.24 -> (0.09, 0.62)
+    (5.99, 0.005, (1.7, 21)), (4.79, 0.035, (1.1, 21)), (0.25, 0.011, (0.09, 0.73)), (0.24, 0.003, (0.09, 0.62)),
+])
+def test_wald_ci_from_p_matches_facts_sheet(est, p, ref):
+    low, high = pw.wald_ci_from_p(est, p)
+    assert low == pytest.approx(ref[0], abs=0.051 if ref[0] > 1 else 0.006)
+    assert high == pytest.approx(ref[1], rel=0.05)
+
+
+def test_wald_ci_from_p_invalid():
+    with pytest.raises(ValueError, match="estimate"):
+        pw.wald_ci_from_p(1.0, 0.5)
+    with pytest.raises(ValueError, match="p must"):
+        pw.wald_ci_from_p(2.0, 0.0)
