@@ -184,7 +184,8 @@ class CohortAssumptions:
     progression_factor: float = 2.0
 
 
-def _patient_course(rng, a: CohortAssumptions, error: MeasurementError, pid: int):
+def _patient_course(rng, rng_m, a: CohortAssumptions, error: MeasurementError):
+    """One patient: ``rng`` draws the true tumour course, ``rng_m`` only the measurements."""
     weeks = np.arange(a.n_visits + 1) * a.visit_every_weeks
     d = a.shrink_median * math.exp(a.rate_sd * rng.standard_normal())
     g = a.regrow_median * math.exp(a.rate_sd * rng.standard_normal())
@@ -204,7 +205,7 @@ def _patient_course(rng, a: CohortAssumptions, error: MeasurementError, pid: int
         else:
             base = float(np.round(rng.uniform(10, 55)))  # measurable >= 10 mm (RECIST 1.1)
             true = base * f
-        ms = [base] + [measure(max(0.0, v), nodal, rng, error) for v in true[1:]]
+        ms = [base] + [measure(max(0.0, v), nodal, rng_m, error) for v in true[1:]]
         targets.append(TargetLesion(f"{organ} {i + 1}", organ, ms, nodal=nodal))
         truths.append(true)
     non_targets = []
@@ -217,7 +218,7 @@ def _patient_course(rng, a: CohortAssumptions, error: MeasurementError, pid: int
         for k in range(1, len(weeks)):
             if size[k] >= a.progression_factor * running_min[k] and size[k] > size0:
                 st.append("progression")
-            elif rng.random() < p_lesion_seen(size[k], error):
+            elif rng_m.random() < p_lesion_seen(size[k], error):
                 st.append("present")
             else:
                 st.append("absent")
@@ -237,7 +238,9 @@ def simulate_cohort(n: int = 60, seed: int = 2026, *, assumptions: CohortAssumpt
     n : int
         Number of patients, 1 to 5000.
     seed : int
-        Seed of the numpy Generator (the only source of randomness).
+        Seed of the numpy SeedSequence (the only source of randomness). Each patient gets two
+        streams, one for the true tumour course and one for the measurements, so the same seed
+        gives the same tumours under a different measurement-error model.
     assumptions : CohortAssumptions
     error : MeasurementError
     stop_at_pd : bool
@@ -264,10 +267,12 @@ def simulate_cohort(n: int = 60, seed: int = 2026, *, assumptions: CohortAssumpt
         raise TypeError("assumptions must be a CohortAssumptions")
     if not isinstance(error, MeasurementError):
         raise TypeError("error must be a MeasurementError")
-    rng = np.random.default_rng(seed)
+    # One seed per patient, split into a tumour stream and a measurement stream: with the same seed,
+    # patient i has the same true tumour course whatever n or the measurement-error model.
     patients, rows, long = [], [], []
-    for pid in range(1, n + 1):
-        p = _patient_course(rng, assumptions, error, pid)
+    for pid, child in enumerate(np.random.SeedSequence(seed).spawn(n), start=1):
+        rng, rng_m = (np.random.default_rng(s) for s in child.spawn(2))
+        p = _patient_course(rng, rng_m, assumptions, error)
         a = assess(p)
         if stop_at_pd and "PD" in a.table["overall"].tolist()[1:]:
             cut = a.table["overall"].tolist().index("PD") + 1
