@@ -1,0 +1,158 @@
+"""The bias-lab panel: move the design and the truth, watch five estimators of the NED effect.
+
+Live panel (needs a kernel): selection threshold, true HR of NED, NED timing, landmark time and N
+redraw one synthetic population's five estimates with their 95 % CIs against the truth.
+Twin (static HTML): the same figure pre-rendered on a small grid of settings.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..bias import DEFAULT_LANDMARK_MONTHS, compare_estimators
+from ..plots.bias import plot_estimates
+from ..simulate import SimulationParams
+from .core import figure_to_html, frames_twin, show_safely
+
+HR_RANGE = (0.2, 1.5)        # the panel's range for the true HR of NED (issue 7)
+THRESHOLD_RANGE = (6, 60)    # months; TOG 2026 used 36, HER-OS 24
+LANDMARK_RANGE = (3, 60)     # months
+N_RANGE = (200, 5000)        # patients in the whole first-line population
+TIMINGS = ("early", "late")  # her2ned.simulate.NED_TIMING_PRESETS (both assumptions)
+
+
+def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timing: str = "late",
+                  landmark_months: float = DEFAULT_LANDMARK_MONTHS, n: int = 1000,
+                  seed: int = 1) -> pd.DataFrame:
+    """The panel's pure function: one synthetic population, the five estimates beside the truth.
+
+    Parameters
+    ----------
+    threshold_months : float
+        Selection for the study design, in [6, 60] months.
+    hr_ned : float
+        True HR of progression once NED is reached, in [0.2, 1.5].
+    ned_timing : {"early", "late"}
+        Median time to NED (6 or 24 months; assumptions, see ``her2ned.simulate``).
+    landmark_months : float
+        Landmark time, in [3, 60] months.
+    n : int
+        Patients in the population, 200 to 5000.
+    seed : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`her2ned.bias.compare_estimators`.
+
+    Examples
+    --------
+    >>> t = lab_estimates(hr_ned=1.0, n=500)
+    >>> len(t)
+    5
+    """
+    if not isinstance(hr_ned, (int, float)) or not HR_RANGE[0] <= hr_ned <= HR_RANGE[1]:
+        raise ValueError(f"hr_ned must be between {HR_RANGE[0]} and {HR_RANGE[1]}, got {hr_ned!r}")
+    if not isinstance(threshold_months, (int, float)) or not THRESHOLD_RANGE[0] <= threshold_months <= THRESHOLD_RANGE[1]:
+        raise ValueError(f"threshold_months must be between {THRESHOLD_RANGE[0]} and "
+                         f"{THRESHOLD_RANGE[1]} months, got {threshold_months!r}")
+    if not isinstance(landmark_months, (int, float)) or not LANDMARK_RANGE[0] <= landmark_months <= LANDMARK_RANGE[1]:
+        raise ValueError(f"landmark_months must be between {LANDMARK_RANGE[0]} and "
+                         f"{LANDMARK_RANGE[1]} months, got {landmark_months!r}")
+    if ned_timing not in TIMINGS:
+        raise ValueError(f"ned_timing must be one of {TIMINGS}, got {ned_timing!r}")
+    if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
+        raise ValueError(f"n must be an integer between {N_RANGE[0]} and {N_RANGE[1]}, got {n!r}")
+    params = SimulationParams(n=n, hr_ned=float(hr_ned), ned_timing=ned_timing,
+                              threshold_months=float(threshold_months))
+    return compare_estimators(params, seed=seed, landmark_months=float(landmark_months))
+
+
+def _figure(table: pd.DataFrame):
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    plot_estimates(table, ax=ax)
+    return fig
+
+
+class BiasLabPanel(widgets.VBox):
+    """Live panel. Controls are attributes (``threshold, hr_ned, timing, landmark, n, seed``) so tests
+    can set ``.value``; ``table`` holds the last computed estimates (None after a failed draw)."""
+
+    def __init__(self, *, threshold_months: int = 36, hr_ned: float = 1.0, ned_timing: str = "late",
+                 landmark_months: int = int(DEFAULT_LANDMARK_MONTHS), n: int = 1000, seed: int = 1):
+        style = {"description_width": "190px"}
+        layout = widgets.Layout(width="min(100%, 520px)")
+        self.threshold = widgets.IntSlider(value=threshold_months, min=THRESHOLD_RANGE[0],
+                                           max=THRESHOLD_RANGE[1], step=3, style=style, layout=layout,
+                                           description="Selection: PF at (months)",
+                                           continuous_update=False)
+        self.hr_ned = widgets.FloatSlider(value=hr_ned, min=HR_RANGE[0], max=HR_RANGE[1], step=0.02,
+                                          style=style, layout=layout, readout_format=".2f",
+                                          description="True HR of NED", continuous_update=False)
+        self.timing = widgets.ToggleButtons(options=list(TIMINGS), value=ned_timing, style=style,
+                                            description="When NED happens")
+        self.landmark = widgets.IntSlider(value=landmark_months, min=LANDMARK_RANGE[0],
+                                          max=LANDMARK_RANGE[1], step=3, style=style, layout=layout,
+                                          description="Landmark L (months)", continuous_update=False)
+        self.n = widgets.IntSlider(value=n, min=N_RANGE[0], max=N_RANGE[1], step=100, style=style,
+                                   layout=layout, description="N (whole population)",
+                                   continuous_update=False)
+        self.seed = widgets.BoundedIntText(value=seed, min=0, max=10**6, description="Seed",
+                                           style=style)
+        self.output = widgets.Output()
+        self.table: pd.DataFrame | None = None
+        for w in (self.threshold, self.hr_ned, self.timing, self.landmark, self.n, self.seed):
+            w.observe(self.redraw, "value")
+        super().__init__([self.threshold, self.hr_ned, self.timing, self.landmark, self.n, self.seed,
+                          self.output])
+        self.redraw()
+
+    def redraw(self, _=None) -> None:
+        def draw():
+            from IPython.display import display
+
+            self.table = None
+            table = lab_estimates(threshold_months=self.threshold.value, hr_ned=self.hr_ned.value,
+                                  ned_timing=self.timing.value, landmark_months=self.landmark.value,
+                                  n=self.n.value, seed=self.seed.value)
+            fig = _figure(table)
+            self.table = table
+            display(fig)
+            plt.close(fig)
+        show_safely(self.output, draw)
+
+
+def bias_lab_panel(**kwargs) -> BiasLabPanel:
+    """The live bias-lab panel (see :class:`BiasLabPanel`)."""
+    return BiasLabPanel(**kwargs)
+
+
+#: The twin's grid: (true HR, NED timing, threshold); N = 1000, landmark 24 months, seed 1.
+TWIN_GRID = tuple((hr, timing, thr) for hr in (1.0, 0.5, 0.24) for timing in TIMINGS for thr in (24, 36))
+
+
+def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, seed: int = 1,
+                  dpi: int = 72) -> widgets.VBox:
+    """Kernel-free twin: the panel's figure pre-rendered for each (true HR, timing, threshold).
+
+    Examples
+    --------
+    >>> twin = bias_lab_twin(grid=[(1.0, "late", 36)], n=300)
+    >>> len(twin.children[2].children)
+    1
+    """
+    frames, labels = [], []
+    for hr, timing, thr in grid:
+        table = lab_estimates(threshold_months=thr, hr_ned=hr, ned_timing=timing,
+                              landmark_months=landmark_months, n=n, seed=seed)
+        fig = _figure(table)
+        labels.append(f"HR {hr:g}, NED {timing}, PF at {thr} mo")
+        frames.append(figure_to_html(fig, dpi=dpi, alt=(
+            f"Five estimates of the HR of NED with 95% intervals; true HR {hr:g}, NED {timing}, "
+            f"selection at {thr} months")))
+    return frames_twin(frames, labels, description="Setting",
+                       caption=(f"Pre-computed frames (one synthetic population of {n}, landmark "
+                                f"{landmark_months} months, seed {seed}): move the slider to change "
+                                "the true HR, when NED happens and the selection threshold."))
