@@ -133,7 +133,7 @@ def test_compare_estimators_is_reproducible_and_labelled():
     b = compare_estimators(SimulationParams(n=800), seed=4)
     pd.testing.assert_frame_equal(a, b)
     assert list(a["estimator"]) == list(ESTIMATORS)
-    assert (a["true_hr"] == 0.24).all() and a.attrs["synthetic"]
+    assert (a["true_hr"] == SimulationParams().hr_ned).all() and a.attrs["synthetic"]
 
 
 def test_summary_coverage_counts_by_hand():
@@ -171,3 +171,43 @@ def test_collider_links_independent_predictors():
     t = induced_association(seed=3, n=400_000).set_index("cohort")["or_ecog0_ihc3"]
     assert abs(t["whole population"] - 1) < 0.05
     assert t["PF at 36 months"] > t["whole population"]
+
+
+# ---------------------------------------------------------------- panel and twin (headless)
+
+def test_lab_estimates_validates_ranges():
+    from her2ned.widgets.bias import lab_estimates
+
+    with pytest.raises(ValueError, match="hr_ned must be between 0.2 and 1.5"):
+        lab_estimates(hr_ned=3.0)
+    with pytest.raises(ValueError, match="ned_timing must be one of"):
+        lab_estimates(ned_timing="never")
+    with pytest.raises(ValueError, match="n must be an integer between 200 and 5000"):
+        lab_estimates(n=10)
+    with pytest.raises(ValueError, match="landmark_months must be between"):
+        lab_estimates(landmark_months=0)
+
+
+def test_panel_recomputes_when_controls_move():
+    from her2ned.widgets.bias import bias_lab_panel
+
+    panel = bias_lab_panel(n=500)
+    first = panel.table.copy()
+    assert (first["true_hr"] == 1.0).all()
+    panel.hr_ned.value = 0.5
+    assert (panel.table["true_hr"] == 0.5).all()
+    panel.threshold.value = 24
+    panel.timing.value = "early"
+    panel.landmark.value = 12
+    assert panel.table.loc[panel.table.estimator == "study", "n_patients"].item() > \
+        first.loc[first.estimator == "study", "n_patients"].item()
+
+
+def test_twin_has_one_frame_per_setting():
+    from her2ned.widgets.bias import TWIN_GRID, bias_lab_twin
+
+    assert len(TWIN_GRID) <= 12
+    twin = bias_lab_twin(grid=TWIN_GRID[:2], n=300)
+    caption, slider, stack = twin.children
+    assert len(stack.children) == 2 and len(slider.options) == 2
+    assert all("<img" in f.value for f in stack.children)

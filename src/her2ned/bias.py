@@ -304,11 +304,15 @@ class MonteCarloResult:
         return self.params.hr_ned
 
     def _repr_html_(self) -> str:
-        s = self.summary.copy()
-        s.insert(0, "label", [ESTIMATOR_LABELS[e] for e in s.index])
-        return (f"<p>{len(self.replicates['replicate'].unique())} replicates of {self.params.n} "
-                f"synthetic patients; true HR of NED = {self.true_hr:g}; threshold "
-                f"{self.params.threshold_months:g} months; landmark {self.landmark_months:g} months.</p>"
+        cols = ["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage", "failed"]
+        s = self.summary[cols].copy()
+        s.index = [ESTIMATOR_LABELS[e] for e in s.index]
+        s.columns = ["mean HR", "bias (log HR)", "empirical SE", "mean model SE", "95 % CI coverage",
+                     "failed fits"]
+        k = int(self.replicates["replicate"].nunique())
+        return (f"<p>{k} replicates of {self.params.n} synthetic patients; true HR of NED = "
+                f"{self.true_hr:g}; threshold {self.params.threshold_months:g} months; landmark "
+                f"{self.landmark_months:g} months.</p>"
                 + s.to_html(float_format=lambda v: f"{v:.3f}"))
 
 
