@@ -1,0 +1,162 @@
+"""Forest plots of odds or hazard ratios, beside the published values, and the spread of repeated studies.
+
+Ratios are drawn on a log axis (a ratio of 2 and of 1/2 are equally far from 1). Our estimate is a
+filled dot with its 95 % CI; the published value a hollow grey diamond with its back-calculated CI.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..models.core import MODEL_TERMS
+
+__all__ = ["plot_forest", "plot_estimate_spread", "OURS", "PUBLISHED"]
+
+OURS = "#2166ac"
+PUBLISHED = "#7f7f7f"
+
+
+def _estimate_column(table: pd.DataFrame) -> str:
+    for col in ("odds_ratio", "hazard_ratio", "ratio"):
+        if col in table:
+            return col
+    raise ValueError("table must have an 'odds_ratio', 'hazard_ratio' or 'ratio' column "
+                     f"(from logistic_table / cox_table); got {list(table.columns)}")
+
+
+def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, ax=None,
+                labels: dict | None = None, xlabel: str | None = None, annotate: bool = True,
+                xlim: tuple[float, float] = (0.03, 60.0)):
+    """Forest plot of ratios with 95 % CIs, optionally beside published values.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``term, odds_ratio|hazard_ratio, ci_low, ci_high`` (from ``logistic_table``/``cox_table``).
+    published : DataFrame, optional
+        ``term, ratio, ci_low, ci_high`` (e.g. :func:`her2ned.models.published_ci_table`).
+    labels : dict, optional
+        term → label; defaults to :data:`her2ned.models.MODEL_TERMS`.
+    xlim : (float, float)
+        Axis range; intervals beyond it are clipped and end in an arrow.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from her2ned.models import published_ci_table
+    >>> pub = published_ci_table().iloc[:3]
+    >>> ax = plot_forest(pub, pub)
+    """
+    if not isinstance(table, pd.DataFrame) or "term" not in table:
+        raise TypeError("table must be a DataFrame with a 'term' column")
+    lo_x, hi_x = xlim
+    if not 0 < lo_x < 1 < hi_x:
+        raise ValueError(f"xlim must satisfy 0 < low < 1 < high, got {xlim}")
+    est = _estimate_column(table)
+    labels = {**MODEL_TERMS, **(labels or {})}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.8 + 0.75 * len(table)))
+    terms = list(table["term"])
+    n = len(terms)
+    pub = None
+    if published is not None:
+        pub = published.set_index("term")
+        pest = _estimate_column(published)
+    off = 0.17 if pub is not None else 0.0
+    for i, row in enumerate(table.itertuples(index=False)):
+        y = n - 1 - i
+        r, lo, hi = getattr(row, est), row.ci_low, row.ci_high
+        if np.isfinite(r):
+            ax.plot([max(lo, lo_x), min(hi, hi_x)], [y + off] * 2, color=OURS, lw=2.5, solid_capstyle="round")
+            ax.plot(r, y + off, "o", color=OURS, ms=8, zorder=3)
+            if annotate:
+                ax.text(hi_x * 1.15, y + off, f"{r:.2f} ({lo:.2f}–{hi:.2f})", va="center",
+                        fontsize=8.5, color=OURS)
+        if pub is not None and row.term in pub.index:
+            p = pub.loc[row.term]
+            ax.plot([max(p.ci_low, lo_x), min(p.ci_high, hi_x)], [y - off] * 2, color=PUBLISHED, lw=1.5)
+            ax.plot(p[pest], y - off, "D", mfc="white", mec=PUBLISHED, ms=7, zorder=3)
+            if annotate:
+                ax.text(hi_x * 1.15, y - off, f"{p[pest]:.2f} ({p.ci_low:.2f}–{p.ci_high:.2f})",
+                        va="center", fontsize=8.5, color=PUBLISHED)
+    ax.axvline(1, color="black", lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ax.set_xlim(lo_x, hi_x)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_yticks(range(n), [labels.get(t, t) for t in reversed(terms)])
+    ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50) if lo_x <= t <= hi_x]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel(xlabel or ("odds ratio (log scale)" if est == "odds_ratio" else
+                             "hazard ratio (log scale)" if est == "hazard_ratio" else "ratio (log scale)"))
+    ax.spines[["top", "right"]].set_visible(False)
+    if pub is not None:
+        from matplotlib.lines import Line2D
+        handles = [Line2D([], [], color=OURS, marker="o", lw=2.5, label="this cohort (95 % CI)"),
+                   Line2D([], [], color=PUBLISHED, marker="D", mfc="white", lw=1.5,
+                          label="TOG 2026 (CI back-calculated)")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
+                  fontsize=8.5)
+    return ax
+
+
+def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=None,
+                         labels: dict | None = None, xlim: tuple[float, float] = (0.02, 100.0),
+                         xlabel: str = "odds ratio in each repeated study (log scale)"):
+    """Where the estimates of many repeated studies fall: one row of dots per term, log axis.
+
+    Parameters
+    ----------
+    estimates : dict
+        term → array of ratios (NaN for failed fits are dropped).
+    published : dict, optional
+        term → published ratio (a grey diamond), e.g. {"ecog0": 5.99}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ax = plot_estimate_spread({"ecog0": np.exp(np.random.default_rng(0).normal(1.8, 0.6, 200))},
+    ...                           {"ecog0": 5.99})
+    """
+    if not isinstance(estimates, dict) or not estimates:
+        raise TypeError("estimates must be a non-empty dict of term -> array of ratios")
+    labels = {**MODEL_TERMS, **(labels or {})}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.9 + 0.9 * len(estimates)))
+    rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
+    n = len(estimates)
+    lo_x, hi_x = xlim
+    for i, (term, values) in enumerate(estimates.items()):
+        y = n - 1 - i
+        v = np.asarray(values, dtype=float)
+        v = v[np.isfinite(v)]
+        shown = np.clip(v, lo_x, hi_x)
+        ax.scatter(shown, y + rng.uniform(-0.22, 0.22, len(v)), s=6, alpha=0.35, color=OURS, lw=0)
+        if len(v):
+            q = np.quantile(v, [0.05, 0.5, 0.95])
+            ax.plot([max(q[0], lo_x), min(q[2], hi_x)], [y - 0.33] * 2, color="black", lw=2)
+            ax.plot(q[1], y - 0.33, "|", color="black", ms=12, mew=2)
+        if published and term in published:
+            ax.plot(published[term], y, "D", mfc="white", mec="#b2182b", mew=2, ms=9, zorder=4)
+    ax.axvline(1, color="black", lw=0.8, ls=":")
+    ax.set_xscale("log")
+    ax.set_xlim(lo_x, hi_x)
+    ax.set_ylim(-0.7, n - 0.4)
+    ax.set_yticks(range(n), [labels.get(t, t) for t in reversed(list(estimates))])
+    ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50) if lo_x <= t <= hi_x]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel(xlabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=OURS, marker="o", ls="", alpha=0.6, label="one repeated study"),
+               Line2D([], [], color="black", lw=2, marker="|", ms=10, label="median and 5–95 % range")]
+    if published:
+        handles.append(Line2D([], [], color="#b2182b", marker="D", mfc="white", ls="", label="TOG 2026"))
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5)
+    return ax

@@ -1,0 +1,85 @@
+"""Kaplan–Meier curves by group, with the selection window and medians marked."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..models.fast import km_curve, km_median
+
+__all__ = ["plot_km", "GROUP_COLOURS"]
+
+GROUP_COLOURS = {1: "#1b7837", 0: "#762a83"}
+
+
+def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progressed",
+            group: str = "ned", *, entry: str | None = None, ax=None, labels: dict | None = None,
+            threshold: float | None = None, show_medians: bool = True, xmax: float | None = None):
+    """Kaplan–Meier curves of ``duration`` by ``group`` (optionally left-truncated at ``entry``).
+
+    Parameters
+    ----------
+    df : DataFrame
+    duration, event, group : str
+        Columns: time from the origin, 1 = event, the grouping (e.g. ``ned``).
+    entry : str, optional
+        Delayed-entry column (left truncation).
+    threshold : float, optional
+        Shade [0, threshold]: the window in which every selected patient is progression-free by
+        construction.
+    show_medians : bool
+        Dashed drop lines at each curve's median.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_population, select_cohort
+    >>> ax = plot_km(select_cohort(simulate_population(seed=1)), threshold=36)
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a DataFrame, got {type(df).__name__}")
+    for c in [duration, event, group] + ([entry] if entry else []):
+        if c not in df:
+            raise ValueError(f"column {c!r} not in df; available: {list(df.columns)}")
+    labels = labels or {1: "NED", 0: "no NED"}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    if threshold is not None:
+        ax.axvspan(0, threshold, color="#f0f0f0", zorder=0)
+        ax.text(threshold / 2, 0.04, f"selected: no progression\nbefore {threshold:g} months",
+                ha="center", va="bottom", fontsize=8, color="#555555")
+    top = 0.0
+    for g in sorted(df[group].unique(), reverse=True):
+        sub = df[df[group] == g]
+        t, s = km_curve(sub[duration].to_numpy(float), sub[event].to_numpy(float),
+                        None if entry is None else sub[entry].to_numpy(float))
+        t_end = float(sub[duration].max())
+        colour = GROUP_COLOURS.get(g, None)
+        if entry is None and threshold is None or t[0] > 0:
+            pass
+        tt = np.concatenate([[0.0] if entry is None and t[0] > 0 else [], t, [t_end]])
+        ss = np.concatenate([[1.0] if entry is None and t[0] > 0 else [], s, [s[-1]]])
+        med = km_median(t, s)
+        lab = f"{labels.get(g, g)} (n = {len(sub)}; median {med:.0f} mo)" if np.isfinite(med) else \
+            f"{labels.get(g, g)} (n = {len(sub)}; median not reached)"
+        line, = ax.plot(tt, ss, drawstyle="steps-post", lw=2.2, color=colour, label=lab)
+        cens = sub[sub[event] == 0][duration].to_numpy(float)
+        if len(cens):
+            idx = np.searchsorted(t, cens, side="right") - 1
+            ax.plot(cens, s[np.clip(idx, 0, len(s) - 1)], "|", ms=6, color=line.get_color(), alpha=0.7)
+        if show_medians and np.isfinite(med):
+            ax.plot([med, med], [0, 0.5], ls="--", lw=1, color=line.get_color())
+        top = max(top, t_end)
+    if show_medians:
+        ax.axhline(0.5, color="#999999", lw=0.8, ls=":")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, xmax or top * 1.02)
+    ax.set_xlabel("months since start of first-line therapy")
+    ax.set_ylabel("progression-free" + (" (given entry)" if entry else ""))
+    ax.legend(loc="upper right", frameon=False, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
