@@ -148,11 +148,12 @@ def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, s
         table = lab_estimates(threshold_months=thr, hr_ned=hr, ned_timing=timing,
                               landmark_months=landmark_months, n=n, seed=seed)
         fig = _figure(table)
-        labels.append(f"HR {hr:g}, NED {timing}, PF at {thr} mo")
+        labels.append(f"HR {hr:g}, {timing}, {thr} mo")
         frames.append(figure_to_html(fig, dpi=dpi, alt=(
             f"Five estimates of the HR of NED with 95% intervals; true HR {hr:g}, NED {timing}, "
             f"selection at {thr} months")))
     return frames_twin(frames, labels, description="Setting",
                        caption=(f"Pre-computed frames (one synthetic population of {n}, landmark "
                                 f"{landmark_months} months, seed {seed}): move the slider to change "
-                                "the true HR, when NED happens and the selection threshold."))
+                                "the true HR, when NED happens (early/late) and the selection "
+                                "threshold (months progression-free)."))
