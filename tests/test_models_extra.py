@@ -150,3 +150,33 @@ def test_km_curve_matches_lifelines(cohort):
             np.testing.assert_allclose(surv[1:], ref, rtol=1e-10)
             med = km_medians(sub, "pfs_months", "progressed", "ned", entry=entry)["median"].item()
             assert km_median(times, surv) == pytest.approx(med) or (np.isnan(med) and np.isnan(km_median(times, surv)))
+
+
+# --- the study repeated ------------------------------------------------------------------------
+
+def test_repeat_study_matches_single_fits_and_is_fast():
+    import time
+
+    from her2ned.models import repeat_study
+    from her2ned.simulate import _to_frame, simulate_cohort_arrays
+    start = time.perf_counter()
+    r = repeat_study(n_studies=200, seed=3)
+    assert time.perf_counter() - start < 10
+    assert len(r) == 200 and r.logit_ok.mean() > 0.95
+    # replicate 1 refitted with statsmodels / lifelines from the same random stream
+    rng = np.random.default_rng(3)
+    df = add_model_columns(_to_frame(simulate_cohort_arrays(SimulationParams(), rng, 118)))
+    ors = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"])
+    np.testing.assert_allclose(r.loc[0, ["or_ecog0", "or_ihc3", "or_grade_le2"]].to_numpy(float),
+                               ors.odds_ratio.to_numpy(), rtol=1e-6)
+    hr = cox_table(df, "pfs_months", "progressed", ["ned"], entry="entry_months").hazard_ratio.item()
+    assert r.loc[0, "hr_ned"] == pytest.approx(hr, rel=1e-5)
+    with pytest.raises(ValueError, match="n_studies must be between"):
+        repeat_study(n_studies=0, seed=1)
+
+
+def test_add_model_columns_entry():
+    out = add_model_columns(pd.DataFrame({"ecog": [0]}), entry_months=36)
+    assert out["entry_months"].item() == 36.0
+    with pytest.raises(ValueError, match="entry_months"):
+        add_model_columns(pd.DataFrame({"ecog": [0]}), entry_months=-1)

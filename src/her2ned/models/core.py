@@ -63,12 +63,13 @@ def _binary(series: pd.Series, name: str, who: str) -> np.ndarray:
     return values
 
 
-def add_model_columns(df: pd.DataFrame) -> pd.DataFrame:
+def add_model_columns(df: pd.DataFrame, entry_months: float | None = None) -> pd.DataFrame:
     """Add the study's 0/1 model columns (``ecog0``, ``ihc3``, ``grade_le2``, ``tp``) to a copy of ``df``.
 
     Only columns whose source column is present are added: ``ecog`` (0/1) → ``ecog0``;
     ``her2_ihc`` ("3+"/"2+/ISH+") → ``ihc3``; ``grade`` (1/2/3) → ``grade_le2``; ``regimen``
-    ("T"/"T+P") → ``tp``.
+    ("T"/"T+P") → ``tp``. With ``entry_months`` (e.g. 36, the study's selection), an
+    ``entry_months`` column for left-truncated analyses is added too.
 
     Examples
     --------
@@ -79,6 +80,10 @@ def add_model_columns(df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     out = df.copy()
+    if entry_months is not None:
+        if isinstance(entry_months, bool) or not isinstance(entry_months, (int, float)) or entry_months < 0:
+            raise ValueError(f"entry_months must be a number >= 0, got {entry_months!r}")
+        out["entry_months"] = float(entry_months)
     if "ecog" in out:
         out["ecog0"] = (out["ecog"] == 0).astype(int)
     if "her2_ihc" in out:
