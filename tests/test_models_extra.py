@@ -180,3 +180,12 @@ def test_add_model_columns_entry():
     assert out["entry_months"].item() == 36.0
     with pytest.raises(ValueError, match="entry_months"):
         add_model_columns(pd.DataFrame({"ecog": [0]}), entry_months=-1)
+
+
+def test_ph_table_common_entry_equals_no_entry(cohort):
+    a = ph_table(cohort, "pfs_months", "progressed", ["ned"], entry="entry_months")
+    b = ph_table(cohort, "pfs_months", "progressed", ["ned"])
+    assert a.p_value.item() == b.p_value.item()
+    varying = cohort.assign(entry_months=np.linspace(0, 30, len(cohort)))
+    with pytest.raises(ValueError, match="varying entry"):
+        ph_table(varying, "pfs_months", "progressed", ["ned"], entry="entry_months")

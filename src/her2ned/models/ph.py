@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 
 from .core import TidyFrame, cox_table
@@ -24,6 +25,9 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
 
     Parameters
     ----------
+    entry : str, optional
+        Left-truncation column; only a common entry time (the study's 36 months) is supported,
+        where the fit is identical to one without it.
     time_transform : {"rank", "km", "identity", "log"}
         The function of time the residuals are correlated with ("km" is R's ``cox.zph`` default).
 
@@ -43,9 +47,19 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
 
     if time_transform not in _TRANSFORMS:
         raise ValueError(f"time_transform must be one of {_TRANSFORMS}, got {time_transform!r}")
+    if entry is not None:
+        if entry not in df:
+            raise ValueError(f"entry column {entry!r} not in df")
+        en = df[entry].to_numpy(dtype=float)
+        # With one common entry time at or before every duration the risk sets at every event
+        # time are the same with or without it, so the fit (and its residuals) are identical.
+        if not (np.ptp(en) == 0 and en[0] <= df[duration].min()):
+            raise ValueError("ph_table: lifelines has no Schoenfeld residuals for varying entry times; "
+                             "only a common entry at or before every duration is supported")
+        entry = None
     fit = cox_table(df, duration, event, covariates, entry=entry)
     model = fit.attrs["model"]
-    cols = [duration, event, *covariates] + ([entry] if entry else [])
+    cols = [duration, event, *covariates]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = proportional_hazard_test(model, df[cols].astype(float), time_transform=time_transform)
