@@ -433,7 +433,8 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     pr_text = (f"sum {s:g} mm is {change:+.1%} from the baseline {baseline_sum:g} mm; "
                f"PR needs <= -{PR_DECREASE:.0%}")
     if s <= baseline_sum * (1 - PR_DECREASE) + _EPS * baseline_sum:
-        return Verdict("PR", pr_text), s
+        # say why a rise from the nadir is not yet PD, so the reader sees both halves of the rule
+        return Verdict("PR", pr_text + (f"; not PD: {pd_text}" if increase > 0 else "")), s
     return Verdict("SD", f"neither PR nor PD: {pr_text}; {pd_text}"), s
 
 

@@ -164,7 +164,7 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
             if new:
                 ax.axvline(weeks[k], color=RESPONSE_COLOURS["PD"], lw=1, alpha=0.5)
         ax.plot([], [], color=RESPONSE_COLOURS["PD"], lw=1, alpha=0.5, label="new lesion seen")
-    _thresholds(ax)
+    _thresholds(ax, outside=True)  # labels outside the axes: response labels sit near the lines
     ax.set_ylim(-108, top)
     ax.set_xlim(weeks[0] - 2, weeks[-1] + max(3, 0.06 * (weeks[-1] - weeks[0])))
     ax.set_xticks(weeks)

@@ -127,11 +127,11 @@ class RecistPanel(widgets.VBox):
         self.names, self.organs, self.nodal, self.weeks = list(names), list(organs), list(nodal), list(weeks)
         n = len(self.weeks)
         new_lesions = [False] * n if new_lesions is None else list(new_lesions)
-        box = widgets.Layout(width="74px")
+        box = widgets.Layout(width="92px")
         self.cells = [[widgets.FloatText(value=float(v), layout=box, step=1) for v in row] for row in grid]
         self.non_target = [widgets.Dropdown(options=NON_TARGET_OPTIONS, value=s, layout=box)
                            for s in non_target]
-        self.new_lesion = [widgets.Checkbox(value=bool(x), indent=False, layout=widgets.Layout(width="74px"))
+        self.new_lesion = [widgets.Checkbox(value=bool(x), indent=False, layout=box)
                            for x in new_lesions]
         self.new_lesion[0].disabled = True  # nothing is "new" at baseline
         self.result = widgets.HTML()
@@ -200,7 +200,7 @@ W = [0, 9, 18, 27]
 EXAMPLES = (
     Example("Partial response", Patient(W, [TargetLesion("liver 1", "liver", [42, 27, 24, 24]),
                                             TargetLesion("lung 1", "lung", [18, 12, 10, 10])]),
-            "The sum falls 35-43 % below baseline: PR, then a plateau that stays PR."),
+            "The sum falls more than 30 % below baseline: PR, then a plateau that stays PR."),
     Example("NED (nodes < 10 mm)", Patient(W, [TargetLesion("liver 1", "liver", [22, 9, 0, 0]),
                                               TargetLesion("axillary node", "lymph node", [18, 11, 8, 7],
                                                            nodal=True)],
@@ -212,7 +212,8 @@ EXAMPLES = (
                                               [NonTargetLesion("bone", "bone", ["present"] * 4)]),
             "Targets are in CR but a non-target lesion persists: overall PR, not NED."),
     Example("PD from the nadir", Patient(W, [TargetLesion("liver 1", "liver", [60, 30, 31, 37])]),
-            "37 mm is still 38 % below baseline, but 23 % and 7 mm above the nadir of 30 mm: PD."),
+            "37 mm is still far below the 60 mm baseline, but at least 20 % and 5 mm above the nadir of "
+            "30 mm: PD."),
     Example("+4 mm is not PD", Patient(W, [TargetLesion("lung 1", "lung", [30, 12, 10, 14])]),
             "From a 10 mm nadir, 14 mm is +40 % but only +4 mm: not PD (the 5 mm rule)."),
     Example("New lesion", Patient(W, [TargetLesion("liver 1", "liver", [40, 20, 12, 10])],
