@@ -211,3 +211,29 @@ def test_twin_has_one_frame_per_setting():
     caption, slider, stack = twin.children
     assert len(stack.children) == 2 and len(slider.options) == 2
     assert all("<img" in f.value for f in stack.children)
+
+
+def test_grade_effect_wrapper_is_neutral_at_one_and_shortens_grade3_pfs():
+    from her2ned.bias import simulate_with_grade_effect
+
+    p = SimulationParams(hr_ned=1.0)
+    a = simulate_with_grade_effect(p, np.random.default_rng(1), n=100_000, hr_grade3=2.0)
+    g3 = a["grade"] == 3
+    assert abs(g3.mean() - p.p_grade3) < 0.01
+    # with equal baseline otherwise, grade 3 PFS is clearly shorter
+    assert np.median(a["pfs_months"][g3]) < 0.8 * np.median(a["pfs_months"][~g3])
+    b = simulate_with_grade_effect(p, np.random.default_rng(1), n=100_000, hr_grade3=1.0)
+    g3 = b["grade"] == 3
+    assert np.median(b["pfs_months"][g3]) == pytest.approx(np.median(b["pfs_months"][~g3]), rel=0.05)
+    with pytest.raises(ValueError, match="hr_grade3 must be"):
+        simulate_with_grade_effect(p, np.random.default_rng(1), n=100, hr_grade3=0)
+
+
+def test_selection_can_flip_the_sign_of_a_predictor():
+    """Grade with no effect on NED (OR 1) but a direct effect on progression (HR 2, assumption):
+    the whole population shows grade <= 2 favouring NED; among those progression-free at 36 months
+    grade 3 appears to favour NED -- the direction of the study's surprising finding."""
+    t = predictor_odds_ratios(SimulationParams(or_grade_le2=1.0), seed=4, n=200_000, hr_grade3=2.0)
+    g = t[t.predictor == "grade <= 2 vs 3"].set_index("cohort")
+    assert g.loc["whole population", "ci_low"] > 1.2
+    assert g.loc["PF at 36 months", "ci_high"] < 1.0

@@ -44,7 +44,7 @@ from .simulate import SimulationParams, simulate_arrays
 __all__ = ["ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
            "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
            "summarise_replicates", "lifelines_estimates", "predictor_odds_ratios",
-           "induced_association"]
+           "induced_association", "simulate_with_grade_effect"]
 
 ESTIMATORS = ("naive", "study", "left_truncated", "landmark", "time_dependent")
 
@@ -416,13 +416,53 @@ def lifelines_estimates(population, *, threshold_months: float = 36.0,
     return pd.DataFrame.from_dict(out, orient="index").rename_axis("estimator")
 
 
+def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.Generator, *,
+                               n: int, hr_grade3: float = 1.0) -> dict[str, np.ndarray]:
+    """:func:`her2ned.simulate.simulate_arrays` plus a direct effect of grade 3 on progression.
+
+    A thin wrapper (the simulator has no such parameter): grade 3 patients are drawn with every
+    progression hazard -- before and after NED, aggressive and indolent -- multiplied by
+    ``hr_grade3``. For a Weibull component with cumulative hazard ``(t / scale)^k`` that is the same
+    as dividing its median by ``hr_grade3^(1/k)``, so grade 3 and grade <= 2 patients are drawn as
+    two sub-populations (numbers binomial with ``params.p_grade3``) and concatenated. With
+    ``hr_grade3 = 1`` the result is distributed exactly as ``simulate_arrays``. ``hr_grade3`` has
+    no source: it is an assumption used to show what selection does.
+
+    Examples
+    --------
+    >>> a = simulate_with_grade_effect(None, np.random.default_rng(0), n=1000, hr_grade3=2.0)
+    >>> sorted(set(a["grade"].tolist()))
+    [1, 2, 3]
+    """
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    if isinstance(hr_grade3, bool) or not isinstance(hr_grade3, (int, float)) \
+            or not (0.1 <= hr_grade3 <= 10):
+        raise ValueError(f"hr_grade3 must be a number between 0.1 and 10, got {hr_grade3!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n3 = int(rng.binomial(n, p.p_grade3))
+    p3 = p.replace(p_grade3=1.0,
+                   median_pfs_t_months=p.median_pfs_t_months * hr_grade3 ** (-1 / p.weibull_shape),
+                   indolent_median_months=p.indolent_median_months * hr_grade3 ** (-1 / p.indolent_shape))
+    parts = []
+    if n3:
+        parts.append(simulate_arrays(p3, rng, n=n3))
+    if n - n3:
+        parts.append(simulate_arrays(p.replace(p_grade3=0.0), rng, n=n - n3))
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+
+
 def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: int = 200_000,
-                          thresholds=(24.0, 36.0)) -> pd.DataFrame:
+                          thresholds=(24.0, 36.0), hr_grade3: float = 1.0) -> pd.DataFrame:
     """Odds ratios of the predictors of NED in the whole population and in selected cohorts.
 
     Fits the same multivariable logistic model (NED ever ~ ECOG 0 + IHC 3+ + grade <= 2 + age per
     10 years, the simulator's own model of who *can* reach NED) in one large synthetic population
     and in the patients progression-free at each threshold (HER-OS: 24 months; TOG 2026: 36).
+    ``hr_grade3`` adds a direct effect of grade 3 on progression (an assumption; see
+    :func:`simulate_with_grade_effect`); the default 1 is the simulator as it is.
 
     Returns
     -------
@@ -445,7 +485,7 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: in
         raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
     thresholds = [_check_months("thresholds", t) for t in thresholds]
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    a = simulate_arrays(p, rng, n=n)
+    a = simulate_with_grade_effect(p, rng, n=n, hr_grade3=hr_grade3)
     X = pd.DataFrame({"ECOG 0 vs 1": (a["ecog"] == 0).astype(float),
                       "IHC 3+ vs 2+/ISH+": a["ihc3"].astype(float),
                       "grade <= 2 vs 3": (a["grade"] <= 2).astype(float),
