@@ -237,3 +237,24 @@ def test_selection_can_flip_the_sign_of_a_predictor():
     g = t[t.predictor == "grade <= 2 vs 3"].set_index("cohort")
     assert g.loc["whole population", "ci_low"] > 1.2
     assert g.loc["PF at 36 months", "ci_high"] < 1.0
+
+
+# ---------------------------------------------------------------- exercise self-checks
+
+def test_self_checks_accept_right_and_reject_wrong_answers():
+    from her2ned.checks import bias as checks
+
+    t = compare_estimators(checks.EX1["params"], seed=checks.EX1["seed"])
+    naive = round(t.loc[t.estimator == "naive", "hr"].item(), 2)
+    assert checks.ex1_naive_hr(naive)
+    wrong = checks.ex1_naive_hr(1.0)
+    assert not wrong and "compare_estimators" in wrong.message
+    assert not checks.ex1_naive_hr("about one")            # malformed: a message, not an exception
+    assert checks.ex2_why_equal("A") and not checks.ex2_why_equal("c")
+    assert "must be one of" in checks.ex2_why_equal("z").message
+    assert checks.ex5_time_zero("The date NED is confirmed")
+    assert not checks.ex5_time_zero("start of first-line therapy")
+    expected = checks._ex3_expected()
+    assert checks.ex3_ecog_or_whole(round(expected, 2)) and not checks.ex3_ecog_or_whole(5.99)
+    td = checks._ex4_expected()
+    assert checks.ex4_time_dependent_mean(round(td, 2)) and not checks.ex4_time_dependent_mean(0.5)

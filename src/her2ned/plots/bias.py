@@ -75,14 +75,14 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
         colour = _COLOURS[est]
         if not bool(r["converged"]):
             ax.text(math.sqrt(xmin * xmax), yy, "cannot be estimated (no events in a group)",
-                    ha="center", va="center", fontsize=8, color="#555555")
+                    ha="center", va="center", fontsize=9, color="#555555")
             continue
         ax.plot([max(r["ci_low"], xmin), min(r["ci_high"], xmax)], [yy, yy], color=colour, lw=3)
         ax.plot(r["hr"], yy, "o", color=colour, ms=8)
         extra = f"  n={int(r['n_patients'])}, events={int(r['n_events'])}" if "n_patients" in r else ""
         ax.text(xmax, yy, f" {r['hr']:.2f} ({r['ci_low']:.2f}–{r['ci_high']:.2f}){extra}",
-                va="center", fontsize=8, clip_on=False)
-    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=8)
+                va="center", fontsize=9, clip_on=False)
+    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel(f"HR of progression, NED vs not (log scale); dashed: true HR {true_hr:g}")
     return ax
@@ -120,8 +120,8 @@ def plot_monte_carlo(mc, ax=None):
         ax.plot(q[est], [yy, yy], color=_COLOURS[est], lw=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(s["mean_hr"], yy, "o", color=_COLOURS[est], ms=8)
         ax.text(xmax, yy, f" mean {s['mean_hr']:.2f}; coverage {s['coverage']:.0%}", va="center",
-                fontsize=8, clip_on=False)
-    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=8)
+                fontsize=9, clip_on=False)
+    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     k = mc.summary["replicates"].max()
     ax.set_xlabel(f"HR of NED over {k} synthetic populations (bar: middle 95 %); dashed: true HR "

@@ -71,7 +71,7 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
 
 
 def _figure(table: pd.DataFrame):
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
     plot_estimates(table, ax=ax)
     return fig
 
