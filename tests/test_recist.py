@@ -283,3 +283,18 @@ def test_ned_with_local_therapy_is_recorded_as_such():
 def test_explain_mentions_every_visit():
     text = assess(Patient(W3, [liver([50, 30, 0])])).explain()
     assert "Visit 0" in text and "Visit 2 (week 16): CR" in text
+
+
+def test_rules_scaling_validates():
+    from her2ned.recist import RECIST11
+    assert RECIST11.scaled(2).normal_node_mm == 20
+    with pytest.raises(ValueError, match="factor"):
+        RECIST11.scaled(0)
+    with pytest.raises(TypeError, match="measurements must be a sequence"):
+        liver(5)
+
+
+def test_nodes_staying_normal_are_cr_even_if_their_sum_rises():
+    """Documented choice: CR is checked before PD (the guideline does not order them)."""
+    p = Patient(W3, [node([20, 4, 9], name="n1"), node([20, 4, 9], name="n2")])  # 8 -> 18 mm
+    assert assess(p).table["target"].iloc[-1] == "CR"

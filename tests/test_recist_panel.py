@@ -31,8 +31,11 @@ def test_default_panel_shows_responses():
 
 def test_editing_a_measurement_changes_the_response():
     panel = recist_panel()
+    before = panel.plot.value
+    assert before.startswith("<img")
     panel.cells[0][1].value = 60.0   # liver 1 grows from 32 to 60 mm at week 9
     assert overall_cells(panel.result.value)[1] == "PD"
+    assert panel.plot.value.startswith("<img") and panel.plot.value != before
     panel.cells[0][1].value = 20.0
     assert overall_cells(panel.result.value)[1] == "PR"
 
@@ -55,7 +58,7 @@ def test_bad_input_gives_a_message_not_a_traceback():
     panel.cells[1][2].value = -4.0
     text = str(panel.figure.outputs)
     assert "diameter -4" in text and "Traceback" not in text
-    assert panel.result.value == ""
+    assert panel.result.value == "" and panel.plot.value == ""
     panel.cells[1][2].value = 6.0
     assert overall_cells(panel.result.value)
     panel.cells[2][0].value = 12.0   # a 12 mm node is not measurable at baseline

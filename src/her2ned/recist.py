@@ -79,7 +79,13 @@ class Rules:
     pd_absolute_mm: float = PD_ABSOLUTE_MM
 
     def scaled(self, factor: float) -> "Rules":
-        """Every millimetre threshold multiplied by ``factor`` (> 0)."""
+        """Every millimetre threshold multiplied by ``factor`` (> 0).
+
+        Examples
+        --------
+        >>> RECIST11.scaled(2).pd_absolute_mm
+        10.0
+        """
         factor = _positive(factor, "factor")
         return Rules(*(getattr(self, f) * factor for f in self.__dataclass_fields__))
 
@@ -112,7 +118,7 @@ class TargetLesion:
     measurements : sequence
         Millimetres per visit, baseline first: longest diameter, or short axis if ``nodal``.
         ``0`` = disappeared, :data:`TOO_SMALL` = present but too small to measure (5 mm),
-        ``None`` = not evaluated at that visit.
+        ``None`` (or NaN) = not evaluated at that visit.
     nodal : bool
         A lymph node (measured on its short axis; < 10 mm counts as normal).
     local_therapy_before_visit : int or None
@@ -136,7 +142,11 @@ class TargetLesion:
         _check_name(self.organ, f"organ of lesion {self.name!r}")
         if not isinstance(self.nodal, bool):
             raise TypeError(f"nodal of lesion {self.name!r} must be True or False, got {self.nodal!r}")
-        ms = tuple(self.measurements) if not isinstance(self.measurements, str) else None
+        try:
+            ms = tuple(self.measurements) if not isinstance(self.measurements, str) else None
+        except TypeError:
+            raise TypeError(f"lesion {self.name!r}: measurements must be a sequence, one per visit, "
+                            f"got {self.measurements!r}") from None
         if not ms:
             raise ValueError(f"lesion {self.name!r}: measurements must be a non-empty sequence "
                              "(baseline first)")
@@ -203,7 +213,11 @@ class NonTargetLesion:
     def __post_init__(self):
         _check_name(self.name, "NonTargetLesion name")
         _check_name(self.organ, f"organ of lesion {self.name!r}")
-        st = tuple(self.statuses) if not isinstance(self.statuses, str) else None
+        try:
+            st = tuple(self.statuses) if not isinstance(self.statuses, str) else None
+        except TypeError:
+            raise TypeError(f"lesion {self.name!r}: statuses must be a sequence, one per visit, "
+                            f"got {self.statuses!r}") from None
         if not st:
             raise ValueError(f"lesion {self.name!r}: statuses must be a non-empty sequence (baseline first)")
         clean = []
@@ -397,6 +411,10 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     A visit with a target not evaluated is NE -- unless the targets that were measured already
     add up to PD, which the missing ones cannot undo (RECIST 1.1 s.4.3.4).
 
+    Checking CR before PD is this package's choice where the guideline is silent: a set of target
+    nodes that all stay < 10 mm (normal by definition) is called CR even if their summed short axes
+    rise by 20 % and 5 mm.
+
     Examples
     --------
     >>> target_response([35.0], [False], baseline_sum=50, nadir=50)[0].response
@@ -552,7 +570,14 @@ class Assessment:
     table: pd.DataFrame
 
     def explain(self) -> str:
-        """Every visit's overall response with the rules that fired, one paragraph per visit."""
+        """Every visit's overall response with the rules that fired, one line per visit.
+
+        Examples
+        --------
+        >>> p = Patient(weeks=[0, 8], targets=[TargetLesion("liver 1", "liver", [20, 0])])
+        >>> print(assess(p).explain().splitlines()[1][:40])
+        Visit 1 (week 8): CR. Target — every non
+        """
         lines = []
         for r in self.table.itertuples():
             if r.visit == 0:

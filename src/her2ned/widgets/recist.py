@@ -118,7 +118,8 @@ class RecistPanel(widgets.VBox):
     """The live calculator. Controls are attributes so tests can drive it by setting ``.value``:
 
     ``cells[i][k]`` (FloatText, lesion i at visit k), ``non_target[k]`` (Dropdown),
-    ``new_lesion[k]`` (Checkbox); outputs ``result`` (HTML) and ``figure`` (Output).
+    ``new_lesion[k]`` (Checkbox); outputs ``result`` (HTML: the response table), ``plot`` (HTML:
+    the patient's spider plot) and ``figure`` (Output: a message when the input breaks a rule).
     """
 
     def __init__(self, names=DEFAULT_NAMES, organs=DEFAULT_ORGANS, nodal=DEFAULT_NODAL,
@@ -135,7 +136,8 @@ class RecistPanel(widgets.VBox):
                            for x in new_lesions]
         self.new_lesion[0].disabled = True  # nothing is "new" at baseline
         self.result = widgets.HTML()
-        self.figure = widgets.Output()
+        self.plot = widgets.HTML()
+        self.figure = widgets.Output()  # plain-language messages when the table is invalid
         label = widgets.Layout(width="190px")
         rows = [widgets.HBox([widgets.HTML("<b>lesion \\ week</b>", layout=label)]
                              + [widgets.HTML(f"<b>{w:g}</b>", layout=box) for w in self.weeks])]
@@ -149,7 +151,7 @@ class RecistPanel(widgets.VBox):
             w.observe(self.update, "value")
         intro = widgets.HTML("<em>Edit a measurement (mm; 0 = disappeared, 5 = too small to measure), "
                              "a non-target status or a new lesion: the responses follow.</em>")
-        super().__init__([intro, *rows, self.result, self.figure])
+        super().__init__([intro, *rows, self.figure, self.result, self.plot])
         self.add_class("her2ned-recist-panel")
         self.update()
 
@@ -165,12 +167,14 @@ class RecistPanel(widgets.VBox):
             try:
                 a = self.assessment()
             except (ValueError, TypeError):
-                self.result.value = ""
+                self.result.value = self.plot.value = ""
                 raise
             self.result.value = response_table_html(a)
             fig, ax = plt.subplots(figsize=(6.5, 3.4))
             plot_patient(a, ax=ax)
-            plt.show(fig)
+            # an <img> with alt text in an HTML widget; figure_to_html closes the figure
+            self.plot.value = figure_to_html(fig, alt="change from baseline per visit with the "
+                                                      "RECIST response at each visit", dpi=90)
         show_safely(self.figure, draw)
 
 
