@@ -31,7 +31,7 @@ def test_malformed_answers_get_messages_not_exceptions():
 
 
 def test_event_checks_use_module_values():
-    expected = chk._ex4_expected()
+    expected = chk.ex4_expected_events()
     assert 140 < expected < 170          # more follow-up than the chapter's [0, 49.4] gives more events
     assert chk.ex4_events(expected).correct
     assert not chk.ex4_events(expected * 1.2).correct

@@ -204,3 +204,11 @@ def test_wald_ci_from_p_invalid():
         pw.wald_ci_from_p(1.0, 0.5)
     with pytest.raises(ValueError, match="p must"):
         pw.wald_ci_from_p(2.0, 0.0)
+
+
+def test_results_are_plain_python_floats():
+    # myst-nb glue formats text/plain: numpy scalars print as 'np.float64(...)' and break `{glue:text}`
+    for value in (pw.events_for_power(0.8), pw.implied_events(0.8, 0.3), pw.detectable_hr(100),
+                  pw.event_probability(10, 0, 20), *pw.wald_ci_from_p(2.0, 0.01), pw.logrank_power(0.8, 50),
+                  pw.compare_medians(16, 14, 100, 100, followup_min=0, followup_max=40).events):
+        assert type(value) is float

@@ -262,8 +262,8 @@ def event_probability(median: float, followup_min: float, followup_max: float) -
     if b < a:
         raise ValueError(f"followup_max must be >= followup_min ({a}), got {b}")
     if b == a:
-        return 1 - math.exp(-lam * a)
-    return 1 - (math.exp(-lam * a) - math.exp(-lam * b)) / (lam * (b - a))
+        return float(1 - math.exp(-lam * a))
+    return float(1 - (math.exp(-lam * a) - math.exp(-lam * b)) / (lam * (b - a)))
 
 
 def logrank_power(hr: float, events: float, allocation: float = 0.5, alpha: float = 0.05) -> float:
@@ -312,7 +312,7 @@ def events_for_power(hr: float, power: float = 0.8, allocation: float = 0.5, alp
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
     alpha = _real(alpha, "alpha", 0, 1, low_open=True, high_open=True)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return z ** 2 / (allocation * (1 - allocation) * math.log(hr) ** 2)
+    return float(z ** 2 / (allocation * (1 - allocation) * math.log(hr) ** 2))
 
 
 def detectable_hr(events: float, power: float = 0.8, allocation: float = 0.5, alpha: float = 0.05) -> float:
@@ -328,7 +328,7 @@ def detectable_hr(events: float, power: float = 0.8, allocation: float = 0.5, al
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
     alpha = _real(alpha, "alpha", 0, 1, low_open=True, high_open=True)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return math.exp(-z / math.sqrt(events * allocation * (1 - allocation)))
+    return float(math.exp(-z / math.sqrt(events * allocation * (1 - allocation))))
 
 
 def implied_events(hr: float, p: float, allocation: float = 0.5) -> float:
@@ -348,7 +348,7 @@ def implied_events(hr: float, p: float, allocation: float = 0.5) -> float:
     p = _real(p, "p", 0, 1, low_open=True, high_open=True)
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
     z = stats.norm.ppf(1 - p / 2)
-    return (z / math.log(hr)) ** 2 / (allocation * (1 - allocation))
+    return float((z / math.log(hr)) ** 2 / (allocation * (1 - allocation)))
 
 
 @dataclass(frozen=True)
@@ -492,4 +492,4 @@ def wald_ci_from_p(estimate: float, p: float, level: float = 0.95) -> tuple[floa
     level = _real(level, "level", 0, 1, low_open=True, high_open=True)
     se = abs(math.log(estimate)) / stats.norm.ppf(1 - p / 2)
     z = stats.norm.ppf(0.5 + level / 2)
-    return math.exp(math.log(estimate) - z * se), math.exp(math.log(estimate) + z * se)
+    return float(math.exp(math.log(estimate) - z * se)), float(math.exp(math.log(estimate) + z * se))

@@ -83,17 +83,18 @@ def ex4_events(answer) -> Feedback:
 
     Examples
     --------
-    >>> bool(ex4_events(round(_ex4_expected())))
+    >>> bool(ex4_events(round(ex4_expected_events())))
     True
     """
-    expected = _ex4_expected()
+    expected = ex4_expected_events()
     return check_number(answer, expected, rel_tol=0.03, name="number of events",
                         hint="Use her2ned.power.compare_medians with followup_min=0 and followup_max=60; "
                              "read its .events.",
                         explanation=f"About {expected:.0f} events: longer follow-up, more events, a little more power.")
 
 
-def _ex4_expected() -> float:
+def ex4_expected_events() -> float:
+    """Expected PFS events in Ozcan 2025 under the exercise-4 follow-up (uniform on 0-60 months)."""
     c = load_claims()
     return compare_medians(c["ozcan_pfs_low"].value, c["ozcan_pfs_zero"].value, c["ozcan_n_low"].value,
                            c["ozcan_n_zero"].value, followup_min=EX4_FOLLOWUP[0],
