@@ -96,7 +96,8 @@ def test_cox_table(cohort):
     tab = cox_table(cohort, "pfs_months", "progressed", ["ned", "tp"], entry="entry_months")
     assert list(tab.columns) == ["term", "hazard_ratio", "ci_low", "ci_high", "p_value"]
     assert tab.hazard_ratio.iloc[0] < 1  # NED is protective in the default simulation
-    assert tab.attrs["model"].summary.shape[0] == 2
+    assert tab.model.summary.shape[0] == 2
+    pd.concat({"a": tab, "b": tab}, axis=1)  # attrs must not break concatenation
     with pytest.raises(ValueError, match="no events"):
         cox_table(cohort.assign(progressed=0), "pfs_months", "progressed", ["ned"])
     with pytest.raises(ValueError, match="single value"):

@@ -33,6 +33,10 @@ MODEL_TERMS = {
 class TidyFrame(pd.DataFrame):
     """A DataFrame whose HTML shows numbers rounded for reading (the data keep full precision)."""
 
+    # a fitted model rides along as a plain attribute (not in ``attrs``, which pandas deep-copies
+    # and compares element-wise when concatenating)
+    _metadata = ["model"]
+
     @property
     def _constructor(self):
         return TidyFrame
@@ -175,7 +179,8 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
         "ci_high": np.exp(params[1:] + z * bse[1:]),
         "p_value": p[1:],
     })
-    out.attrs.update(coef=params[1:], se=bse[1:], intercept=params[0], n=len(y), events=int(y.sum()))
+    out.attrs.update(coef=tuple(map(float, params[1:])), se=tuple(map(float, bse[1:])),
+                     intercept=float(params[0]), n=len(y), events=int(y.sum()))
     return out
 
 
@@ -299,8 +304,8 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
     Returns
     -------
     TidyFrame
-        Columns ``term, hazard_ratio, ci_low, ci_high, p_value``; ``attrs`` holds coef, se and the
-        fitted lifelines model (``attrs["model"]``) for proportional-hazards checks.
+        Columns ``term, hazard_ratio, ci_low, ci_high, p_value``; ``attrs`` holds coef and se, and
+        ``.model`` the fitted lifelines model (for proportional-hazards checks).
 
     Examples
     --------
@@ -352,6 +357,7 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
         "ci_high": s["exp(coef) upper 95%"].to_numpy(),
         "p_value": s["p"].to_numpy(),
     })
-    out.attrs.update(coef=s["coef"].to_numpy(), se=s["se(coef)"].to_numpy(), model=cph,
+    out.attrs.update(coef=tuple(map(float, s["coef"])), se=tuple(map(float, s["se(coef)"])),
                      n=len(data), events=int(e.sum()))
+    out.model = cph
     return out

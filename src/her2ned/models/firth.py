@@ -102,5 +102,6 @@ def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) 
     out = TidyFrame({"term": list(predictors), "odds_ratio": np.exp(beta[1:]),
                      "ci_low": np.exp(beta[1:] - z * se[1:]), "ci_high": np.exp(beta[1:] + z * se[1:]),
                      "p_value": 2 * norm.sf(np.abs(beta[1:] / se[1:]))})
-    out.attrs.update(coef=beta[1:], se=se[1:], intercept=beta[0], method="Firth (Wald CI)")
+    out.attrs.update(coef=tuple(map(float, beta[1:])), se=tuple(map(float, se[1:])),
+                     intercept=float(beta[0]), method="Firth (Wald CI)")
     return out

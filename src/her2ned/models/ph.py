@@ -58,7 +58,7 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
                              "only a common entry at or before every duration is supported")
         entry = None
     fit = cox_table(df, duration, event, covariates, entry=entry)
-    model = fit.attrs["model"]
+    model = fit.model
     cols = [duration, event, *covariates]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -314,8 +314,8 @@ class ExplorerPanel(widgets.VBox):
         self.output = widgets.Output()
         self.last_result: ExplorerResult | None = None
         self.redraws = 0
-        style = {"description_width": "150px"}
-        lay = widgets.Layout(width="380px")
+        style = {"description_width": "120px"}
+        lay = widgets.Layout(width="330px")
         cu = dict(continuous_update=False, style=style, layout=lay)
         self.n = widgets.IntSlider(value=118, min=40, max=1000, step=1, description="N (selected)", **cu)
         self.p_ecog0 = widgets.FloatSlider(value=0.36, min=0, max=1, step=0.01, description="share ECOG 0", **cu)
@@ -330,7 +330,7 @@ class ExplorerPanel(widgets.VBox):
         self.hr_ned = widgets.FloatLogSlider(value=0.24, base=10, min=-1, max=math.log10(2), step=0.01,
                                              description="true HR of NED", **cu)
         self.threshold_months = widgets.IntSlider(value=36, min=0, max=60, step=1,
-                                                  description="select: PFS ≥ (months)", **cu)
+                                                  description="select: PFS ≥ (mo)", **cu)
         self.seed = widgets.IntSlider(value=0, min=0, max=999, step=1, description="seed", **cu)
         self.controls = {name: getattr(self, name) for name in CONTROL_RANGES}
         for name, value in initial.items():
