@@ -298,3 +298,8 @@ def test_nodes_staying_normal_are_cr_even_if_their_sum_rises():
     """Documented choice: CR is checked before PD (the guideline does not order them)."""
     p = Patient(W3, [node([20, 4, 9], name="n1"), node([20, 4, 9], name="n2")])  # 8 -> 18 mm
     assert assess(p).table["target"].iloc[-1] == "CR"
+
+
+def test_assessment_renders_as_html():
+    html = assess(Patient(W3, [liver([50, 30, None])]))._repr_html_()
+    assert "<table" in html and "PR" in html and "—" in html

@@ -100,3 +100,24 @@ def test_sum_and_nadir_are_consistent(p):
     sums = t["sum_mm"].tolist()
     for k in range(1, len(sums)):
         assert t["nadir_mm"].iloc[k] == min(sums[:k])
+
+
+RANK = {"CR": 0, "PR": 1, "SD": 2, "non-CR/non-PD": 2, "PD": 3, "NE": 3}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients(), st.sampled_from([0.0, 6.0, 12.0]))
+def test_requiring_confirmation_never_improves_the_best_response(p, sd_min):
+    from her2ned.recist import best_overall_response
+    a = assess(p)
+    loose = best_overall_response(a, sd_min_weeks=sd_min)
+    strict = best_overall_response(a, confirm=True, sd_min_weeks=sd_min)
+    assert RANK[strict.response] >= RANK[loose.response], (loose, strict)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients())
+def test_ned_is_reached_exactly_when_some_visit_is_an_overall_cr(p):
+    from her2ned.recist import radiologic_ned
+    a = assess(p)
+    assert radiologic_ned(a).reached == ("CR" in a.table["overall"].tolist())
