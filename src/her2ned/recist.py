@@ -534,7 +534,11 @@ def overall_response(target: str, non_target: str, new_lesion: bool) -> Verdict:
         _, t, nt, new, out = _ROWS[row]
         new_txt = {True: "a new lesion", False: "no new lesion", "any": "new lesion or not"}[new]
         t_txt = "no target lesions" if t == "none" else f"target {t}"
-        return Verdict(out, f"RECIST 1.1 table row {row}: {t_txt} + non-target {nt} + {new_txt} → {out}")
+        here = ""
+        if "any" in (t, nt) or "or" in nt:  # say which values this visit actually had
+            nt_here = "none" if non_target == "NA" else non_target
+            here = f" (here: target {target}, non-target {nt_here}{', new lesion' if new_lesion else ''})"
+        return Verdict(out, f"RECIST 1.1 table row {row}: {t_txt} + non-target {nt} + {new_txt} → {out}{here}")
 
     nt = "CR" if non_target == "NA" else non_target
     if target == "none":
