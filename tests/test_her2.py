@@ -145,7 +145,8 @@ def test_summary_row_and_examples():
     assert row["call"] == "equivocal (needs ISH)" and row["ISH group"] is None
     table = her2.example_table()
     assert len(table) == len(her2.EXAMPLES)
-    assert set(table["ISH group"].dropna().astype(int)) == {1, 2, 3, 4, 5}
+    assert {g for g in table["ISH group"] if g != "—"} == {1, 2, 3, 4, 5}
+    assert table.loc["IHC 0, ultralow", "category"] == "HER2-ultralow"
 
 
 @pytest.mark.parametrize("ihc, ratio, copies, call", [

@@ -119,7 +119,7 @@ class HER2Result:
 
     def _repr_html_(self) -> str:
         colour = {"positive": "#b2182b", "negative": "#2166ac", "equivocal": "#b35806"}[self.call]
-        group = f"group {self.ish_group}" if self.ish_group else "—"
+        group = f"group {self.ish_group}" if self.ish_group else ("not grouped" if self.ratio else "not done")
         needs = f" (needs {html.escape(self.needs)})" if self.needs else ""
         items = "".join(f"<li><strong>{html.escape(s.rule)}</strong>: {html.escape(s.text)}</li>"
                         for s in self.steps)
@@ -434,8 +434,9 @@ def example_table() -> pd.DataFrame:
     for label, kwargs in EXAMPLES:
         row = {"example": label}
         row.update(classify(**kwargs).summary())
-        rows.append(row)
-    return pd.DataFrame(rows)
+        row.pop("ultralow")  # the label says it
+        rows.append({k: ("—" if v is None else v) for k, v in row.items()})
+    return pd.DataFrame(rows).set_index("example")
 
 
 def compare_rules(ihc=None, ratio=None, copies=None, *, ultralow: bool = False) -> dict:
