@@ -64,4 +64,5 @@ def test_self_checks_say_right_or_wrong_with_a_hint():
     assert "should be a finite number" in str(check_number(float("nan"), 1.0))
     assert check_choice(" Positive ", "positive", allowed=["positive", "negative"])
     assert "must be one of" in str(check_choice("maybe", "positive", allowed=["positive", "negative"]))
+    assert "single value" in str(check_choice(["positive"], "positive"))
     assert "✘" in wrong._repr_html_() or "Not yet" in wrong._repr_html_()

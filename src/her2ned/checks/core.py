@@ -66,6 +66,11 @@ def check_choice(answer, expected, *, allowed=None, hint: str = "", explanation:
     def norm(x):
         return " ".join(x.lower().split()) if isinstance(x, str) else x
 
+    try:
+        hash(answer)
+    except TypeError:
+        return Feedback(False, f"The {name} should be a single value, not a {type(answer).__name__}; "
+                               f"got {answer!r}.")
     if allowed is not None and norm(answer) not in {norm(a) for a in allowed}:
         options = ", ".join(repr(a) for a in allowed)
         return Feedback(False, f"The {name} must be one of {options}; got {answer!r}.")
