@@ -60,7 +60,7 @@ def ex2_why_equal(answer) -> Feedback:
     return check_choice(answer, "a", allowed=list(WHY_EQUAL_OPTIONS), name="letter",
                         hint="Write down the risk set at an event time after 36 months with and without "
                              "delayed entry. Who is in one and not the other?",
-                        explanation="Right: the partial likelihood only looks at risk sets at event "
+                        explanation="The partial likelihood only looks at risk sets at event "
                                     "times, all after 36 months, and everyone selected is at risk from "
                                     "36 months either way.")
 
