@@ -80,3 +80,18 @@ def test_target_distance():
 def test_assumptions_shown():
     tab = assumptions_table()
     assert {"n_centres", "univariable_test_age", "cox_covariates"} <= set(tab["assumption"])
+
+
+def test_univariable_tests_agree_with_the_report():
+    from her2ned.datasets import load_csv
+    from her2ned.reconstruct import reproduced_values, univariable_tests
+
+    df = load_csv("reconstructed", "tog2026_cohort.csv")
+    u = univariable_tests(df).set_index("variable")
+    v = reproduced_values(df)
+    assert u.loc["ECOG 0 vs 1", "chi-square"] == pytest.approx(v["tog_ecog_p"])
+    # a continuity correction and the exact test are more conservative on these tables
+    assert (u["chi-square (Yates)"] > u["chi-square"]).all()
+    assert (u["Fisher exact"] > u["chi-square"]).all()
+    with pytest.raises(ValueError, match="column"):
+        univariable_tests(df.drop(columns="grade"))

@@ -47,7 +47,8 @@ from .claims import Claim, LedgerError, load_claims, parse_p
 __all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
            "targets_from_claims", "search_covariates", "search_ages", "search_pfs", "reconstruct",
            "reproduced_values", "check_targets", "assumptions_table", "format_cohort_csv",
-           "COLUMNS", "SYNTHETIC_NOTICE"]
+           "COLUMNS", "SYNTHETIC_NOTICE", "univariable_tests", "reconstruct_ensemble", "summarise_table",
+           "format_ensemble_csv", "COHORT_SEED", "ENSEMBLE_SEEDS"]
 
 #: Columns of the reconstructed table, in order.
 COLUMNS = ["patient_id", "centre", "age", "ecog", "her2_ihc", "grade", "hr_positive", "de_novo",
@@ -870,3 +871,38 @@ def format_ensemble_csv(ens: pd.DataFrame) -> str:
     if not isinstance(ens, pd.DataFrame):
         raise TypeError(f"ens must be a pandas DataFrame, got {type(ens).__name__}")
     return ens[ENSEMBLE_COLUMNS].to_csv(index=False, float_format="%.4f", lineterminator="\n")
+
+
+def univariable_tests(df: pd.DataFrame) -> pd.DataFrame:
+    """The three univariable p-values under three common tests, to show what the unnamed test changes.
+
+    For ECOG (0 vs 1), IHC (3+ vs 2+/ISH+) and grade (≤ 2 vs 3) by NED status: Pearson chi-square
+    without continuity correction (the book's assumption), with Yates' correction, and Fisher's exact
+    test (two-sided), next to the published p.
+
+    Examples
+    --------
+    >>> from her2ned.datasets import load_csv
+    >>> univariable_tests(load_csv("reconstructed", "tog2026_cohort.csv")).shape
+    (3, 5)
+    """
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    from .models import add_model_columns
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in ("ecog", "her2_ihc", "grade", "ned") if c not in df.columns]
+    if missing:
+        raise ValueError(f"df lacks column(s) {missing}")
+    d = add_model_columns(df)
+    claims = load_claims()
+    rows = []
+    for label, col, cid in (("ECOG 0 vs 1", "ecog0", "tog_ecog_p"), ("IHC 3+ vs 2+/ISH+", "ihc3", "tog_ihc_p"),
+                            ("grade ≤ 2 vs 3", "grade_le2", "tog_grade_p")):
+        tab = pd.crosstab(d[col], d["ned"]).reindex(index=[0, 1], columns=[0, 1], fill_value=0).to_numpy()
+        rows.append({"variable": label, "published": parse_p(claims[cid].p)[1],
+                     "chi-square": float(chi2_contingency(tab, correction=False)[1]),
+                     "chi-square (Yates)": float(chi2_contingency(tab, correction=True)[1]),
+                     "Fisher exact": float(fisher_exact(tab)[1])})
+    return pd.DataFrame(rows)
