@@ -258,3 +258,14 @@ def test_self_checks_accept_right_and_reject_wrong_answers():
     assert checks.ex3_ecog_or_whole(round(expected, 2)) and not checks.ex3_ecog_or_whole(5.99)
     td = checks._ex4_expected()
     assert checks.ex4_time_dependent_mean(round(td, 2)) and not checks.ex4_time_dependent_mean(0.5)
+
+
+def test_panel_shows_a_message_not_a_traceback_when_nothing_can_be_estimated(monkeypatch):
+    import her2ned.widgets.bias as wb
+
+    panel = wb.bias_lab_panel(n=300)
+    assert "<img" in panel.figure.value
+    failed = panel.table.assign(converged=False)
+    monkeypatch.setattr(wb, "lab_estimates", lambda **kw: failed)
+    panel.seed.value = 2                      # triggers a redraw with every fit failed
+    assert panel.table is None and panel.figure.value == ""

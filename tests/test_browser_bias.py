@@ -37,14 +37,14 @@ def test_bias_page_shows_synthetic_notice(static_page):
 def test_bias_panel_redraws_live_in_voila(voila_app):
     page = voila_app(["from her2ned.widgets.bias import bias_lab_panel", "panel = bias_lab_panel()",
                       "panel"])
-    img = ".jupyter-widgets-output-area img, .widget-output img"
+    img = ".her2ned-bias-panel img"
     page.wait_for_selector(img, timeout=60_000)
     first = page.locator(img).first.get_attribute("src")
     handle = page.locator(".widget-slider .noUi-handle").nth(1)  # the true-HR slider
     handle.focus()
     page.keyboard.press("Home")  # HR 0.2
     page.wait_for_function(
-        "(first) => { const i = document.querySelector('.jupyter-widgets-output-area img, .widget-output img');"
+        "(first) => { const i = document.querySelector('.her2ned-bias-panel img');"
         " return i && i.getAttribute('src') !== first; }", arg=first, timeout=30_000)
     second = page.locator(img).first.get_attribute("src")
     assert first != second, "moving the true-HR slider did not redraw the figure"

@@ -259,6 +259,13 @@ def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: flo
         Index: estimator. Columns: ``replicates`` (converged), ``failed``, ``mean_hr`` (exp of the
         mean log HR), ``bias_log_hr``, ``empirical_se``, ``mean_model_se``, ``coverage``,
         ``mc_se_bias`` (Monte Carlo SE of the bias), ``mc_se_coverage``.
+
+    Examples
+    --------
+    >>> reps = pd.DataFrame({"estimator": ["naive"] * 3, "log_hr": [-0.1, 0.0, 0.1],
+    ...                      "se": [0.1, 0.1, 0.1], "converged": [True] * 3})
+    >>> float(summarise_replicates(reps, true_hr=1.0).loc["naive", "coverage"])
+    1.0
     """
     if not (isinstance(true_hr, (int, float)) and true_hr > 0 and math.isfinite(true_hr)):
         raise ValueError(f"true_hr must be a positive finite number, got {true_hr!r}")
@@ -388,6 +395,15 @@ def lifelines_estimates(population, *, threshold_months: float = 36.0,
     ``CoxTimeVaryingFitter`` for (e); lifelines handles ties with Efron's method.
 
     Returns a DataFrame indexed by estimator with ``log_hr`` and ``se``.
+
+    Examples
+    --------
+    >>> from her2ned.simulate import simulate_arrays
+    >>> pop = simulate_arrays(None, np.random.default_rng(0), n=300)
+    >>> ref = lifelines_estimates(pop, estimators=("naive",))
+    >>> fast = estimate_all(pop, estimators=("naive",))
+    >>> bool(abs(ref.loc["naive", "log_hr"] - fast["log_hr"].item()) < 1e-4)
+    True
     """
     import warnings
 

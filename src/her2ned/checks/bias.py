@@ -72,7 +72,13 @@ def _ex3_expected() -> float:
 
 
 def ex3_ecog_or_whole(answer) -> Feedback:
-    """Exercise 3: the OR of NED for ECOG 0 vs 1 in the whole population of :data:`EX3`."""
+    """Exercise 3: the OR of NED for ECOG 0 vs 1 in the whole population of :data:`EX3`.
+
+    Examples
+    --------
+    >>> bool(ex3_ecog_or_whole(5.99))   # the true OR, not the one seen in the whole population
+    False
+    """
     expected = _ex3_expected()
     return check_number(answer, expected, rel_tol=0.02, name="odds ratio",
                         hint="predictor_odds_ratios(seed=1, n=100_000): the row 'ECOG 0 vs 1', cohort "
@@ -88,7 +94,13 @@ def _ex4_expected() -> float:
 
 
 def ex4_time_dependent_mean(answer) -> Feedback:
-    """Exercise 4: mean HR of the time-dependent estimator without the indolent subgroup (:data:`EX4`)."""
+    """Exercise 4: mean HR of the time-dependent estimator without the indolent subgroup (:data:`EX4`).
+
+    Examples
+    --------
+    >>> bool(ex4_time_dependent_mean(round(_ex4_expected(), 2)))
+    True
+    """
     expected = _ex4_expected()
     return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="mean HR",
                         hint="monte_carlo(EX4['params'], n_replicates=200, seed=4) and read "

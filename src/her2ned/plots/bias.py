@@ -102,6 +102,13 @@ def plot_monte_carlo(mc, ax=None):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from her2ned.bias import monte_carlo
+    >>> from her2ned.simulate import SimulationParams
+    >>> ax = plot_monte_carlo(monte_carlo(SimulationParams(n=300), n_replicates=10, seed=1,
+    ...                                   progress=False))
     """
     from ..bias import MonteCarloResult
 
@@ -141,6 +148,11 @@ def plot_predictor_ors(table: pd.DataFrame, ax=None):
     Returns
     -------
     matplotlib Axes
+
+    Examples
+    --------
+    >>> from her2ned.bias import predictor_odds_ratios
+    >>> ax = plot_predictor_ors(predictor_odds_ratios(seed=1, n=20_000))
     """
     need = {"predictor", "cohort", "or", "ci_low", "ci_high", "true_or"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):

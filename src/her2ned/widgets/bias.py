@@ -72,7 +72,11 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
 
 def _figure(table: pd.DataFrame):
     fig, ax = plt.subplots(figsize=(6.5, 3.0))
-    plot_estimates(table, ax=ax)
+    try:
+        plot_estimates(table, ax=ax)
+    except Exception:
+        plt.close(fig)
+        raise
     return fig
 
 
@@ -101,31 +105,40 @@ class BiasLabPanel(widgets.VBox):
                                    continuous_update=False)
         self.seed = widgets.BoundedIntText(value=seed, min=0, max=10**6, description="Seed",
                                            style=style)
-        self.output = widgets.Output()
+        self.output = widgets.Output()      # plain-language messages (show_safely)
+        self.figure = widgets.HTML()        # the figure, as an inline PNG (no open matplotlib figures)
         self.table: pd.DataFrame | None = None
         for w in (self.threshold, self.hr_ned, self.timing, self.landmark, self.n, self.seed):
             w.observe(self.redraw, "value")
         super().__init__([self.threshold, self.hr_ned, self.timing, self.landmark, self.n, self.seed,
-                          self.output])
+                          self.output, self.figure])
+        self.add_class("her2ned-bias-panel")
         self.redraw()
 
     def redraw(self, _=None) -> None:
         def draw():
-            from IPython.display import display
-
             self.table = None
+            self.figure.value = ""
             table = lab_estimates(threshold_months=self.threshold.value, hr_ned=self.hr_ned.value,
                                   ned_timing=self.timing.value, landmark_months=self.landmark.value,
                                   n=self.n.value, seed=self.seed.value)
-            fig = _figure(table)
+            fig = _figure(table)  # raises ValueError when nothing can be estimated
+            self.figure.value = figure_to_html(fig, dpi=80, alt=(
+                f"Five estimates of the HR of NED with 95% intervals; true HR {self.hr_ned.value:g}"))
             self.table = table
-            display(fig)
-            plt.close(fig)
         show_safely(self.output, draw)
 
 
 def bias_lab_panel(**kwargs) -> BiasLabPanel:
-    """The live bias-lab panel (see :class:`BiasLabPanel`)."""
+    """The live bias-lab panel (see :class:`BiasLabPanel`).
+
+    Examples
+    --------
+    >>> panel = bias_lab_panel(n=300)
+    >>> panel.hr_ned.value = 0.5
+    >>> float(panel.table["true_hr"].iloc[0])
+    0.5
+    """
     return BiasLabPanel(**kwargs)
 
 
