@@ -422,7 +422,7 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
             break
     _, cells, d = best
     dist = dict(zip(_COV_T, d))
-    missed = [k for k, v in dist.items() if v > 1]
+    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
     if missed:
         raise ReconstructionError(
             "covariate search: could not meet claim(s) " + ", ".join(missed) + " within the budget "
@@ -627,7 +627,7 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
                                   f"(HR {t_hr.published})", ["tog_hr_ned"])
     t, e, vals, d = best[1]
     dist = dict(zip(names, d))
-    missed = [k for k, v in dist.items() if v > 1]
+    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
     if missed:
         raise ReconstructionError("PFS search: could not meet claim(s) " + ", ".join(missed)
                                   + f" within {draws} draws; distances: "

@@ -20,10 +20,14 @@ DEFAULT_VARIABLES = {
 }
 
 
+def _num(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
 def _cell_cont(s: pd.Series) -> str:
     if s.empty:
         return "–"
-    return f"{s.median():g} ({s.quantile(0.25):g}–{s.quantile(0.75):g})"
+    return f"{_num(s.median())} ({_num(s.quantile(0.25))}–{_num(s.quantile(0.75))})"
 
 
 def table_one(df: pd.DataFrame, by: str = "ned", variables: dict | None = None) -> pd.DataFrame:
