@@ -59,10 +59,10 @@ def naive_redraw(values: dict) -> None:
     params = SimulationParams(p_ecog0=values["p_ecog0"], p_ihc3=values["p_ihc3"], p_grade3=values["p_grade3"],
                               or_ecog0=values["or_ecog0"], or_ihc3=values["or_ihc3"],
                               or_grade_le2=values["or_grade_le2"], hr_ned=values["hr_ned"],
-                              n=4000)
+                              n=1500)  # enough for 118 selected at thresholds <= 48 months
     thr = values["threshold_months"]
     cohort = select_cohort(simulate_population(params, seed=int(values["seed"])), thr)
-    cohort = add_model_columns(cohort.iloc[:values["n"]])
+    cohort = add_model_columns(cohort.iloc[:values["n"]])  # about 118 rows, as in the panel
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5), dpi=72)
     try:
         ors = logistic_table(cohort, "ned", ["ecog0", "ihc3", "grade_le2"])
