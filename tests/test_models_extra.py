@@ -189,3 +189,24 @@ def test_ph_table_common_entry_equals_no_entry(cohort):
     varying = cohort.assign(entry_months=np.linspace(0, 30, len(cohort)))
     with pytest.raises(ValueError, match="varying entry"):
         ph_table(varying, "pfs_months", "progressed", ["ned"], entry="entry_months")
+
+
+# --- the docstring examples run -----------------------------------------------------------------
+
+@pytest.mark.parametrize("module", [
+    "her2ned.models.core", "her2ned.models.fast", "her2ned.models.firth", "her2ned.models.ph",
+    "her2ned.models.published", "her2ned.models.repeat", "her2ned.simulate",
+    "her2ned.plots.forest", "her2ned.plots.survival", "her2ned.widgets.explorer",
+    "her2ned.checks.logistic", "her2ned.checks.survival",
+])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    plt.close("all")
+    assert result.failed == 0, f"{result.failed} docstring example(s) failed in {module}"
+    assert result.attempted > 0
