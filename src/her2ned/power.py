@@ -372,8 +372,8 @@ class MedianComparison:
             "quantity": ["hazard ratio a vs b (ratio of medians)", "expected events",
                          "power of the log-rank test", "events needed for 80 % power",
                          "hazard ratio detectable with 80 % power"],
-            "value": [round(self.hr, 3), round(self.events, 1), round(self.power, 3),
-                      round(self.events_for_80), round(self.detectable_hr_80, 3)]})
+            "value": [f"{self.hr:.3f}", f"{self.events:.0f}", f"{self.power:.1%}",
+                      f"{self.events_for_80:,.0f}", f"{self.detectable_hr_80:.2f}"]})
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
