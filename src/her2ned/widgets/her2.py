@@ -64,13 +64,14 @@ class HER2Panel(widgets.VBox):
 
     def __init__(self, ihc: str = "2+", ratio: float = 1.7, copies: float = 6.6, ish_done: bool = True):
         style = {"description_width": "initial"}
+        # Slider ranges match the axes of plot_ish_plane (copies 0-12, ratio 0-5), so the point never leaves it.
         self.ihc = widgets.ToggleButtons(options=list(IHC_OPTIONS), value=ihc, description="IHC score",
                                          style={"button_width": "70px", "description_width": "initial"})
         self.ultralow = widgets.Checkbox(value=False, description="ultralow pattern (IHC 0 only)", style=style)
         self.ish_done = widgets.Checkbox(value=ish_done, description="dual-probe ISH done", style=style)
-        self.ratio = widgets.FloatSlider(value=ratio, min=0.5, max=6.0, step=0.05, description="HER2/CEP17 ratio",
+        self.ratio = widgets.FloatSlider(value=ratio, min=0.5, max=5.0, step=0.05, description="HER2/CEP17 ratio",
                                          style=style, continuous_update=False, readout_format=".2f")
-        self.copies = widgets.FloatSlider(value=copies, min=0.5, max=14.0, step=0.1,
+        self.copies = widgets.FloatSlider(value=copies, min=0.5, max=12.0, step=0.1,
                                           description="HER2 copies per cell", style=style,
                                           continuous_update=False, readout_format=".1f")
         self.output = widgets.Output()
