@@ -41,11 +41,21 @@ class TidyFrame(pd.DataFrame):
     def _constructor(self):
         return TidyFrame
 
-    def _repr_html_(self) -> str:  # pragma: no cover - display only
-        fmt = {c: "{:.3g}" for c in self.columns if c == "p_value"}
-        fmt.update({c: "{:.2f}" for c in self.columns
-                    if c not in fmt and pd.api.types.is_float_dtype(self[c])})
-        return self.style.format(fmt, na_rep="–").hide(axis="index").to_html()
+    def _repr_html_(self) -> str:
+        def last(c):
+            return c[-1] if isinstance(c, tuple) else c
+
+        fmt = {}
+        for c in self.columns:
+            if last(c) == "p_value":
+                fmt[c] = "{:.3g}"
+            elif pd.api.types.is_float_dtype(self[c]):
+                fmt[c] = "{:.2f}"
+        styler = self.style.format(fmt, na_rep="–").set_table_styles(
+            [{"selector": "th, td", "props": [("padding", "2px 10px")]}])
+        if isinstance(self.index, pd.RangeIndex):
+            styler = styler.hide(axis="index")
+        return styler.to_html()
 
 
 def _check_frame(df, columns: Sequence[str], *, who: str) -> None:

@@ -100,8 +100,10 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
         handles = [Line2D([], [], color=OURS, marker="o", lw=2.5, label="this cohort (95 % CI)"),
                    Line2D([], [], color=PUBLISHED, marker="D", mfc="white", lw=1.5,
                           label="TOG 2026 (CI back-calculated)")]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
-                  fontsize=8.5)
+        # below the x-axis label (about 0.42 inch under the axes), so a title above stays free
+        height_in = ax.get_position().height * ax.figure.get_figheight()
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.42 / height_in), ncol=2,
+                  frameon=False, fontsize=8.5)
     return ax
 
 
