@@ -8,10 +8,12 @@ Every patient drawn here is synthetic. The model, in the order it draws:
 2. **Who could reach NED**: a logistic model whose odds ratios are parameters (ECOG 0 vs 1, IHC 3+
    vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years), with an intercept.
 3. **When**: the time to NED (log-normal, median ``ned_timing`` months) for those who could.
-4. **Progression**: a long-term-responder ("cure") fraction never progresses; everyone else has a
-   Weibull baseline hazard h0(t) (scaled by the regimen's HR). The hazard is h0(t) before NED and
-   ``hr_ned`` × h0(t) from the moment NED is reached (a time-varying effect): with ``hr_ned = 1``
-   reaching NED changes nothing.
+4. **Progression**: a long-term-responder ("cure") fraction never progresses (0 by default);
+   everyone else has a Weibull baseline hazard h0(t), from one of two components (aggressive
+   disease, and a smaller indolent share with a slower, rising hazard), scaled by the regimen's HR.
+   The hazard is h0(t) before NED and ``hr_ned`` × h0(t) from the moment NED is reached (a
+   time-varying effect): with ``hr_ned = 1`` reaching NED changes nothing. NED propensity and
+   progression are otherwise independent (the covariates act on NED only).
 5. **Competing**: NED counts only if reached before progression and before censoring.
 6. **Accrual and censoring**: uniform accrual, administrative cut-off, exponential loss to follow-up.
 7. **Selection** (:func:`select_cohort`): those still progression-free and under observation at
