@@ -88,7 +88,7 @@ def _open(browser, url: str, *, offline: bool):
                 page.blocked_requests.append(route.request.url)
                 route.abort()
         context.route("**/*", guard)
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="load", timeout=120_000)  # a first Voila kernel start can be slow under load
     return page
 
 
