@@ -370,6 +370,13 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
     local_therapy, tp); ``distances`` maps each target to its distance (≤ 1 = met).
 
     Raises :class:`ReconstructionError` naming the claims missed if the budget runs out.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cells, dist = search_covariates(np.random.default_rng(1), targets_from_claims(), n=118, n_ned=55)
+    >>> cells.sum(axis=1).tolist(), max(dist.values()) <= 1
+    ([55, 63], True)
     """
     pat3 = np.array(list(itertools.product([0, 1], repeat=3)))
     X3 = np.column_stack([np.ones(8), pat3]).astype(float)
@@ -416,12 +423,12 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
                 np.add.at(c5[g], i * 4 + lt.astype(int) * 2 + tp.astype(int), 1)
         c5, f5 = _ils(c5, score5, rng, kicks // 3, goal=0.0, moves=flip_moves)
         d = _cov_distance(_cov_stats(c5[None]), targets)[0]
-        if d.max() <= 1 and f5 < best[0] or best[1] is None:
+        if f5 < best[0]:   # any miss costs +50, so a table meeting every target always wins
             best = (f5, c5, d)
         if d.max() <= 1:
             break
     _, cells, d = best
-    dist = dict(zip(_COV_T, d))
+    dist = {k: float(v) for k, v in zip(_COV_T, d)}
     missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
     if missed:
         raise ReconstructionError(
@@ -455,6 +462,13 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
     """Ages (whole years) with exact group medians and a Mann–Whitney p within tolerance.
 
     Returns ``(ages_ned, ages_non_ned, distance)`` (sorted arrays; shuffle before use).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a1, a0, d = search_ages(np.random.default_rng(0), targets_from_claims(), n=118, n_ned=55)
+    >>> float(np.median(a1)), float(np.median(a0)), bool(d <= 1)
+    (46.0, 53.0, True)
     """
     m1, m0 = targets["tog_age_median_ned"].published, targets["tog_age_median_non_ned"].published
     tp_ = targets["tog_age_p"]
@@ -546,7 +560,17 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
                assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000):
     """Progression-free times (≥ 36 months) and progression flags meeting the survival targets.
 
-    Returns ``(pfs_months, progressed, distances)``.
+    Returns ``(pfs_months, progressed, distances)``; every time is at least 36 months.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from her2ned.datasets import load_csv
+    >>> df = load_csv("reconstructed", "tog2026_cohort.csv")
+    >>> t, e, dist = search_pfs(np.random.default_rng(3), targets_from_claims(), df.ned,
+    ...                         df.local_therapy, (df.regimen == "T+P").astype(int))
+    >>> bool(t.min() >= 36), max(dist.values()) <= 1
+    (True, True)
     """
     ned = np.asarray(ned, dtype=int)
     X = np.column_stack([ned, local_therapy, tp]).astype(float)
@@ -626,7 +650,7 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
         raise ReconstructionError(f"PFS search: no draw in {draws} reached claim 'tog_hr_ned' "
                                   f"(HR {t_hr.published})", ["tog_hr_ned"])
     t, e, vals, d = best[1]
-    dist = dict(zip(names, d))
+    dist = {k: float(v) for k, v in zip(names, d)}
     missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
     if missed:
         raise ReconstructionError("PFS search: could not meet claim(s) " + ", ".join(missed)
