@@ -180,3 +180,17 @@ def voila_app(browser, voila_server):
     yield render
     for page in pages:
         page.context.close()
+
+
+def _visible_twin_alt(page) -> str:
+    """The alt text of the frame a kernel-free twin currently shows (every frame carries one image)."""
+    return page.evaluate("""() => {
+        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
+        return imgs.filter(i => i.offsetParent !== null).map(i => i.alt).join('|');
+    }""")
+
+
+@pytest.fixture
+def twin_alt():
+    """``twin_alt(page)``: the alt text of the twin frame on screen, to see a slider move it."""
+    return _visible_twin_alt

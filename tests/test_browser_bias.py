@@ -7,29 +7,24 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/06_selection_time.html"
 
 
-def visible_twin_alt(page) -> str:
-    return page.evaluate("""() => {
-        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
-        return imgs.filter(i => i.offsetParent !== null).map(i => i.alt).join('|');
-    }""")
 
 
-def test_bias_twin_moves_offline(static_page):
+def test_bias_twin_moves_offline(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
-    before = visible_twin_alt(page)
+    before = twin_alt(page)
     assert "true HR 1" in before and "selection at 24 months" in before, before
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
     page.keyboard.press("End")  # last frame: HR 0.24, late NED, selection at 36 months
     page.wait_for_timeout(300)
-    after = visible_twin_alt(page)
+    after = twin_alt(page)
     assert "true HR 0.24" in after and "NED late" in after and "36 months" in after, after
     assert not page.console_errors, page.console_errors
     assert not page.blocked_requests, page.blocked_requests
 
 
-def test_bias_page_shows_synthetic_notice(static_page):
+def test_bias_page_shows_synthetic_notice(static_page, twin_alt):
     page = static_page(PAGE)
     assert "Synthetic data" in page.locator("article").inner_text()
 

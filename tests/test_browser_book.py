@@ -24,25 +24,19 @@ def test_page_renders_offline_without_console_errors(static_page, page_name):
         assert view.evaluate("s => s.parentElement.querySelector('.jupyter-widgets, .widget-container')") is not None
 
 
-def visible_frame_alt(page) -> str:
-    return page.evaluate("""() => {
-        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
-        const shown = imgs.filter(i => i.offsetParent !== null);
-        return shown.map(i => i.alt).join('|');
-    }""")
 
 
-def test_demo_twin_moves_in_the_static_page(static_page):
+def test_demo_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page("chapters/08_interactive_panels.html")
     page.wait_for_selector(".her2ned-twin .noUi-handle, .her2ned-twin input[type=range]", timeout=20_000)
-    before = visible_frame_alt(page)
+    before = twin_alt(page)
     assert before, "the twin shows no frame"
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
-    after = visible_frame_alt(page)
+    after = twin_alt(page)
     assert after and after != before, f"the frame did not change: {before!r} -> {after!r}"
     assert "118 reach" in after or "of 118" in after or after.count("|") == 0
     assert not page.console_errors, page.console_errors

@@ -35,24 +35,19 @@ def test_moving_a_control_changes_figure_and_hr(voila_app):
     assert not page.locator("text=Traceback").count()
 
 
-def _visible_twin_alt(page) -> str:
-    return page.evaluate("""() => {
-        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
-        return imgs.filter(i => i.offsetParent !== null).map(i => i.alt).join('|');
-    }""")
 
 
-def test_explorer_twin_moves_offline(static_page):
+def test_explorer_twin_moves_offline(static_page, twin_alt):
     """In the static book (network blocked) the twin's slider switches precomputed frames."""
     page = static_page("chapters/04_who_reaches_ned.html")
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
-    before = _visible_twin_alt(page)
+    before = twin_alt(page)
     assert "True HR of NED 1, selection at 0 months" in before, before
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
     page.keyboard.press("End")  # last frame: true HR 0.24, selection at 60 months
     page.wait_for_timeout(300)
-    after = _visible_twin_alt(page)
+    after = twin_alt(page)
     assert "True HR of NED 0.24, selection at 60 months" in after, after
     assert "Synthetic data" in page.locator("article").inner_text()
     assert not page.console_errors, page.console_errors

@@ -7,23 +7,18 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/01_her2_biology.html"
 
 
-def visible_frame_alt(page) -> str:
-    return page.evaluate("""() => {
-        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
-        return imgs.filter(i => i.offsetParent !== null).map(i => i.alt).join('|');
-    }""")
 
 
-def test_her2_twin_moves_in_the_static_page(static_page):
+def test_her2_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
-    before = visible_frame_alt(page)
+    before = twin_alt(page)
     assert before.startswith("IHC 3+: HER2 positive"), before
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
-    after = visible_frame_alt(page)
+    after = twin_alt(page)
     assert after.startswith("IHC 2+, ISH not yet done: HER2 equivocal"), after
     # the explanation beside the figure follows the frame too
     shown = page.evaluate("""() => [...document.querySelectorAll('.her2ned-twin .her2ned-her2')]

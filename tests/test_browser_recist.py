@@ -10,25 +10,19 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/02_recist_ned.html"
 
 
-def visible_twin_frame(page) -> str:
-    """alt text of the twin frame currently shown (the RECIST twin's frames each carry one image)."""
-    return page.evaluate("""() => {
-        const imgs = [...document.querySelectorAll('.her2ned-twin img')];
-        return imgs.filter(i => i.offsetParent !== null).map(i => i.alt).join('|');
-    }""")
 
 
-def test_recist_twin_moves_in_the_static_page(static_page):
+def test_recist_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
-    first = visible_twin_frame(page)
+    first = twin_alt(page)
     assert first.startswith("Partial response"), f"unexpected first frame: {first!r}"
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
     for _ in range(3):                      # Partial response -> NED -> Bone persists -> PD from the nadir
         page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
-    now = visible_twin_frame(page)
+    now = twin_alt(page)
     assert now.startswith("PD from the nadir"), f"the frame did not move as expected: {first!r} -> {now!r}"
     shown_text = page.evaluate("""() => [...document.querySelectorAll('.her2ned-recist-frame')]
         .filter(f => f.offsetParent !== null).map(f => f.innerText).join('\\n')""")
