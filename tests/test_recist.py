@@ -1,7 +1,9 @@
 """RECIST 1.1 rules engine: the overall-response table row by row, the boundaries, the errors.
 
 Expected values are read off the RECIST 1.1 guideline (Eisenhauer 2009, s.4.3 and Tables 1-2),
-as summarised in /work/shared/facts.md s.5; they are not produced by this code.
+as summarised in /work/shared/facts.md s.5, and, for a lesion reappearing after a complete response,
+from the RECIST Working Group's clarification (Schwartz et al., Eur J Cancer 2016;62:132-137); they
+are not produced by this code.
 """
 
 from __future__ import annotations
@@ -136,9 +138,41 @@ def test_too_small_to_measure_counts_5_mm():
     assert TargetLesion("x", "lung", [12, "Too Small"]).values()[1] == 5.0
 
 
-def test_reappearance_after_disappearance_is_pd():
-    assert last(Patient(W3, [liver([20, 0, 5])]))[0] == "PD"      # nadir 0, +5 mm
-    assert last(Patient(W3, [liver([20, 0, 4])]))[0] == "PR"      # +4 mm only
+def test_reappearance_after_cr_is_pd_whatever_its_size():
+    # RECIST Working Group clarification (Schwartz et al., Eur J Cancer 2016): after a CR, a target
+    # lesion that reappears is PD -- not only when the +20 % and +5 mm from the nadir are met.
+    for ms in ([20, 0, 5], [20, 0, 4], [10, 0, 0.5], [30, 0, 3], [20, 0, TOO_SMALL]):
+        t = assess(Patient(W3, [liver(ms)])).table
+        assert t["target"].tolist() == ["baseline", "CR", "PD"], ms
+        assert "reappearance after complete response" in t["target_rule"].iloc[-1]
+        assert "'liver 1'" in t["target_rule"].iloc[-1]
+        assert t["overall"].iloc[-1] == "PD"
+    # the CR may be several visits back, and a node growing back to >= 10 mm counts too
+    assert last(Patient([0, 8, 16, 24], [liver([20, 0, 0, 1])]))[0] == "PD"
+    t = assess(Patient(W3, [node([18, 9, 10])])).table
+    assert t["target"].tolist() == ["baseline", "CR", "PD"] and "node" in t["target_rule"].iloc[-1]
+    assert last(Patient(W3, [node([18, 9, 9.9])]))[0] == "CR"       # still < 10 mm: still CR
+    # an overall CR (targets and non-targets gone) followed by reappearance
+    p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "absent", "absent"])])
+    assert assess(p).table["overall"].tolist() == ["baseline", "CR", "PD"]
+    # a target CR with a non-target still present (overall PR) also counts as an earlier target CR
+    p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "present", "present"])])
+    assert assess(p).table["overall"].tolist() == ["baseline", "PR", "PD"]
+    # reappearance already decides PD even if another target was not imaged
+    t = assess(Patient(W3, [liver([20, 0, 3]), liver([20, 0, None], name="liver 2")])).table
+    assert t["target"].iloc[-1] == "PD" and t["sum_mm"].isna().iloc[-1]
+
+
+def test_one_lesion_back_from_0_mm_without_an_earlier_cr_follows_the_nadir_rule():
+    # liver 1 reached 0 mm only while liver 2 remained (a PR, not a CR): no reappearance rule,
+    # the usual +20 % and +5 mm from the nadir decide.
+    t = assess(Patient(W3, [liver([20, 0, 4]), liver([20, 10, 10], name="liver 2")])).table
+    assert t["target"].tolist() == ["baseline", "PR", "PR"]              # 10 -> 14 mm: +4 mm only
+    assert "reappearance" not in t["target_rule"].iloc[-1]
+    t = assess(Patient(W3, [liver([20, 0, 8]), liver([20, 10, 10], name="liver 2")])).table
+    assert t["target"].iloc[-1] == "PD" and "nadir" in t["target_rule"].iloc[-1]   # +8 mm, +80 %
+    # nor does it fire before any CR, from baseline straight to a small lesion
+    assert last(Patient(W3, [liver([20, 4, 4.5])]))[0] == "PR"
 
 
 def test_missing_target_is_ne_unless_the_others_already_show_pd():

@@ -71,7 +71,12 @@ def test_cohort_is_reproducible_and_consistent():
     # follow-up stops at the first PD
     for p, row in zip(a.patients, s.itertuples()):
         assert len(p.weeks) >= 2
-    assert a.assumptions_table()["source"].str.contains("assumption").all()
+    table = a.assumptions_table()
+    assert table["source"].str.contains("assumption").all()
+    # rounding every measurement under 5 mm up to "too small" (5 mm) is the model's choice, not RECIST's
+    row = table[table["name"] == "too_small_below_mm"]
+    assert len(row) == 1 and row["value"].item() == 5.0
+    assert "modelling" in row["source"].item() and "faintly seen" in row["source"].item()
 
 
 def test_worse_measurement_makes_more_cr_calls_from_the_same_tumours():

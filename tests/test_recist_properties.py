@@ -9,9 +9,14 @@ node < 10 mm, "too small" = 5 mm, PD needs +5 mm). So:
 2. Scaling the measurements alone is *not* invariant. For non-nodal targets scaled up (factor >= 1)
    CR and PD are kept and the only possible change is *to* PD: the +5 mm becomes easier to reach, so
    an SD -- or a PR whose sum has crept up from its nadir by less than 5 mm -- can become PD.
-   (A first version of this test said "only SD can turn into PD"; hypothesis found the PR case:
-   10 mm -> 0 -> 0.5 mm is PR, and x10 it is 100 -> 0 -> 5 mm, PD by reappearance.)
+   (A first version of this test said "only SD can turn into PD"; hypothesis found the PR case,
+   then 10 mm -> 0 -> 0.5 mm. The engine now follows the RECIST Working Group's clarification
+   (Schwartz et al., Eur J Cancer 2016): a lesion reappearing after a CR is PD at any size, so that
+   series is PD before and after scaling. A PR that creeps up without an earlier CR remains:
+   20 -> 2 -> 2.5 mm is PR, and x10 it is 200 -> 20 -> 25 mm, PD.)
 3. An unequivocal new lesion at any visit makes that visit PD, whatever else is true.
+4. After a target CR, a target lesion that reappears (a non-nodal target > 0 mm, a node >= 10 mm)
+   makes the visit target PD; without an earlier CR that rule never fires.
 """
 
 from __future__ import annotations
@@ -66,10 +71,34 @@ def test_scaling_up_non_nodal_measurements_alone_can_only_move_towards_pd(p, fac
 
 
 def test_scaling_up_can_turn_pr_into_pd():
-    """The hypothesis-found case, kept as an explicit example."""
-    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [10, 0, 0.5])])
+    """A PR whose sum crept up from its nadir by less than 5 mm (no earlier CR)."""
+    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [20, 2, 2.5])])     # +25 %, +0.5 mm
     assert assess(p).table["target"].iloc[-1] == "PR"
-    assert assess(p.scaled(10, scale_rules=False)).table["target"].iloc[-1] == "PD"
+    assert assess(p.scaled(10, scale_rules=False)).table["target"].iloc[-1] == "PD"   # +5 mm
+
+
+def test_the_hypothesis_found_case_is_pd_by_reappearance_after_cr():
+    """10 -> 0 -> 0.5 mm was PR under the nadir rule alone; after a CR it is PD (Schwartz 2016)."""
+    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [10, 0, 0.5])])
+    assert assess(p).table["target"].tolist() == ["baseline", "CR", "PD"]
+    assert assess(p.scaled(10, scale_rules=False)).table["target"].tolist() == ["baseline", "CR", "PD"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(patients())
+def test_reappearance_after_a_target_cr_is_pd_and_only_then(p):
+    t = assess(p).table
+    cr_seen = False
+    for k in range(1, p.n_visits):
+        vals = [(les.values()[k], les.nodal) for les in p.targets]
+        back = any(v is not None and ((not nd and v > 0) or (nd and v >= 10)) for v, nd in vals)
+        rule = t["target_rule"].iloc[k]
+        if cr_seen and back:
+            assert t["target"].iloc[k] == "PD" and "reappearance" in rule, (k, rule)
+            assert t["overall"].iloc[k] == "PD"
+        else:
+            assert "reappearance" not in rule, (k, rule)
+        cr_seen = cr_seen or t["target"].iloc[k] == "CR"
 
 
 def test_scaling_measurements_alone_is_not_invariant():

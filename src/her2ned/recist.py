@@ -2,7 +2,10 @@
 
 Every rule below is from Eisenhauer EA, et al. *New response evaluation criteria in solid tumours:
 revised RECIST guideline (version 1.1).* Eur J Cancer 2009;45:228-247 (cited as "RECIST 1.1", with
-the section of the guideline). Nothing here is specific to breast cancer.
+the section of the guideline), except one: a target lesion that reappears after a complete response
+is PD, as clarified by the RECIST Working Group (Schwartz LH, et al. *RECIST 1.1 -- Update and
+clarification: from the RECIST committee.* Eur J Cancer 2016;62:132-137). Nothing here is specific
+to breast cancer.
 
 The model of a patient:
 
@@ -394,7 +397,8 @@ class Verdict:
 
 
 def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float, nadir: float,
-                    rules: Rules = RECIST11) -> tuple[Verdict, Optional[float]]:
+                    rules: Rules = RECIST11, *, after_cr: bool = False,
+                    names: Optional[Sequence[str]] = None) -> tuple[Verdict, Optional[float]]:
     """The target-lesion response at one visit (RECIST 1.1 s.4.3.1), and the sum (None if NE).
 
     Parameters
@@ -405,9 +409,16 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
         Which targets are lymph nodes.
     baseline_sum, nadir : float
         The baseline sum and the smallest sum so far (baseline included, this visit excluded).
+    after_cr : bool
+        A target (hence also any overall) CR was recorded at an earlier visit.
+    names : sequence of str, optional
+        The lesions' names, used in the explanation.
 
-    Order of the rules: CR (every non-nodal target 0 mm and every node < 10 mm, whatever the sum),
-    then PD (sum >= nadir + 20 % and >= nadir + 5 mm), then PR (sum <= baseline - 30 %), else SD.
+    Order of the rules: first, after an earlier CR (``after_cr``), reappearance -- any non-nodal
+    target > 0 mm, or a target node back to >= 10 mm short axis -- is PD whatever the sum (the
+    RECIST Working Group's clarification, Schwartz LH, et al. Eur J Cancer 2016;62:132-137). Then
+    CR (every non-nodal target 0 mm and every node < 10 mm, whatever the sum), then PD
+    (sum >= nadir + 20 % and >= nadir + 5 mm), then PR (sum <= baseline - 30 %), else SD.
     A visit with a target not evaluated is NE -- unless the targets that were measured already
     add up to PD, which the missing ones cannot undo (RECIST 1.1 s.4.3.4).
 
@@ -419,9 +430,17 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     --------
     >>> target_response([35.0], [False], baseline_sum=50, nadir=50)[0].response
     'PR'
+    >>> target_response([0.5], [False], baseline_sum=10, nadir=0, after_cr=True)[0].response
+    'PD'
     """
     if len(values) != len(nodal):
         raise ValueError("values and nodal must have the same length")
+    if not isinstance(after_cr, bool):
+        raise TypeError(f"after_cr must be True or False, got {after_cr!r}")
+    if names is None:
+        names = [f"target {i + 1}" for i in range(len(values))]
+    elif len(names) != len(values):
+        raise ValueError("names and values must have the same length")
     baseline_sum = _positive(baseline_sum, "baseline_sum")
     if not isinstance(nadir, Real) or nadir < 0:
         raise ValueError(f"nadir must be a number >= 0, got {nadir!r}")
@@ -434,6 +453,19 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     pct_nadir = "" if nadir == 0 else f" ({increase / nadir:+.1%})"
     pd_text = (f"sum {s:g} mm is {increase:+g} mm from the nadir {nadir:g} mm{pct_nadir}; "
                f"PD needs >= +{PD_INCREASE:.0%} and >= +{rules.pd_absolute_mm:g} mm")
+    if after_cr:
+        # RECIST Working Group clarification (Schwartz LH, et al. RECIST 1.1 -- Update and
+        # clarification. Eur J Cancer 2016;62:132-137): a lesion that disappears and later reappears
+        # is judged by the status of the other lesions; a patient who had reached CR and has a
+        # lesion reappear is PD. Here: once a target CR has been recorded, any non-nodal target
+        # > 0 mm or a target node back to >= 10 mm short axis is target PD, whatever the sum.
+        back = [f"{n!r} {v:g} mm" for v, nd, n in zip(values, nodal, names)
+                if v is not None and ((not nd and v > 0) or (nd and not v < rules.normal_node_mm))]
+        if back:
+            return Verdict("PD", f"reappearance after complete response: {', '.join(back)} (a non-nodal "
+                                 f"target > 0 mm, or a node >= {rules.normal_node_mm:g} mm short axis, "
+                                 "after an earlier CR is PD whatever the sum; RECIST Working Group "
+                                 "clarification, Schwartz et al. 2016)"), (None if missing else s)
     if missing:
         if is_pd:
             return Verdict("PD", f"{missing} target(s) not evaluated, but the measured ones alone "
@@ -616,7 +648,8 @@ def assess(patient: Patient) -> Assessment:
     Notes
     -----
     The nadir is the smallest sum among the baseline and the earlier visits whose targets were all
-    measured (RECIST 1.1 s.4.3.1). Responses after the first PD are still computed, but
+    measured (RECIST 1.1 s.4.3.1). Once a target CR has been recorded, a target lesion that
+    reappears (a node back to >= 10 mm) makes the visit PD (:func:`target_response`). Responses after the first PD are still computed, but
     :func:`best_overall_response` ignores them.
 
     Examples
@@ -634,6 +667,8 @@ def assess(patient: Patient) -> Assessment:
     has_targets = bool(patient.targets)
     baseline_sum = sum(v[0] for v in vals) if has_targets else math.nan
     nadir = baseline_sum
+    cr_seen = False  # a target CR at an earlier visit (needed for the reappearance rule)
+    names = [t.name for t in patient.targets]
     rows = []
     for k, week in enumerate(patient.weeks):
         visit_vals = [v[k] for v in vals]
@@ -650,7 +685,9 @@ def assess(patient: Patient) -> Assessment:
             rows.append(row)
             continue
         if has_targets:
-            tv, s = target_response(visit_vals, nodal, baseline_sum, nadir, rules)
+            tv, s = target_response(visit_vals, nodal, baseline_sum, nadir, rules,
+                                    after_cr=cr_seen, names=names)
+            cr_seen = cr_seen or tv.response == "CR"
             row["nadir_mm"] = nadir
             if s is not None:
                 row.update(sum_mm=s, change_from_baseline=(s - baseline_sum) / baseline_sum,

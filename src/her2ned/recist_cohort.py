@@ -10,8 +10,10 @@ Two parts:
 * **Measurement error** -- what a radiologist records when the true size is ``x`` mm:
   a non-nodal lesion is *seen* with probability ``1 / (1 + exp(-(x - d50) / slope))``
   (``d50``: the size seen half the time); a seen lesion is measured as ``x + sd * Z`` rounded to
-  the millimetre, and one measured under 5 mm is recorded as "too small to measure" (5 mm, RECIST 1.1
-  appendix I). A lymph node is always seen (normal nodes exist); its short axis is measured as
+  the millimetre, and one measured under 5 mm is recorded as "too small to measure" (5 mm). That
+  last step is a *modelling assumption* of this package: RECIST 1.1 (appendix I) assigns the 5 mm
+  default only to a lesion that is faintly seen but too small to measure reliably; it does not say
+  that every measurement under 5 mm becomes 5 mm. A lymph node is always seen (normal nodes exist); its short axis is measured as
   ``x + sd * Z`` rounded to the millimetre and called normal when the recorded value is < 10 mm
   (RECIST 1.1 s.3.1). Closed forms: :func:`p_lesion_seen`, :func:`p_node_called_normal`,
   :func:`p_called_ned`; the random version: :func:`measure`.
@@ -142,7 +144,8 @@ def p_called_ned(residual_lesions_mm: Sequence[float] = (), node_short_axes_mm: 
 def measure(true_mm, nodal: bool, rng: np.random.Generator, error: MeasurementError = MeasurementError()):
     """One recorded measurement of a lesion of true size ``true_mm`` (random; see the module notes).
 
-    Returns a float in mm (``0.0`` = not seen, i.e. disappeared) or :data:`~her2ned.recist.TOO_SMALL`.
+    Returns a float in mm (``0.0`` = not seen, i.e. disappeared) or :data:`~her2ned.recist.TOO_SMALL`
+    (a seen lesion measured under 5 mm: a modelling assumption, see the module notes).
 
     Examples
     --------
@@ -157,7 +160,9 @@ def measure(true_mm, nodal: bool, rng: np.random.Generator, error: MeasurementEr
     if rng.random() >= p_lesion_seen(x, error):
         return 0.0
     value = float(np.round(x + error.sd_mm * rng.standard_normal()))
-    return TOO_SMALL if value < TOO_SMALL_MM else value  # RECIST 1.1 appendix I: < 5 mm -> 5 mm
+    # Modelling assumption (not a RECIST rule): a seen lesion measured under 5 mm stands for one
+    # "too small to measure", which RECIST 1.1 appendix I records as 5 mm.
+    return TOO_SMALL if value < TOO_SMALL_MM else value
 
 
 @dataclass(frozen=True)
@@ -317,6 +322,12 @@ class SyntheticCohort:
         rows.append(dict(part="randomness", name="seed", value=self.seed))
         out = pd.DataFrame(rows)
         out["source"] = "assumption (teaching choice)"
+        too_small = pd.DataFrame([dict(
+            part="measurement error", name="too_small_below_mm", value=TOO_SMALL_MM,
+            source="assumption (modelling choice): a seen lesion measured under 5 mm is recorded as "
+                   "'too small to measure' (5 mm); RECIST 1.1 gives 5 mm only to a lesion faintly "
+                   "seen but too small to measure reliably, not to every measurement under 5 mm")])
+        out = pd.concat([out.iloc[:-1], too_small, out.iloc[-1:]], ignore_index=True)
         return out
 
 
