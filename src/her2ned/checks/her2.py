@@ -102,7 +102,16 @@ def ex4_expected_events() -> float:
 
 
 def ex4_events_for_80(answer) -> Feedback:
-    """Exercise 4b: events needed for 80 % power at the observed hazard ratio (Schoenfeld)."""
+    """Exercise 4b: events a new study needs for 80 % power if planned for Ozcan's hazard ratio (Schoenfeld).
+
+    A design (planning) quantity: it uses the observed hazard ratio as the effect to plan for, and says
+    nothing about what Ozcan's own non-significant result means (its confidence interval does that).
+
+    Examples
+    --------
+    >>> bool(ex4_events_for_80(round(events_for_power(13.9 / 16.0, 0.8, 112 / 212))))
+    True
+    """
     c = load_claims()
     n_low, n_zero = c["ozcan_n_low"].value, c["ozcan_n_zero"].value
     hr = c["ozcan_pfs_zero"].value / c["ozcan_pfs_low"].value
@@ -110,7 +119,8 @@ def ex4_events_for_80(answer) -> Feedback:
     return check_number(answer, expected, rel_tol=0.03, name="number of events",
                         hint="her2ned.power.events_for_power(hr, 0.8, allocation) with hr = 13.9/16.0 "
                              "and allocation = 112/212.",
-                        explanation=f"About {expected:.0f} events: more than ten times what the study had.")
+                        explanation=f"About {expected:.0f} events, whatever the follow-up: more than ten times what "
+                                    "the study had, so a study of its size was not designed for an effect this small.")
 
 
 def ex5_calls(new_call, old_call) -> Feedback:
