@@ -11,7 +11,9 @@ from ..claims import load_claims
 from ..models.published import ci_from_ratio_p
 from .core import Feedback, check_choice, check_number
 
-N_PREDICTORS = 3  # ECOG, IHC, grade: the multivariable model of TOG 2026
+# Covariates of the multivariable model of TOG 2026 as this book assumes it (the abstract does not list
+# them): ECOG, IHC and grade, plus local therapy and regimen, reported as "not independently associated".
+N_PREDICTORS = 5
 
 
 def _claim(key: str) -> float:
@@ -38,16 +40,16 @@ def ex_events_per_variable(answer) -> Feedback:
 
     Examples
     --------
-    >>> bool(ex_events_per_variable(55 / 3))
+    >>> bool(ex_events_per_variable(55 / 5))
     True
     """
     ned, n = _claim("tog_ned_n"), _claim("tog_n")
     expected = min(ned, n - ned) / N_PREDICTORS
     return check_number(answer, expected, rel_tol=0.02, name="events per variable",
                         hint="Count the rarer of the two outcomes (NED or not), then divide by the "
-                             "number of predictors in the model (three).",
-                        explanation=f"min(55, 63) / 3 ≈ {expected:.1f}: above the rule of thumb of 10, "
-                                    "but not by much.")
+                             "number of covariates in the model (five, as this book assumes).",
+                        explanation=f"min(55, 63) / {N_PREDICTORS} = {expected:.1f}: just above the rule "
+                                    "of thumb of 10.")
 
 
 def ex_ci_lower(answer) -> Feedback:
