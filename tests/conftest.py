@@ -124,9 +124,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def voila_server(tmp_path_factory):
-    """A Voilà server on loopback serving notebooks written into a temporary folder."""
+    """A Voilà server on loopback serving notebooks written into a temporary folder.
+
+    One server per test: Voilà keeps every page's kernel alive until it stops, and in CI the fourth
+    kernel of one long-lived server was seen to start but never answer.
+    """
     voila = BIN / "voila"
     if not voila.exists():
         pytest.skip("voila is not installed (pip install voila); live-kernel panel tests skipped")
