@@ -77,6 +77,21 @@ def _binary(series: pd.Series, name: str, who: str) -> np.ndarray:
     return values
 
 
+def _logistic_inputs(df, outcome: str, predictors, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """The 0/1 outcome and the numeric predictor matrix, checked; shared by the ML and Firth fits."""
+    if isinstance(predictors, str) or not isinstance(predictors, Sequence) or len(predictors) == 0:
+        raise TypeError(f"{who}: predictors must be a non-empty list of column names")
+    _check_frame(df, [outcome, *predictors], who=who)
+    y = _binary(df[outcome], outcome, who)
+    X = df[list(predictors)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(X).any():
+        raise ValueError(f"{who}: predictors have missing or non-numeric values")
+    for j, name in enumerate(predictors):
+        if np.ptp(X[:, j]) == 0:
+            raise ValueError(f"{who}: predictor {name!r} takes a single value; it cannot be estimated")
+    return y, X
+
+
 def add_model_columns(df: pd.DataFrame, entry_months: float | None = None) -> pd.DataFrame:
     """Add the study's 0/1 model columns (``ecog0``, ``ihc3``, ``grade_le2``, ``tp``) to a copy of ``df``.
 
@@ -144,19 +159,10 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     who = "logistic_table"
-    if isinstance(predictors, str) or not isinstance(predictors, Sequence) or len(predictors) == 0:
-        raise TypeError(f"{who}: predictors must be a non-empty list of column names")
-    _check_frame(df, [outcome, *predictors], who=who)
-    y = _binary(df[outcome], outcome, who)
+    y, X = _logistic_inputs(df, outcome, predictors, who)
     if y.min() == y.max():
         raise ValueError(f"{who}: outcome {outcome!r} is {int(y[0])} for every patient; "
                          "a model needs both outcomes")
-    X = df[list(predictors)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(X).any():
-        raise ValueError(f"{who}: predictors have missing or non-numeric values")
-    for j, name in enumerate(predictors):
-        if np.ptp(X[:, j]) == 0:
-            raise ValueError(f"{who}: predictor {name!r} takes a single value; it cannot be estimated")
     Xc = np.column_stack([np.ones(len(y)), X])
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)

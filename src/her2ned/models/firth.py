@@ -10,13 +10,11 @@ likelihood intervals are not implemented.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .core import TidyFrame, _binary, _check_frame
+from .core import TidyFrame, _logistic_inputs
 
 __all__ = ["firth_logistic", "firth_logistic_table"]
 
@@ -87,16 +85,7 @@ def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) 
     49.0
     """
     who = "firth_logistic_table"
-    if isinstance(predictors, str) or not isinstance(predictors, Sequence) or len(predictors) == 0:
-        raise TypeError(f"{who}: predictors must be a non-empty list of column names")
-    _check_frame(df, [outcome, *predictors], who=who)
-    y = _binary(df[outcome], outcome, who)
-    X = df[list(predictors)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(X).any():
-        raise ValueError(f"{who}: predictors have missing or non-numeric values")
-    for j, name in enumerate(predictors):
-        if np.ptp(X[:, j]) == 0:
-            raise ValueError(f"{who}: predictor {name!r} takes a single value; it cannot be estimated")
+    y, X = _logistic_inputs(df, outcome, predictors, who)
     beta, se, _ = firth_logistic(np.column_stack([np.ones(len(y)), X]), y)
     z = norm.ppf(0.975)
     out = TidyFrame({"term": list(predictors), "odds_ratio": np.exp(beta[1:]),
