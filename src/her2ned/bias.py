@@ -470,6 +470,24 @@ def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.G
     return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
 
 
+def _population_args(params, seed, n, thresholds):
+    """Checked arguments of the large-population analyses: (params, rng, thresholds)."""
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
+        raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
+    thresholds = [_check_months("thresholds", t) for t in thresholds]
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return p, rng, thresholds
+
+
+def _selected_cohorts(a, thresholds) -> list[tuple[str, np.ndarray]]:
+    """(name, mask) for the whole population and for those progression-free at each threshold."""
+    cohorts = [("whole population", np.ones(len(a["pfs_months"]), bool))]
+    return cohorts + [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
+
+
 def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: int = 200_000,
                           thresholds=(24.0, 36.0), hr_grade3: float = 1.0) -> pd.DataFrame:
     """Odds ratios of the predictors of NED in the whole population and in selected cohorts.
@@ -494,13 +512,7 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: in
     """
     import statsmodels.api as sm
 
-    p = SimulationParams() if params is None else params
-    if not isinstance(p, SimulationParams):
-        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
-        raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
-    thresholds = [_check_months("thresholds", t) for t in thresholds]
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    p, rng, thresholds = _population_args(params, seed, n, thresholds)
     a = simulate_with_grade_effect(p, rng, n=n, hr_grade3=hr_grade3)
     X = pd.DataFrame({"ECOG 0 vs 1": (a["ecog"] == 0).astype(float),
                       "IHC 3+ vs 2+/ISH+": a["ihc3"].astype(float),
@@ -508,8 +520,7 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: in
                       "age per 10 years": (a["age"] - p.age_mean) / 10.0})
     truth = {"ECOG 0 vs 1": p.or_ecog0, "IHC 3+ vs 2+/ISH+": p.or_ihc3,
              "grade <= 2 vs 3": p.or_grade_le2, "age per 10 years": p.or_age_per10}
-    cohorts = [("whole population", np.ones(n, bool))]
-    cohorts += [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
+    cohorts = _selected_cohorts(a, thresholds)
     rows = []
     for name, keep in cohorts:
         if keep.sum() < 50:
@@ -547,16 +558,9 @@ def induced_association(params: SimulationParams | None = None, *, seed, n: int 
     >>> list(t["cohort"])
     ['whole population', 'PF at 24 months', 'PF at 36 months']
     """
-    p = SimulationParams() if params is None else params
-    if not isinstance(p, SimulationParams):
-        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
-        raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
-    thresholds = [_check_months("thresholds", t) for t in thresholds]
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    p, rng, thresholds = _population_args(params, seed, n, thresholds)
     a = simulate_arrays(p, rng, n=n)
-    cohorts = [("whole population", np.ones(n, bool))]
-    cohorts += [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
+    cohorts = _selected_cohorts(a, thresholds)
     rows = []
     for name, keep in cohorts:
         e, i = a["ecog"][keep] == 0, a["ihc3"][keep] == 1

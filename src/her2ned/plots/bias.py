@@ -64,9 +64,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
     ok = table[table["converged"].astype(bool)]
     if ok.empty:
         raise ValueError("no estimator could be fitted (too few patients or events): raise N")
-    lo = float(np.nanmin(ok["ci_low"])) if len(ok) else true_hr
-    hi = float(np.nanmax(ok["ci_high"])) if len(ok) else true_hr
-    _hr_axis(ax, lo, hi, true_hr)
+    _hr_axis(ax, float(np.nanmin(ok["ci_low"])), float(np.nanmax(ok["ci_high"])), true_hr)
     rows = [e for e in ESTIMATORS if e in set(table["estimator"])]
     xmin, xmax = ax.get_xlim()
     for y, est in enumerate(rows):
