@@ -57,20 +57,13 @@ def fitted(request, tmp_path_factory):
     return pd.read_csv(csv), ref
 
 
-def test_logistic_matches_glm(fitted):
+@pytest.mark.parametrize("fit,prefix", [(logistic_table, "glm"), (firth_logistic_table, "firth")])
+def test_logistic_fits_match_r(fitted, fit, prefix):
     df, ref = fitted
-    tab = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"])
+    tab = fit(df, "ned", ["ecog0", "ihc3", "grade_le2"])
     for term, coef, se in zip(tab.term, tab.attrs["coef"], tab.attrs["se"]):
-        assert coef == pytest.approx(ref[f"glm_coef_{term}"], abs=TOL)
-        assert se == pytest.approx(ref[f"glm_se_{term}"], abs=TOL)
-
-
-def test_firth_matches_r(fitted):
-    df, ref = fitted
-    tab = firth_logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"])
-    for term, coef, se in zip(tab.term, tab.attrs["coef"], tab.attrs["se"]):
-        assert coef == pytest.approx(ref[f"firth_coef_{term}"], abs=TOL)
-        assert se == pytest.approx(ref[f"firth_se_{term}"], abs=TOL)
+        assert coef == pytest.approx(ref[f"{prefix}_coef_{term}"], abs=TOL)
+        assert se == pytest.approx(ref[f"{prefix}_se_{term}"], abs=TOL)
 
 
 @pytest.mark.parametrize("entry,prefix", [(None, "cox"), ("entry_months", "coxlt")])
