@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from her2ned.datasets import DATA_DIR
 from her2ned.reconstruct import (COHORT_SEED, ENSEMBLE_SEEDS, format_cohort_csv, format_ensemble_csv,
                                  reconstruct, reconstruct_ensemble)
 
@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cohort", action="store_true", help="only the cohort table")
     args = ap.parse_args(argv)
-    out = DATA_DIR / "reconstructed"
+    out = Path(__file__).resolve().parents[1] / "data" / "reconstructed"  # the repository's copy
     out.mkdir(parents=True, exist_ok=True)
     (out / "tog2026_cohort.csv").write_text(format_cohort_csv(reconstruct(COHORT_SEED)), encoding="utf-8")
     print(f"wrote {out / 'tog2026_cohort.csv'}")

@@ -1,19 +1,18 @@
-"""Paths to the data the book ships, resolved from this package's location.
+"""Paths to the data the book ships, found inside the installed package.
 
-The package is installed in editable mode (``pip install -e .``) from the repository, so the
-repository's ``data/`` folder sits two levels above ``src/her2ned/``. Paths never depend on the
-working directory, so a chapter run from ``chapters/`` and a test run from the root agree.
+The repository's ``data/`` folder is installed as the package ``her2ned.data`` (see
+``pyproject.toml``), the way ``lifelines.datasets`` ships its tables, so the same call works in an
+editable install, a wheel, Binder, a JupyterHub or Colab, from any working directory.
 """
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_ROOT = _PACKAGE_DIR.parents[1]
-DATA_DIR = REPO_ROOT / "data"
+DATA_DIR = Path(str(files("her2ned.data")))
 
 
 def data_path(*parts: str) -> Path:
@@ -54,11 +53,12 @@ def data_path(*parts: str) -> Path:
     path = DATA_DIR.joinpath(*parts)
     if not path.exists():
         parent = path.parent
-        available = sorted(p.name for p in parent.iterdir()) if parent.is_dir() else []
+        available = sorted(p.name for p in parent.iterdir()
+                           if not p.name.startswith(("_", "."))) if parent.is_dir() else []
         raise FileNotFoundError(
-            f"No shipped data file {path.relative_to(REPO_ROOT)}; "
-            f"available in {parent.relative_to(REPO_ROOT) if parent.is_relative_to(REPO_ROOT) else parent}: "
-            f"{available or 'nothing (is the package installed with pip install -e . from the repository?)'}"
+            f"No shipped data file data/{'/'.join(parts)}; available in "
+            f"data/{parent.relative_to(DATA_DIR).as_posix() if parent != DATA_DIR else ''}: "
+            f"{available or 'nothing'}"
         )
     return path
 
