@@ -57,6 +57,21 @@ def book_html(book_build):
 
 
 @pytest.fixture(scope="session")
+def student_html(book_html, tmp_path_factory):
+    """The student HTML edition (no solutions), built with the teacher build's execution cache."""
+    from subprocess import CalledProcessError
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import editions
+
+    try:
+        return editions.build_student_html(tmp_path_factory.mktemp("student"),
+                                           cache=book_html.parents[0] / ".jupyter_cache")
+    except CalledProcessError as exc:
+        pytest.fail(f"the student edition did not build cleanly:\n{(exc.stdout + exc.stderr)[-3000:]}")
+
+
+@pytest.fixture(scope="session")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
@@ -217,3 +232,76 @@ def _visible_twin_alt(page) -> str:
 def twin_alt():
     """``twin_alt(page)``: the alt text of the twin frame on screen, to see a slider move it."""
     return _visible_twin_alt
+
+
+def toc_files() -> list[str]:
+    """Every page of _toc.yml in reading order: the root, chapters and their sections."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            files.append(entry["file"])
+            walk(entry.get("sections", []))
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return files
+
+
+def copy_repository(dest: Path) -> Path:
+    """Copy the repository's files (tracked and new, not ignored) to dest: what a clone would hold."""
+    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in filter(None, names):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def run_logged(cmd, *, log: Path, timeout: float, **kwargs) -> None:
+    """Run a setup command; on failure, fail the test with the command and the end of its output."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)
+    with open(log, "a") as f:
+        f.write(f"$ {' '.join(map(str, cmd))}\n{proc.stdout}{proc.stderr}\n")
+    if proc.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{(proc.stdout + proc.stderr)[-3000:]}")
+
+
+class StudentEnv:
+    """A copy of the repository and the virtual environment Binder would build from it."""
+
+    def __init__(self, root: Path, venv: Path, home: Path):
+        self.root, self.venv, self.bin_dir, self.home = root, venv, venv / "bin", home
+
+    def env(self) -> dict:
+        """Environment variables of a student's session: this venv first on PATH, its own HOME."""
+        return {**os.environ, "PATH": f"{self.bin_dir}{os.pathsep}{os.environ['PATH']}",
+                "HOME": str(self.home)}
+
+
+@pytest.fixture(scope="session")
+def student_env(tmp_path_factory):
+    """The Binder environment built the way repo2docker builds it, from the Binder files alone.
+
+    A copy of the repository outside it, a fresh virtual environment (no site packages), then
+    ``pip install -r requirements.txt`` (pinned by requirements.lock) and ``postBuild``, as Binder
+    runs them. Set HER2NED_STUDENT_ENV to an existing venv to reuse one while developing.
+    """
+    base = tmp_path_factory.mktemp("binder")
+    root = copy_repository(base / "repo")
+    reuse = os.environ.get("HER2NED_STUDENT_ENV")
+    home = base / "home"
+    home.mkdir()
+    if reuse:
+        return StudentEnv(root, Path(reuse), home)
+    venv, log = base / "env", base / "setup.log"
+    run_logged([sys.executable, "-m", "venv", str(venv)], log=log, timeout=300)
+    run_logged([str(venv / "bin" / "pip"), "install", "-q", "-r", "requirements.txt"], log=log,
+               timeout=1800, cwd=root)
+    env = StudentEnv(root, venv, home)
+    run_logged(["bash", "postBuild"], log=log, timeout=300, cwd=root, env=env.env())
+    return env

@@ -1,32 +1,32 @@
-"""Every chapter executes top to bottom in a fresh kernel (jupytext + nbclient) without an error."""
+"""Every chapter executes top to bottom in a fresh kernel (jupytext + nbclient) without an error, and
+the committed student and teacher notebooks generated from it are current (their glued numbers come
+from this execution)."""
 
+import sys
 from pathlib import Path
 
-import jupytext
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import editions  # noqa: E402
+
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 
 
-def is_notebook(path: Path) -> bool:
-    """A MyST notebook (jupytext header, code cells); plain pages' ```bash blocks are not code to run."""
-    text = path.read_text(encoding="utf-8")
-    return text.startswith("---\njupytext:") and "```{code-cell}" in text
-
-
 @pytest.mark.notebook
-@pytest.mark.parametrize("chapter", [p for p in CHAPTERS if is_notebook(p)], ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", editions.notebook_chapters(), ids=lambda p: p.stem)
 def test_chapter_executes_in_a_fresh_kernel(chapter):
-    notebook = jupytext.read(chapter)
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(chapter.parent)}})
     try:
-        client.execute()
+        notebook = editions.execute(chapter)
     except CellExecutionError as exc:  # the message holds the failing cell and its traceback
         pytest.fail(f"{chapter.name} failed to execute:\n{exc}")
+    stale = [edition for edition in editions.EDITIONS
+             if editions.serialise(editions.make_edition(chapter, notebook, edition))
+             != editions.edition_path(chapter.stem, edition).read_text(encoding="utf-8")]
+    assert not stale, (f"notebooks/{stale}/{chapter.stem}.ipynb is out of date: run "
+                       f"`python scripts/editions.py notebooks chapters/{chapter.name}`")
 
 
 def test_every_chapter_is_in_the_table_of_contents():
