@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python scripts/editions.py notebooks   # execute each chapter, write notebooks/{student,teacher}/
-    .venv/bin/python scripts/editions.py html        # build the student HTML edition in _build/student/html
+    .venv/bin/python scripts/editions.py html        # the student HTML edition, in _build/student/_build/html
 
 A *student notebook* is plain Jupyter Markdown that reads well in JupyterLab, Colab and VS Code with no
 extension: glossary terms written out, glued numbers filled in with their values, citations as
@@ -598,7 +598,7 @@ def main(argv=None) -> int:
     sub = ap.add_subparsers(dest="what", required=True)
     nb = sub.add_parser("notebooks", help="execute the chapters and write notebooks/student and notebooks/teacher")
     nb.add_argument("chapters", nargs="*", help="chapter files (default: every notebook chapter)")
-    sub.add_parser("html", help="build the student HTML edition into _build/student/html")
+    sub.add_parser("html", help="build the student HTML edition into _build/student/_build/html")
     args = ap.parse_args(argv)
     if args.what == "notebooks":
         write_notebooks([Path(c).resolve() for c in args.chapters] or None)

@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-import yaml
+
+from conftest import toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PAGES = ["intro"] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+PAGES = toc_files()
 
 pytestmark = pytest.mark.browser
 

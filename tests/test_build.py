@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,7 +36,5 @@ def test_book_builds_without_warnings(book_build):
 @pytest.mark.book
 def test_every_toc_page_is_built(book_build):
     _, _, html = book_build
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    missing = [f for f in files if not (html / f"{f}.html").exists()]
+    missing = [f for f in toc_files() if not (html / f"{f}.html").exists()]
     assert not missing, f"pages missing from the built book: {missing}"
