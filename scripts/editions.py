@@ -477,14 +477,38 @@ def edition_path(stem: str, edition: str) -> Path:
     return NOTEBOOKS / edition / f"{stem}.ipynb"
 
 
-def execute(chapter: Path, timeout: int = 600):
-    """Run a chapter in a fresh kernel (from chapters/, as the book does) and return the executed copy."""
-    from nbclient import NotebookClient
+# A watchdog, not a budget: the slowest cell of any chapter takes about 11 s on two cores, so a cell
+# with no reply after 120 s means a silent kernel (a lost message; jupyter_client and nbclient have open
+# reports of such hangs), not a slow computation.
+WATCHDOG_S = 120
 
-    nb = jupytext.read(chapter)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(chapter.parent)}}).execute()
-    return nb
+
+def execute(chapter: Path, timeout: int = WATCHDOG_S, retries: int = 1, on_retry=None):
+    """Run a chapter in a fresh kernel (from chapters/, as the book does) and return the executed copy.
+
+    A cell that gets no reply within ``timeout`` seconds (or a kernel that dies) fails with a message
+    naming the chapter and the cell; the chapter is then run once more in a fresh kernel, and
+    ``on_retry(message)`` is told, so a retry that passes is reported, not hidden. A cell that raises
+    is not retried: that is the chapter's own error (``nbclient.exceptions.CellExecutionError``).
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    for attempt in range(retries + 1):
+        nb, running = jupytext.read(chapter), {}
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(chapter.parent)}},
+                                on_cell_start=lambda cell, cell_index: running.update(index=cell_index))
+        try:
+            client.execute()
+            return nb
+        except (CellTimeoutError, DeadKernelError) as exc:
+            message = (f"{chapter.name}: cell {running.get('index', '?')} got no reply within {timeout} s "
+                       f"(silent or dead kernel: {type(exc).__name__})")
+            if attempt == retries:
+                raise TimeoutError(message + f"; still failing after {retries} retry in a fresh kernel") from exc
+            if on_retry:
+                on_retry(message + "; retried in a fresh kernel")
 
 
 def write_notebooks(chapters: list[Path] | None = None) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,28 @@ CHROMIUM_ARGS = [
 BIN = Path(sys.executable).parent
 
 
+RETRIES: list[str] = []
+
+
+def report_retry(message: str) -> None:
+    """Record a notebook run that was retried after a silent kernel: listed at the end of the run (and
+    appended to $HER2NED_RETRY_LOG, which benchmarks/suite_stability.py reads)."""
+    RETRIES.append(message)
+    if os.environ.get("HER2NED_RETRY_LOG"):
+        with open(os.environ["HER2NED_RETRY_LOG"], "a") as f:
+            f.write(message + "\n")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if RETRIES:
+        terminalreporter.section("notebook runs retried after a silent kernel (each passed on retry)")
+        for message in RETRIES:
+            terminalreporter.write_line(message)
+
+
+SILENT_KERNEL = re.compile(r"CellTimeoutError|DeadKernelError|Timeout waiting for|timed out")
+
+
 def jupyter_book_command(path_output: Path) -> list[str]:
     """The strict build: from clean, warnings are errors, every warning reported (`-W -n --keep-going`)."""
     return [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(path_output),
@@ -44,6 +67,14 @@ def book_build(tmp_path_factory):
     proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT,
                           timeout=1800)
     log = proc.stdout + proc.stderr
+    if proc.returncode != 0 and SILENT_KERNEL.search(log):
+        # execute.timeout (120 s) is the watchdog; the execution cache keeps every chapter that ran,
+        # so the second build runs only the one that stalled, in a fresh kernel
+        evidence = [line.strip() for line in log.splitlines() if SILENT_KERNEL.search(line)][:3]
+        report_retry(f"book build: a kernel went silent ({' | '.join(evidence)}); rebuilt once")
+        proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT,
+                              timeout=1800)
+        log = log + "\n=== retry ===\n" + proc.stdout + proc.stderr
     (out / "build.log").write_text(log)
     return proc.returncode, log, out / "_build" / "html"
 
@@ -211,6 +242,8 @@ def voila_app(browser, voila_server):
                     page.context.close()
                 if attempt == attempts:
                     raise
+                report_retry(f"Voila render of {cells[-1]!r}: no widget within {timeout_ms / 1000:.0f} s; "
+                             "retried with a fresh kernel")
                 continue
             pages.append(page)
             return page
