@@ -8,7 +8,9 @@
    the MyST source, and the ``.ipynb`` download is the edition's notebook (student or teacher, copied
    to ``notebooks/<edition>/`` in the HTML) instead of the executed MyST copy, whose text holds raw
    roles and the solutions.
-3. In the student edition (``her2ned_edition = "student"``, set by ``scripts/editions.py html``) the
+3. ``static/a11y.js`` gives ipywidgets' controls, the navigation toggles and the bibliography the
+   accessible names and roles their markup lacks (checked by axe-core in the tests).
+4. In the student edition (``her2ned_edition = "student"``, set by ``scripts/editions.py html``) the
    ``.md`` source download is removed: the source holds the solutions.
 """
 
@@ -68,8 +70,14 @@ def _edition_buttons(app, pagename, templatename, context, doctree):
                                 if b.get("label") != "download-source-button"]
 
 
+def _add_static(app):
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
     app.add_config_value("her2ned_edition", "teacher", "env")
+    app.connect("builder-inited", _add_static)
+    app.add_js_file("a11y.js")
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _edition_buttons, priority=502)  # after the theme's (501)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

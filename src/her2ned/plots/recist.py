@@ -14,10 +14,12 @@ from ..recist import PD_INCREASE, PR_DECREASE, Assessment
 from ..recist_cohort import MeasurementError, p_lesion_seen, p_node_called_normal
 
 RESPONSE_COLOURS = {
-    "CR": "#1a7837", "PR": "#5aae61", "SD": "#9e9e9e", "non-CR/non-PD": "#8073ac",
-    "PD": "#c51b7d", "NE": "#d9d9d9", "baseline": "#4d4d4d",
+    "CR": "#00441b", "PR": "#1b7837", "SD": "#636363", "non-CR/non-PD": "#542788",
+    "PD": "#c51b7d", "NE": "#737373", "baseline": "#4d4d4d",
 }
-"""One colour per response category, used by every RECIST figure (colour-blind safe green/purple/magenta)."""
+"""One colour per response category, used by every RECIST figure and the panel's table (colour-blind
+safe green/purple/magenta; every colour has at least 4.5:1 contrast on white, WCAG 2.1 1.4.3, since
+the panel writes the category names in them)."""
 
 _ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
 

@@ -79,16 +79,37 @@ def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: st
     return box
 
 
+class PanelImage:
+    """A panel's picture as PNG plus an ``<img>`` with alt text: front ends that show HTML (JupyterLab,
+    the static book) give screen readers the alt text; ``image/png`` stays for everything else."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    @classmethod
+    def from_figure(cls, fig) -> "PanelImage":
+        """The figure as PNG, described by its titles (panels title what they show)."""
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+        titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+        titles += [ax.get_title(loc) for ax in fig.axes for loc in ("left", "center") if ax.get_title(loc)]
+        alt = ("Figure: " + "; ".join(titles)) if titles else "Figure drawn from the panel's current settings"
+        return cls(buffer.getvalue(), alt)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = base64.b64encode(self.png).decode("ascii")
+        tag = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" style="max-width:100%;"/>'
+        return {"image/png": data, "text/html": tag}
+
+
 def _displayable(obj):
-    """Matplotlib figures become PNG images (and are closed); anything else is shown as it is."""
-    from IPython.display import Image
+    """Matplotlib figures become PNG images with alt text (and are closed); anything else is as it is."""
     from matplotlib.figure import Figure
 
     if isinstance(obj, Figure):
-        buffer = io.BytesIO()
-        obj.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+        shown = PanelImage.from_figure(obj)
         plt.close(obj)
-        return Image(data=buffer.getvalue(), format="png")
+        return shown
     return obj
 
 

@@ -30,7 +30,7 @@ from .. import SYNTHETIC_NOTICE
 from ..models.fast import cox_one, km_curve, km_median, logit_newton
 from ..models.published import published_ci_table
 from ..simulate import SimulationParams, simulate_cohort_arrays
-from .core import frames_twin, message_html, show_safely
+from .core import PanelImage, frames_twin, message_html, show_safely
 
 __all__ = ["explore", "ExplorerResult", "ExplorerFigure", "explorer_panel", "explorer_twin",
            "CONTROL_RANGES", "PUBLISHED"]
@@ -369,13 +369,15 @@ class ExplorerPanel(widgets.VBox):
         """Recompute from the controls and replace the panel's output (a message if degenerate)."""
         if getattr(self, "_suspended", False):
             return
-        from IPython.display import HTML, Image
+        from IPython.display import HTML
 
         def draw():
             r = explore(**self.values())
             self.last_result = r
             self.figure.update(r)
-            return [HTML(r.summary_html()), Image(data=self.figure.png(), format="png")]
+            alt = (f"Odds ratios of NED with 95 % intervals beside the published ones, and Kaplan-Meier "
+                   f"curves of PFS by NED status, for one simulated cohort of {r.n} selected patients")
+            return [HTML(r.summary_html()), PanelImage(self.figure.png(), alt)]
 
         self.last_result = None
         show_safely(self.output, draw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import HTML, display
+from IPython.display import HTML
 
 from .. import her2
 from ..plots.her2 import plot_ish_plane
@@ -92,10 +92,7 @@ class HER2Panel(widgets.VBox):
             result = classify_controls(self.ihc.value, self.ultralow.value, self.ish_done.value,
                                        self.ratio.value, self.copies.value)
             self.result = result
-            display(HTML(result._repr_html_()))
-            fig = _figure(result)
-            display(fig)
-            plt.close(fig)
+            return [HTML(result._repr_html_()), _figure(result)]   # show_safely gives the figure alt text
 
         show_safely(self.output, draw)
 

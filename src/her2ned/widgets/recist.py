@@ -129,9 +129,15 @@ class RecistPanel(widgets.VBox):
         n = len(self.weeks)
         new_lesions = [False] * n if new_lesions is None else list(new_lesions)
         box = widgets.Layout(width="92px")
-        self.cells = [[widgets.FloatText(value=float(v), layout=box, step=1) for v in row] for row in grid]
-        self.non_target = [widgets.Dropdown(options=NON_TARGET_OPTIONS, value=s, layout=box)
-                           for s in non_target]
+        # the row and column headers are separate HTML widgets, so each control also carries its own
+        # name as a zero-width description: screen readers announce it, the grid looks the same
+        hidden = {"description_width": "0px"}
+        self.cells = [[widgets.FloatText(value=float(v), layout=box, step=1, style=hidden,
+                                         description=f"{nm}, week {w:g} (mm)")
+                       for v, w in zip(row, self.weeks)] for nm, row in zip(self.names, grid)]
+        self.non_target = [widgets.Dropdown(options=NON_TARGET_OPTIONS, value=s, layout=box, style=hidden,
+                                            description=f"non-target lesions, week {w:g}")
+                           for s, w in zip(non_target, self.weeks)]
         self.new_lesion = [widgets.Checkbox(value=bool(x), indent=False, layout=box)
                            for x in new_lesions]
         self.new_lesion[0].disabled = True  # nothing is "new" at baseline
