@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import labdriver  # noqa: E402
+from conftest import copy_repository  # noqa: E402  (tracked + new files, as a clone holds)
 
 #: What repo2docker's Python 3.11 base environment provides before it reads requirements.txt
 #: (repo2docker/buildpacks/conda/environment.py-3.11.yml; its JupyterHub, resource-usage and
@@ -46,26 +47,6 @@ import labdriver  # noqa: E402
 BINDER_BASE = ["jupyterlab==4.*", "notebook==7.*", "jupyter_server==2.*", "ipywidgets==8.*"]
 EXPLORER = "notebooks/student/04_who_reaches_ned.ipynb"
 SLIDER = "true HR of NED"
-
-
-def repository_files(repo: Path) -> list[str]:
-    """The working tree's files as git sees them: tracked (that still exist) plus untracked-not-ignored."""
-    def ls(*args):
-        out = subprocess.run(["git", "-C", str(repo), "ls-files", "-z", *args], check=True,
-                             capture_output=True).stdout.decode()
-        return [p for p in out.split("\0") if p]
-    files = set(ls()) | set(ls("--others", "--exclude-standard"))
-    return sorted(p for p in files if (repo / p).is_file())
-
-
-def copy_repository(repo: Path, dest: Path) -> Path:
-    """Copy :func:`repository_files` of ``repo`` into ``dest`` (created); return ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for rel in repository_files(repo):
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(repo / rel, target)
-    return dest
 
 
 def _run(cmd, *, cwd, env, log, what):
@@ -76,16 +57,16 @@ def _run(cmd, *, cwd, env, log, what):
         raise RuntimeError(f"{what} failed (exit {proc.returncode}); see {log.name}")
 
 
-def build_binder_env(repo: Path, dest: Path, *, python: str = sys.executable,
+def build_binder_env(dest: Path, *, python: str = sys.executable,
                      base: list[str] | None = None) -> float:
-    """Build the Binder environment of ``repo`` under ``dest``; return the seconds it took.
+    """Build the Binder environment of this repository under ``dest``; return the seconds it took.
 
-    ``dest/repo`` receives a copy of the repository (:func:`copy_repository`), ``dest/venv`` a fresh
+    ``dest/repo`` receives a copy of this repository (``conftest.copy_repository``), ``dest/venv`` a fresh
     virtual environment with :data:`BINDER_BASE` (or ``base``) and ``requirements.txt`` installed
     from the copy, after which the copy's ``postBuild`` runs with ``dest/venv/bin`` first on PATH.
     The log is ``dest/build.log``. Copying the files counts in the time (Binder clones too).
     """
-    repo, dest = Path(repo), Path(dest)
+    dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     copy, venv = dest / "repo", dest / "venv"
     bin_dir = venv / "bin"
@@ -96,7 +77,8 @@ def build_binder_env(repo: Path, dest: Path, *, python: str = sys.executable,
                 "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     start = time.perf_counter()
     with open(dest / "build.log", "w") as log:
-        copy_repository(repo, copy)
+        copy.mkdir(parents=True)
+        copy_repository(copy)
         _run([python, "-m", "venv", str(venv)], cwd=copy, env=env, log=log, what="venv")
         pip = [str(bin_dir / "python"), "-m", "pip", "install"]
         _run([*pip, *(BINDER_BASE if base is None else base)], cwd=copy, env=env, log=log,
@@ -181,10 +163,11 @@ def main(argv=None) -> None:
         print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs; work folder {work}")
         if args.env:
             bin_dir = args.env / "bin"
-            root = args.root or copy_repository(ROOT, work / "repo")
+            (work / "repo").mkdir()
+            root = args.root or copy_repository(work / "repo")
             print("(a) Binder environment: reused", args.env)
         else:
-            seconds = build_binder_env(ROOT, work)
+            seconds = build_binder_env(work)
             bin_dir, root = work / "venv" / "bin", args.root or work / "repo"
             print(f"(a) Binder environment from scratch (copy + venv + pip + postBuild): {seconds:7.1f} s")
         version = subprocess.run([str(bin_dir / "jupyter"), "lab", "--version"], capture_output=True,

@@ -119,25 +119,33 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
     ``draw`` returns a displayable (a matplotlib Figure, ``IPython.display.HTML``, a DataFrame) or a
     list of them. A ``ValueError``/``TypeError``/``ZeroDivisionError`` becomes a plain-language message
     instead of a traceback, so an out-of-range or degenerate input (no events, perfect separation)
-    tells the reader what is wrong in words. Outputs are appended with ``append_display_data``, which
+    tells the reader what is wrong in words. Anything ``draw`` prints or displays itself is captured
+    and shown first. The new content replaces the old in one update of ``output.outputs`` (one message
+    to the front end, one redraw: a panel that clears and then appends flickers and is slower), which
     works with or without a kernel, so tests can drive panels headlessly and read ``output.outputs``.
     """
+    from IPython.core.formatters import format_display_data
     from IPython.display import HTML
+    from IPython.utils.capture import capture_output
 
-    output.outputs = ()
+    def display_data(obj) -> dict:
+        data, metadata = format_display_data(obj)
+        return {"output_type": "display_data", "data": data, "metadata": metadata}
+
     error = None
-    # In a kernel, anything draw() displays itself also lands in the panel. The error is caught
-    # inside the block because Output.__exit__ would otherwise print the traceback and swallow it.
-    with output:
+    with capture_output() as captured:
         try:
             result = draw()
         except (ValueError, TypeError, ZeroDivisionError) as exc:
             error = exc
+    shown = [{"output_type": "stream", "name": name, "text": text}
+             for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
+    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}}
+              for o in captured.outputs]
     if error is not None:
         plt.close("all")
-        output.append_display_data(HTML(message_html(str(error))))
-        return
-    items = result if isinstance(result, (list, tuple)) else [result]
-    for item in items:
-        if item is not None:
-            output.append_display_data(_displayable(item))
+        shown.append(display_data(HTML(message_html(str(error)))))
+    else:
+        items = result if isinstance(result, (list, tuple)) else [result]
+        shown += [display_data(_displayable(item)) for item in items if item is not None]
+    output.outputs = tuple(shown)
