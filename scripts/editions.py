@@ -376,15 +376,16 @@ def convert_markdown_cell(text: str, ctx: Context, edition: str, exercises: dict
 
 
 def collect_exercises(stem: str, text: str, ctx: Context) -> dict[str, Exercise]:
-    """Number the chapter's exercises (chapter.k) and find the self-check calls each one names."""
+    """Number the chapter's exercises (chapter.k), convert their text and find the self-check calls
+    each one names (inline code such as `` `check.ex1_change(...)` ``)."""
     out, k = {}, 0
     for block in parse_blocks(text):
         if block[0] == "directive" and block[1] == "exercise":
             _, _, arg, options, body = block
             k += 1
-            number = f"{chapter_number(stem)}.{k}"
             checks = [c for c in re.findall(r"`([^`]+)`", body) if CHECK_CALL.match(c)]
-            out[options["label"]] = Exercise(options["label"], number, arg, "", checks)
+            out[options["label"]] = Exercise(options["label"], f"{chapter_number(stem)}.{k}",
+                                             convert_roles(arg, ctx), _plain_md(body, ctx), checks)
     return out
 
 
@@ -445,10 +446,6 @@ def make_edition(chapter: Path, executed, edition: str) -> nbformat.NotebookNode
     ctx = Context(chapter.stem, glue_values(executed), bibliography(), numbers, titles, set(stems), [])
     all_md = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
     exercises = collect_exercises(chapter.stem, all_md, ctx)
-    for block in parse_blocks(all_md):
-        if block[0] == "directive" and block[1] == "exercise":
-            exercises[block[3]["label"]].body = _plain_md(block[4], ctx)
-            exercises[block[3]["label"]].title = convert_roles(block[2], ctx)
 
     cells = header_cells(chapter.stem, chapter_title(chapter), edition)
     for cell in source.cells:
