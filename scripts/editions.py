@@ -163,7 +163,8 @@ class Context:
 
 ROLE = re.compile(r"\{(?P<role>[a-z:]+)\}`(?P<content>[^`]*)`")
 FENCE = re.compile(r"^(?P<ticks>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}\s*(?P<arg>.*)$")
-CHECK_CALL = re.compile(r"^(?P<func>[A-Za-z_][\w.]*)\((?:\.\.\.|\"…\"|'…'|answer|)\)$")
+# a self-check named in an exercise: `f(...)`, `f("…")`, `f(answer)` or `f(new_call, old_call)`
+CHECK_CALL = re.compile(r"^(?P<func>[A-Za-z_][\w.]*)\((?P<args>(?:\s*(?:\.\.\.|\"…\"|'…'|[a-z_]+)\s*,?)*)\)$")
 
 
 def _glued(name_fmt: str, ctx: Context) -> str:
@@ -242,6 +243,8 @@ def parse_blocks(text: str) -> list[tuple]:
         while i < len(lines) and lines[i].rstrip() != ticks:
             body.append(lines[i])
             i += 1
+        if i == len(lines):
+            raise ValueError(f"the {{{m.group('name')}}} directive opened with {ticks} is never closed")
         i += 1  # the closing fence
         options, body = _split_directive(body)
         blocks.append(("directive", m.group("name"), m.group("arg").strip(), options, "\n".join(body)))
@@ -285,16 +288,26 @@ def self_check_cell(ex: Exercise, ctx: Context) -> nbformat.NotebookNode:
     """The exercise's self-check calls with ``None`` where the answer goes (a check never raises on it)."""
     imports, calls = [], []
     for call in ex.checks:
-        func = CHECK_CALL.match(call)["func"]
+        m = CHECK_CALL.match(call)
+        func, n_args = m["func"], max(1, len([a for a in m["args"].split(",") if a.strip()]))
         if "." not in func:  # a bare name: import it from the checks module that defines it
             imports.append(f"from {_checks_module_of(func)} import {func}")
         elif func.startswith("her2ned."):
             imports.append(f"import {func.rsplit('.', 1)[0]}")
-        calls.append(f"{func}(None)")
+        calls.append(f"{func}({', '.join(['None'] * n_args)})")
     body = calls[0] if len(calls) == 1 else "display(" + ", ".join(calls) + ")"
     lines = [f"# Self-check for exercise {ex.number}: put your answer in place of None and run the cell."]
     lines += sorted(set(imports)) + [body]
     return _code_cell("\n".join(lines), tags=["self-check"])
+
+
+def _is_check(func: str) -> bool:
+    """Is ``func`` (``ex1_group``, ``check.ex1_change``, ``her2ned.checks.her2.ex1_group``) a self-check?"""
+    try:
+        _checks_module_of(func.rsplit(".", 1)[-1])
+        return True
+    except ValueError:
+        return False
 
 
 def _checks_module_of(func: str) -> str:
@@ -383,7 +396,8 @@ def collect_exercises(stem: str, text: str, ctx: Context) -> dict[str, Exercise]
         if block[0] == "directive" and block[1] == "exercise":
             _, _, arg, options, body = block
             k += 1
-            checks = [c for c in re.findall(r"`([^`]+)`", body) if CHECK_CALL.match(c)]
+            checks = [c for c in re.findall(r"`([^`]+)`", body)
+                      if CHECK_CALL.match(c) and _is_check(CHECK_CALL.match(c)["func"])]
             out[options["label"]] = Exercise(options["label"], f"{chapter_number(stem)}.{k}",
                                              convert_roles(arg, ctx), _plain_md(body, ctx), checks)
     return out
@@ -451,8 +465,8 @@ def make_edition(chapter: Path, executed, edition: str) -> nbformat.NotebookNode
     for cell in source.cells:
         if cell.cell_type == "markdown":
             cells.extend(convert_markdown_cell(cell.source, ctx, edition, exercises))
-        elif cell.cell_type == "code":
-            cells.append(convert_code_cell(cell))
+        elif cell.cell_type == "code" and not (edition == "student" and "solution" in cell.metadata.get("tags", [])):
+            cells.append(convert_code_cell(cell))  # a cell tagged "solution" computes what only solutions quote
     if ctx.cited:
         refs = "\n".join(f"- {ctx.bib[k]['full']}" for k in sorted(ctx.cited, key=lambda k: ctx.bib[k]["short"]))
         cells.append(_md_cell(f"## Reference list\n\n{refs}", tags=["references"]))

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import jupytext
 import pytest
 import yaml
 
@@ -170,6 +171,15 @@ def test_student_notebooks_hold_no_solution_and_teacher_notebooks_every_one():
     student = editions.find_solutions(ROOT / "notebooks" / "student", fragments)
     leaked = {label: files for label, files in student.items() if files}
     assert not leaked, f"solution text in the student notebooks: {leaked}"
+    # code that computes what only solutions quote (cells tagged "solution") is not in them either
+    for stem in STEMS:
+        cells = notebook("student", stem)["cells"]
+        assert not [c for c in cells if "solution" in c["metadata"].get("tags", [])], stem
+        chapter = jupytext.read(ROOT / "chapters" / f"{stem}.md")
+        code = "\n".join("".join(c["source"]) for c in cells)
+        for cell in chapter.cells:
+            if "solution" in cell.metadata.get("tags", []):
+                assert cell.source.strip().splitlines()[-1] not in code, f"{stem}: solution code leaked"
     teacher = editions.find_solutions(ROOT / "notebooks" / "teacher", fragments)
     absent = sorted(label for label in chapter_labels if not teacher[label])
     assert not absent, f"solutions missing from the teacher notebooks: {absent}"
@@ -179,7 +189,7 @@ def test_student_notebooks_hold_no_solution_and_teacher_notebooks_every_one():
 
 def _run_edition_buttons(url, tmp_path, edition="student"):
     (tmp_path / "notebooks" / "student").mkdir(parents=True)
-    (tmp_path / "notebooks" / "teacher").mkdir(parents=True)
+    (tmp_path / "notebooks" / "teacher").mkdir(parents=True, exist_ok=True)
     for e in ("student", "teacher"):
         (tmp_path / "notebooks" / e / "04_who_reaches_ned.ipynb").write_text("{}")
     sys.path.insert(0, str(ROOT / "_ext"))
@@ -196,14 +206,17 @@ def _run_edition_buttons(url, tmp_path, edition="student"):
 
 
 def test_a_jupyterhub_launch_goes_through_nbgitpuller_to_the_student_notebook(tmp_path):
-    # the form sphinx-book-theme writes for launch_buttons.jupyterhub_url (urlencoded nbgitpuller query)
-    theme_url = ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fher2ned"
-                 "%2Fher2ned-book&urlpath=lab%2Ftree%2Fher2ned-book%2Fchapters%2F04_who_reaches_ned.md&branch=main")
+    # the form sphinx-book-theme writes for launch_buttons.jupyterhub_url: urlencode(..., safe="/")
+    theme_url = ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/her2ned/her2ned-book"
+                 "&urlpath=lab/tree/her2ned-book/chapters/04_who_reaches_ned.md&branch=main")
     buttons = _run_edition_buttons(theme_url, tmp_path)
     assert buttons[0]["buttons"][0]["url"] == (
-        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fher2ned"
-        "%2Fher2ned-book&urlpath=lab%2Ftree%2Fher2ned-book%2Fnotebooks%2Fstudent%2F04_who_reaches_ned.ipynb"
-        "&branch=main")
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/her2ned/her2ned-book"
+        "&urlpath=lab/tree/her2ned-book/notebooks/student/04_who_reaches_ned.ipynb&branch=main")
+    # and a fully encoded form (other theme versions) is rewritten the same way
+    encoded = _run_edition_buttons(theme_url.replace("/chapters/04_who_reaches_ned.md",
+                                                     "%2Fchapters%2F04_who_reaches_ned.md"), tmp_path / "b")
+    assert encoded[0]["buttons"][0]["url"].endswith("%2Fnotebooks%2Fstudent%2F04_who_reaches_ned.ipynb&branch=main")
 
 
 def test_the_student_edition_offers_the_student_notebook_and_no_source(tmp_path):

@@ -14,7 +14,7 @@
         if (!control.getAttribute("aria-label")) control.setAttribute("aria-label", name);
       });
     });
-    // a slider with no description (e.g. a twin's frame slider): name it after its value range
+    // a slider with no description at all still gets a name
     document.querySelectorAll(".noUi-handle[role='slider']:not([aria-label])").forEach(function (h) {
       h.setAttribute("aria-label", "Select a value");
     });

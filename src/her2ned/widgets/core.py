@@ -96,10 +96,13 @@ class PanelImage:
         alt = ("Figure: " + "; ".join(titles)) if titles else "Figure drawn from the panel's current settings"
         return cls(buffer.getvalue(), alt)
 
+    def __repr__(self) -> str:  # the text/plain form: what the picture shows
+        return self.alt
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = base64.b64encode(self.png).decode("ascii")
         tag = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" style="max-width:100%;"/>'
-        return {"image/png": data, "text/html": tag}
+        return {"image/png": data, "text/html": tag, "text/plain": self.alt}
 
 
 def _displayable(obj):
@@ -138,6 +141,11 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
             result = draw()
         except (ValueError, TypeError, ZeroDivisionError) as exc:
             error = exc
+        except Exception as exc:  # a bug, not bad input: say so in the panel, keep the traceback
+            output.outputs = (display_data(HTML(message_html(
+                f"The panel failed unexpectedly ({type(exc).__name__}: {exc}); the figure is not current.",
+                "error"))),)
+            raise
     shown = [{"output_type": "stream", "name": name, "text": text}
              for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
     shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}}
