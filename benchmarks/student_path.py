@@ -16,7 +16,7 @@ Prints
 Run::
 
     .venv/bin/python benchmarks/student_path.py                  # build a fresh environment (minutes)
-    .venv/bin/python benchmarks/student_path.py --env /tmp/labenv # reuse a venv; skips (a)
+    .venv/bin/python benchmarks/student_path.py --env DIR      # reuse a venv; skips (a)
 
 The driving side needs Playwright and Debian's Chromium (``/usr/bin/chromium``); the environment under
 test needs nothing the Binder files do not install.

@@ -267,20 +267,8 @@ def twin_alt():
     return _visible_twin_alt
 
 
-def toc_files() -> list[str]:
-    """Every page of _toc.yml in reading order: the root, chapters and their sections."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            files.append(entry["file"])
-            walk(entry.get("sections", []))
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return files
+sys.path.insert(0, str(ROOT / "scripts"))
+from print_pdf import toc_pages as toc_files  # noqa: E402  (every page of _toc.yml, in reading order)
 
 
 def copy_repository(dest: Path) -> Path:

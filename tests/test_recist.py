@@ -1,7 +1,7 @@
 """RECIST 1.1 rules engine: the overall-response table row by row, the boundaries, the errors.
 
-Expected values are read off the RECIST 1.1 guideline (Eisenhauer 2009, s.4.3 and Tables 1-2),
-as summarised in /work/shared/facts.md s.5, and, for a lesion reappearing after a complete response,
+Expected values are read off the RECIST 1.1 guideline (Eisenhauer 2009, s.4.3 and Tables 1-2)
+and, for a lesion reappearing after a complete response,
 from the RECIST Working Group's clarification (Schwartz et al., Eur J Cancer 2016;62:132-137); they
 are not produced by this code.
 """

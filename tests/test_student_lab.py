@@ -12,7 +12,7 @@ your own instead, set both ``HER2NED_STUDENT_ENV`` (the venv folder) and ``HER2N
 folder holding ``notebooks/student`` and ``notebooks/teacher``; the notebooks there are overwritten
 with their executed versions). One JupyterLab server serves the whole module; each notebook gets a
 fresh browser context and its kernel is shut down afterwards. Run it alone, e.g.
-``HER2NED_STUDENT_ENV=/tmp/labenv .venv/bin/python -m pytest tests/test_student_lab.py``.
+``HER2NED_STUDENT_ENV=<venv> .venv/bin/python -m pytest tests/test_student_lab.py``.
 """
 
 from __future__ import annotations
