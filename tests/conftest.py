@@ -268,7 +268,7 @@ def twin_alt():
 
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from print_pdf import toc_pages as toc_files  # noqa: E402  (every page of _toc.yml, in reading order)
+from print_pdf import toc_pages as toc_files  # noqa: E402, F401  (every page of _toc.yml, in reading order)
 
 
 def copy_repository(dest: Path) -> Path:

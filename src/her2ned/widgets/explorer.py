@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
