@@ -31,6 +31,8 @@ from numbers import Real
 
 import pandas as pd
 
+from .palette import HER2_CALL
+
 IHC_SCORES = ("0", "1+", "2+", "3+")
 RULES = ("asco_cap_2018", "fish_ratio_2.2")
 CALLS = ("positive", "negative", "equivocal")
@@ -118,7 +120,7 @@ class HER2Result:
         return f"{head}; {self.category}\n{self.explain()}"
 
     def _repr_html_(self) -> str:
-        colour = {"positive": "#b2182b", "negative": "#2166ac", "equivocal": "#b35806"}[self.call]
+        colour = HER2_CALL[self.call]
         group = f"group {self.ish_group}" if self.ish_group else ("not grouped" if self.ratio else "not done")
         needs = f" (needs {html.escape(self.needs)})" if self.needs else ""
         items = "".join(f"<li><strong>{html.escape(s.rule)}</strong>: {html.escape(s.text)}</li>"

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
+from ..palette import FEEDBACK
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -22,7 +24,7 @@ class Feedback:
         return ("✔ Right. " if self.correct else "✘ Not yet. ") + self.message
 
     def _repr_html_(self) -> str:
-        colour, mark = ("#1b7837", "✔ Right.") if self.correct else ("#b2182b", "✘ Not yet.")
+        colour, mark = FEEDBACK[self.correct], ("✔ Right." if self.correct else "✘ Not yet.")
         return (
             f'<div class="her2ned-feedback" style="border-left:4px solid {colour};padding:4px 10px;">'
             f"<strong style='color:{colour}'>{mark}</strong> {html.escape(self.message)}</div>"

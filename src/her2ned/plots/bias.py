@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..bias import ESTIMATOR_LABELS, ESTIMATORS
+from ..palette import COHORTS, ESTIMATOR, INK, MUTED, REFERENCE
 
-_COLOURS = {"naive": "#b2182b", "study": "#ef8a62", "left_truncated": "#f4a582",
-            "landmark": "#2166ac", "time_dependent": "#1b7837"}
 _HR_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
 
@@ -24,8 +23,8 @@ def _hr_axis(ax, lo, hi, true_hr):
     ticks = [t for t in _HR_TICKS if lo <= t <= hi]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
-    ax.axvline(true_hr, color="black", lw=1.5, ls="--")
-    ax.axvline(1.0, color="#999999", lw=0.8)
+    ax.axvline(true_hr, color=INK, lw=1.5, ls="--")
+    ax.axvline(1.0, color=REFERENCE, lw=0.8)
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -70,10 +69,10 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
     for y, est in enumerate(rows):
         r = table[table["estimator"] == est].iloc[0]
         yy = len(rows) - 1 - y
-        colour = _COLOURS[est]
+        colour = ESTIMATOR[est]
         if not bool(r["converged"]):
             ax.text(math.sqrt(xmin * xmax), yy, "cannot be estimated (no events in a group)",
-                    ha="center", va="center", fontsize=9, color="#555555")
+                    ha="center", va="center", fontsize=9, color=MUTED)
             continue
         ax.plot([max(r["ci_low"], xmin), min(r["ci_high"], xmax)], [yy, yy], color=colour, lw=3)
         ax.plot(r["hr"], yy, "o", color=colour, ms=8)
@@ -122,8 +121,8 @@ def plot_monte_carlo(mc, ax=None):
     for y, est in enumerate(rows):
         yy = len(rows) - 1 - y
         s = mc.summary.loc[est]
-        ax.plot(q[est], [yy, yy], color=_COLOURS[est], lw=6, alpha=0.5, solid_capstyle="butt")
-        ax.plot(s["mean_hr"], yy, "o", color=_COLOURS[est], ms=8)
+        ax.plot(q[est], [yy, yy], color=ESTIMATOR[est], lw=6, alpha=0.5, solid_capstyle="butt")
+        ax.plot(s["mean_hr"], yy, "o", color=ESTIMATOR[est], ms=8)
         ax.text(xmax, yy, f" mean {s['mean_hr']:.2f}; coverage {s['coverage']:.0%}", va="center",
                 fontsize=9, clip_on=False)
     ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
@@ -159,23 +158,22 @@ def plot_predictor_ors(table: pd.DataFrame, ax=None):
         _, ax = plt.subplots(figsize=(8, 3.6))
     preds = list(dict.fromkeys(table["predictor"]))
     cohorts = list(dict.fromkeys(table["cohort"]))
-    colours = ["#777777", "#92c5de", "#2166ac", "#053061"]
     width = 0.7 / len(cohorts)
     for i, pred in enumerate(preds):
         y0 = len(preds) - 1 - i
         t = table[table["predictor"] == pred]
         truth = float(t["true_or"].iloc[0])
-        ax.plot([truth, truth], [y0 - 0.42, y0 + 0.42], color="black", ls="--", lw=1.2)
+        ax.plot([truth, truth], [y0 - 0.42, y0 + 0.42], color=INK, ls="--", lw=1.2)
         for j, c in enumerate(cohorts):
             r = t[t["cohort"] == c].iloc[0]
             y = y0 + 0.35 - (j + 0.5) * width
-            ax.plot([r["ci_low"], r["ci_high"]], [y, y], color=colours[j % 4], lw=2)
-            ax.plot(r["or"], y, "o", color=colours[j % 4], ms=6, label=c if i == 0 else None)
+            ax.plot([r["ci_low"], r["ci_high"]], [y, y], color=COHORTS[j % len(COHORTS)], lw=2)
+            ax.plot(r["or"], y, "o", color=COHORTS[j % len(COHORTS)], ms=6, label=c if i == 0 else None)
     ax.set_xscale("log")
     ticks = [0.2, 0.5, 1, 2, 5, 10]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
-    ax.axvline(1, color="#bbbbbb", lw=0.8)
+    ax.axvline(1, color=REFERENCE, lw=0.8)
     ax.set_yticks(range(len(preds)), list(reversed(preds)), fontsize=9)
     ax.set_xlabel("odds ratio of reaching NED (log scale); dashed: simulator's true OR")
     ax.legend(fontsize=8, loc="lower right", frameon=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..palette import OURS, REFERENCE
+
 __all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS"]
 
 #: Quantity, label and whether it is a share (plotted in %).
@@ -54,11 +56,11 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
     for i, (col, label, share) in enumerate(ENSEMBLE_PANELS):
         v = ens[col].to_numpy(float)
         dev = 100 * (v / np.median(v) - 1)
-        ax.scatter(dev, i + rng.uniform(-0.18, 0.18, len(v)), s=22, alpha=0.7, color="#2166ac")
+        ax.scatter(dev, i + rng.uniform(-0.18, 0.18, len(v)), s=22, alpha=0.7, color=OURS)
         shown = v * 100 if share else v
         fmt = "{:.1f}" if share or col.startswith("median") else "{:.0f}"
         labels.append(f"{label}\nrange {fmt.format(shown.min())}–{fmt.format(shown.max())}")
-    ax.axvline(0, color="0.6", lw=0.8, zorder=0)
+    ax.axvline(0, color=REFERENCE, lw=0.8, zorder=0)
     ax.set_yticks(range(len(ENSEMBLE_PANELS)))
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()

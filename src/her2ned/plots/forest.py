@@ -11,11 +11,9 @@ import numpy as np
 import pandas as pd
 
 from ..models.core import MODEL_TERMS
+from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
 
-__all__ = ["plot_forest", "plot_estimate_spread", "OURS", "PUBLISHED"]
-
-OURS = "#2166ac"
-PUBLISHED = "#7f7f7f"
+__all__ = ["plot_forest", "plot_estimate_spread"]
 
 
 def _estimate_column(table: pd.DataFrame) -> str:
@@ -80,11 +78,11 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
         if pub is not None and row.term in pub.index:
             p = pub.loc[row.term]
             ax.plot([max(p.ci_low, lo_x), min(p.ci_high, hi_x)], [y - off] * 2, color=PUBLISHED, lw=1.5)
-            ax.plot(p[pest], y - off, "D", mfc="white", mec=PUBLISHED, ms=7, zorder=3)
+            ax.plot(p[pest], y - off, "D", mfc=PAPER, mec=PUBLISHED, ms=7, zorder=3)
             if annotate:
                 ax.text(hi_x * 1.15, y - off, f"{p[pest]:.2f} ({p.ci_low:.2f}–{p.ci_high:.2f})",
                         va="center", fontsize=8.5, color=PUBLISHED)
-    ax.axvline(1, color="black", lw=0.8, ls=":")
+    ax.axvline(1, color=INK, lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_xlim(lo_x, hi_x)
     ax.set_ylim(-0.7, n - 0.3)
@@ -98,7 +96,7 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
     if pub is not None:
         from matplotlib.lines import Line2D
         handles = [Line2D([], [], color=OURS, marker="o", lw=2.5, label="this cohort (95 % CI)"),
-                   Line2D([], [], color=PUBLISHED, marker="D", mfc="white", lw=1.5,
+                   Line2D([], [], color=PUBLISHED, marker="D", mfc=PAPER, lw=1.5,
                           label="TOG 2026 (CI back-calculated)")]
         # below the x-axis label (about 0.42 inch under the axes), so a title above stays free
         height_in = ax.get_position().height * ax.figure.get_figheight()
@@ -141,11 +139,11 @@ def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=N
         ax.scatter(shown, y + rng.uniform(-0.22, 0.22, len(v)), s=6, alpha=0.35, color=OURS, lw=0)
         if len(v):
             q = np.quantile(v, [0.05, 0.5, 0.95])
-            ax.plot([max(q[0], lo_x), min(q[2], hi_x)], [y - 0.33] * 2, color="black", lw=2)
-            ax.plot(q[1], y - 0.33, "|", color="black", ms=12, mew=2)
+            ax.plot([max(q[0], lo_x), min(q[2], hi_x)], [y - 0.33] * 2, color=INK, lw=2)
+            ax.plot(q[1], y - 0.33, "|", color=INK, ms=12, mew=2)
         if published and term in published:
-            ax.plot(published[term], y, "D", mfc="white", mec="#b2182b", mew=2, ms=9, zorder=4)
-    ax.axvline(1, color="black", lw=0.8, ls=":")
+            ax.plot(published[term], y, "D", mfc=PAPER, mec=HIGHLIGHT, mew=2, ms=9, zorder=4)
+    ax.axvline(1, color=INK, lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_xlim(lo_x, hi_x)
     ax.set_ylim(-0.7, n - 0.4)
@@ -157,8 +155,8 @@ def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=N
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.lines import Line2D
     handles = [Line2D([], [], color=OURS, marker="o", ls="", alpha=0.6, label="one repeated study"),
-               Line2D([], [], color="black", lw=2, marker="|", ms=10, label="median and 5–95 % range")]
+               Line2D([], [], color=INK, lw=2, marker="|", ms=10, label="median and 5–95 % range")]
     if published:
-        handles.append(Line2D([], [], color="#b2182b", marker="D", mfc="white", ls="", label="TOG 2026"))
+        handles.append(Line2D([], [], color=HIGHLIGHT, marker="D", mfc=PAPER, ls="", label="TOG 2026"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5)
     return ax

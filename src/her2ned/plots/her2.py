@@ -14,12 +14,11 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from .. import her2
 from ..power import detectable_hr, logrank_power
 from ..proportions import wilson_interval
+from ..palette import DIAGRAM as D
+from ..palette import HER2_CALL, HIGHLIGHT, INK, ISH_GROUP, MUTED, ON_DARK, OURS, PAPER, REFERENCE
 
-# Colours for the five ASCO/CAP 2018 ISH groups: warm = amplified, cool = not amplified.
-GROUP_COLOURS = {1: "#d6604d", 2: "#f4a582", 3: "#c2a5cf", 4: "#fddbc7", 5: "#92c5de"}
 GROUP_TEXT = {1: "Group 1\npositive", 2: "Group 2\nwork-up", 3: "Group 3\nwork-up",
               4: "Group 4\nwork-up", 5: "Group 5\nnegative"}
-CALL_COLOURS = {"positive": "#b2182b", "negative": "#2166ac", "equivocal": "#b35806"}
 
 
 def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False, show_historic: bool = False,
@@ -47,39 +46,39 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
     regions = {1: (c4, r2, max_copies - c4, max_ratio - r2), 2: (0, r2, c4, max_ratio - r2),
                3: (c6, 0, max_copies - c6, r2), 4: (c4, 0, c6 - c4, r2), 5: (0, 0, c4, r2)}
     for g, (x, y, w, h) in regions.items():
-        ax.add_patch(Rectangle((x, y), w, h, facecolor=GROUP_COLOURS[g], edgecolor="none", alpha=0.85, zorder=0))
+        ax.add_patch(Rectangle((x, y), w, h, facecolor=ISH_GROUP[g], edgecolor="none", alpha=0.85, zorder=0))
     labels = {1: ((c4 + max_copies) / 2, (r2 + max_ratio) / 2), 2: (c4 / 2, (r2 + max_ratio) / 2),
               3: ((c6 + max_copies) / 2, r2 / 2), 4: ((c4 + c6) / 2, r2 / 2), 5: (c4 / 2, r2 / 2)}
     for g, (x, y) in labels.items():
-        ax.text(x, y, GROUP_TEXT[g], ha="center", va="center", fontsize=9.5, color="#222",
+        ax.text(x, y, GROUP_TEXT[g], ha="center", va="center", fontsize=9.5, color=INK,
                 fontweight="bold" if g in (1, 5) else "normal", zorder=2)
-    ax.axhline(r2, color="#333", lw=1.4, zorder=1)
-    ax.plot([c4, c4], [0, max_ratio], color="#333", lw=1.4, zorder=1)
-    ax.plot([c6, c6], [0, r2], color="#333", lw=1.4, zorder=1)
+    ax.axhline(r2, color=INK, lw=1.4, zorder=1)
+    ax.plot([c4, c4], [0, max_ratio], color=INK, lw=1.4, zorder=1)
+    ax.plot([c6, c6], [0, r2], color=INK, lw=1.4, zorder=1)
     xs = np.linspace(0.01, max_copies, 50)
     for cep in (1, 2, 3, 4):
         ys = xs / cep
         keep = ys <= max_ratio
-        ax.plot(xs[keep], ys[keep], ls=":", lw=0.8, color="#555", zorder=1)
+        ax.plot(xs[keep], ys[keep], ls=":", lw=0.8, color=MUTED, zorder=1)
         xe = min(max_copies, max_ratio * cep)
-        ax.text(xe - 0.1, min(max_ratio, xe / cep) - 0.05, f"CEP17={cep}", fontsize=7, color="#444",
+        ax.text(xe - 0.1, min(max_ratio, xe / cep) - 0.05, f"CEP17={cep}", fontsize=7, color=MUTED,
                 ha="right", va="top", rotation=0, zorder=1)
     if show_historic:
-        ax.axhline(her2.HISTORIC_RATIO_CUTOFF, color="#000", lw=1.2, ls="--", zorder=1)
+        ax.axhline(her2.HISTORIC_RATIO_CUTOFF, color=INK, lw=1.2, ls="--", zorder=1)
         ax.text(0.15, her2.HISTORIC_RATIO_CUTOFF + 0.05, "HER-OS rule: ratio > 2.2", ha="left",
                 va="bottom", fontsize=8, zorder=2)
     if ratio is not None or copies is not None:
         result = her2.classify(ihc, ratio, copies, ultralow=ultralow)
         x, y = min(copies, max_copies * 0.98), min(ratio, max_ratio * 0.98)
-        colour = CALL_COLOURS[result.call]
-        ax.plot(x, y, "o", ms=11, mfc=colour, mec="white", mew=2, zorder=5)
+        colour = HER2_CALL[result.call]
+        ax.plot(x, y, "o", ms=11, mfc=colour, mec=ON_DARK, mew=2, zorder=5)
         call = result.call + (f" (needs {result.needs})" if result.needs else "")
         ihc_txt = f"IHC {result.ihc}, " if result.ihc else "no IHC, "
         text = f"{ihc_txt}group {result.ish_group}\n→ {call}"
         dx = -0.4 if x > max_copies * 0.6 else 0.4
         ax.annotate(text, (x, y), xytext=(x + dx, y + (0.45 if y < max_ratio * 0.8 else -0.6)),
                     ha="right" if dx < 0 else "left", fontsize=9, color=colour, fontweight="bold", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=colour, alpha=0.95))
+                    bbox=dict(boxstyle="round,pad=0.25", fc=PAPER, ec=colour, alpha=0.95))
     ax.set_xlim(0, max_copies)
     ax.set_ylim(0, max_ratio)
     ax.set_xlabel("mean HER2 signals per cell")
@@ -93,24 +92,24 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
 def _receptor(ax, x, colour, label, *, ligand=False, width=0.9):
     """One receptor: extracellular domain, transmembrane stalk, kinase domain."""
     ax.add_patch(FancyBboxPatch((x - width / 2, 6.75), width, 2.1, boxstyle="round,pad=0.05,rounding_size=0.35",
-                                fc=colour, ec="#333", lw=1, zorder=3))
-    ax.add_patch(Rectangle((x - 0.08, 6.0), 0.16, 0.75, fc=colour, ec="#333", lw=0.8, zorder=3))
+                                fc=colour, ec=D["outline"], lw=1, zorder=3))
+    ax.add_patch(Rectangle((x - 0.08, 6.0), 0.16, 0.75, fc=colour, ec=D["outline"], lw=0.8, zorder=3))
     ax.add_patch(FancyBboxPatch((x - width / 2, 4.85), width, 1.15, boxstyle="round,pad=0.04,rounding_size=0.25",
-                                fc=colour, ec="#333", lw=1, zorder=3))
-    ax.text(x, 7.8, label, ha="center", va="center", fontsize=8.5, color="white", fontweight="bold", zorder=4,
+                                fc=colour, ec=D["outline"], lw=1, zorder=3))
+    ax.text(x, 7.8, label, ha="center", va="center", fontsize=8.5, color=ON_DARK, fontweight="bold", zorder=4,
             rotation=90)
-    ax.text(x, 5.42, "kinase", ha="center", va="center", fontsize=6.5, color="white", zorder=4, rotation=90)
+    ax.text(x, 5.42, "kinase", ha="center", va="center", fontsize=6.5, color=ON_DARK, zorder=4, rotation=90)
     if ligand:
-        ax.add_patch(plt.Circle((x, 9.25), 0.25, fc="#ffd92f", ec="#333", lw=0.8, zorder=4))
+        ax.add_patch(plt.Circle((x, 9.25), 0.25, fc=D["ligand"], ec=D["outline"], lw=0.8, zorder=4))
 
 
 def _box(ax, x, y, text, colour, w=1.5, h=0.5):
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03,rounding_size=0.15",
-                                fc=colour, ec="#333", lw=0.8, zorder=3))
+                                fc=colour, ec=D["outline"], lw=0.8, zorder=3))
     ax.text(x, y, text, ha="center", va="center", fontsize=8.5, zorder=4)
 
 
-def _arrow(ax, a, b, colour="#333", style="-|>", lw=1.2, ls="-"):
+def _arrow(ax, a, b, colour=D["outline"], style="-|>", lw=1.2, ls="-"):
     ax.add_patch(FancyArrowPatch(a, b, arrowstyle=style, mutation_scale=11, color=colour, lw=lw, ls=ls, zorder=2))
 
 
@@ -131,12 +130,12 @@ def plot_her2_signalling(ax=None):
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 7))
-    her2_c, her3_c, egfr_c = "#b2182b", "#1b7837", "#2166ac"
+    her2_c, her3_c, egfr_c = D["her2"], D["her3"], D["egfr"]
     # Membrane
-    ax.add_patch(Rectangle((0, 6.0), 14, 0.75, fc="#f6e8c3", ec="#bf812d", lw=1, zorder=1))
-    ax.text(0.15, 6.37, "cell membrane", fontsize=8, va="center", color="#8c510a")
-    ax.text(0.15, 9.7, "outside the cell", fontsize=8.5, color="#555", style="italic")
-    ax.text(6.4, 4.2, "inside the cell", fontsize=8.5, color="#555", style="italic", ha="center")
+    ax.add_patch(Rectangle((0, 6.0), 14, 0.75, fc=D["membrane"], ec=D["membrane_edge"], lw=1, zorder=1))
+    ax.text(0.15, 6.37, "cell membrane", fontsize=8, va="center", color=D["membrane_text"])
+    ax.text(0.15, 9.7, "outside the cell", fontsize=8.5, color=MUTED, style="italic")
+    ax.text(6.4, 4.2, "inside the cell", fontsize=8.5, color=MUTED, style="italic", ha="center")
     # Dimers
     pairs = [(2.6, (her2_c, "HER2"), (her2_c, "HER2"), False, "HER2–HER2\n(over-expression)"),
              (6.4, (her2_c, "HER2"), (her3_c, "HER3"), True, "HER2–HER3\n(strongest PI3K signal)"),
@@ -147,32 +146,32 @@ def plot_her2_signalling(ax=None):
         ax.text(x, 10.0, caption, ha="center", va="bottom", fontsize=8.5)
         # phosphorylation marks between the kinases
         for dy in (5.1, 5.75):
-            ax.add_patch(plt.Circle((x, dy), 0.11, fc="#fee08b", ec="#333", lw=0.6, zorder=4))
+            ax.add_patch(plt.Circle((x, dy), 0.11, fc=D["payload"], ec=D["outline"], lw=0.6, zorder=4))
     ax.text(7.45, 9.25, "ligand", fontsize=7.5, va="center")
     # Drugs: numbered markers at their sites, explained in a legend on the right
     sites = [((2.1 - 0.45, 7.05), "1"), ((5.9 + 0.45, 8.35), "2"), ((2.6, 4.1), "3"), ((9.7 - 0.5, 5.42), "4")]
-    ax.add_patch(plt.Circle((2.6, 4.1), 0.3, fc="#e7d4e8", ec="#762a83", lw=1, zorder=3))
-    ax.text(2.6, 3.72, "internalised\nconjugate", fontsize=7, color="#762a83", va="top", ha="center")
+    ax.add_patch(plt.Circle((2.6, 4.1), 0.3, fc=D["drug_fill"], ec=D["drug"], lw=1, zorder=3))
+    ax.text(2.6, 3.72, "internalised\nconjugate", fontsize=7, color=D["drug"], va="top", ha="center")
     for (x, y), num in sites:
         if num != "3":
-            ax.add_patch(plt.Circle((x, y), 0.24, fc="#762a83", ec="white", lw=1.2, zorder=6))
-            ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color="white", fontweight="bold", zorder=7)
+            ax.add_patch(plt.Circle((x, y), 0.24, fc=D["drug"], ec=ON_DARK, lw=1.2, zorder=6))
+            ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color=ON_DARK, fontweight="bold", zorder=7)
         else:
-            ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color="#762a83", fontweight="bold", zorder=7)
+            ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color=D["drug"], fontweight="bold", zorder=7)
     legend = ("Where the drugs act\n\n"
               "1  trastuzumab: antibody on\n    domain IV; immune killing\n    (ADCC), blocks shedding\n\n"
               "2  pertuzumab: antibody on\n    domain II, the arm HER2\n    pairs with; blocks dimers\n\n"
               "3  T-DM1, trastuzumab\n    deruxtecan: trastuzumab\n    carrying a cytotoxic payload\n    into the cell\n\n"
               "4  tucatinib: small molecule\n    blocking the kinase inside")
-    ax.text(11.55, 9.8, legend, fontsize=8.3, va="top", ha="left", color="#40004b", linespacing=1.25,
-            bbox=dict(boxstyle="round,pad=0.45", fc="#f7f4f9", ec="#762a83", lw=1))
+    ax.text(11.55, 9.8, legend, fontsize=8.3, va="top", ha="left", color=D["drug_dark"], linespacing=1.25,
+            bbox=dict(boxstyle="round,pad=0.45", fc=D["drug_light"], ec=D["drug"], lw=1))
     # Pathways
     _arrow(ax, (5.4, 4.8), (4.3, 3.95))
     _arrow(ax, (7.4, 4.8), (8.6, 3.95))
     for y, name in zip((3.65, 2.85, 2.05), ("PI3K", "AKT", "mTOR")):
-        _box(ax, 4.3, y, name, "#d9f0d3")
+        _box(ax, 4.3, y, name, D["pathway_a"])
     for y, name in zip((3.65, 2.85, 2.05, 1.25), ("RAS", "RAF", "MEK", "ERK")):
-        _box(ax, 8.6, y, name, "#d1e5f0")
+        _box(ax, 8.6, y, name, D["pathway_b"])
     for x, ys in ((4.3, (3.65, 2.85, 2.05)), (8.6, (3.65, 2.85, 2.05, 1.25))):
         for a, b in zip(ys[:-1], ys[1:]):
             _arrow(ax, (x, a - 0.27), (x, b + 0.27))
@@ -180,10 +179,10 @@ def plot_her2_signalling(ax=None):
     ax.text(8.6, 0.72, "proliferation", ha="center", fontsize=8.5, style="italic")
     # Nucleus with the amplified gene
     ax.add_patch(FancyBboxPatch((0.3, 0.25), 2.9, 2.7, boxstyle="round,pad=0.05,rounding_size=0.6",
-                                fc="#f0f0f0", ec="#666", lw=1, zorder=1))
-    ax.text(1.75, 2.6, "nucleus", ha="center", fontsize=8, color="#555")
-    ax.add_patch(Rectangle((0.6, 1.55), 2.3, 0.3, fc="#bdbdbd", ec="#666", zorder=2))
-    ax.text(1.75, 1.27, "chromosome 17", ha="center", fontsize=7, color="#555")
+                                fc=D["nucleus"], ec=D["nucleus_edge"], lw=1, zorder=1))
+    ax.text(1.75, 2.6, "nucleus", ha="center", fontsize=8, color=MUTED)
+    ax.add_patch(Rectangle((0.6, 1.55), 2.3, 0.3, fc=D["chromosome"], ec=D["nucleus_edge"], zorder=2))
+    ax.text(1.75, 1.27, "chromosome 17", ha="center", fontsize=7, color=MUTED)
     for i in range(9):
         ax.add_patch(Rectangle((0.72 + i * 0.235, 1.9 + (i % 3) * 0.17), 0.17, 0.14, fc=her2_c, ec="none", zorder=2))
     ax.text(1.75, 0.65, "ERBB2 amplified:\nmany gene copies", ha="center", fontsize=8, color=her2_c)
@@ -212,7 +211,7 @@ def plot_two_proportions(result, *, title: str = "", ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 2.3))
     rows = [(result.labels[0], result.k1, result.n1), (result.labels[1], result.k2, result.n2)]
-    colours = ("#d6604d", "#b2182b")
+    colours = (OURS, HIGHLIGHT)
     for y, ((label, k, n), colour) in enumerate(zip(rows, colours)):
         lo, hi = wilson_interval(k, n)
         ax.plot([100 * lo, 100 * hi], [y, y], color=colour, lw=4, solid_capstyle="round", alpha=0.6)
@@ -245,18 +244,18 @@ def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: flo
         _, ax = plt.subplots(figsize=(6.2, 3.6))
     hrs = np.linspace(0.4, 1.0, 200)
     pw = [logrank_power(h, events, allocation, alpha) for h in hrs]
-    ax.plot(hrs, pw, color="#2166ac", lw=2.2)
-    ax.axhline(0.8, color="#888", lw=0.8, ls="--")
-    ax.text(0.41, 0.82, "80 % power", fontsize=8, color="#555")
+    ax.plot(hrs, pw, color=OURS, lw=2.2)
+    ax.axhline(0.8, color=REFERENCE, lw=0.8, ls="--")
+    ax.text(0.41, 0.82, "80 % power", fontsize=8, color=MUTED)
     hr80 = detectable_hr(events, 0.8, allocation, alpha)
-    ax.plot([hr80, hr80], [0, 0.8], color="#888", lw=0.8, ls="--")
-    ax.text(hr80 - 0.01, 0.35, f"detectable with\n80 % power:\nHR {hr80:.2f}", fontsize=8.5, ha="right", color="#333")
+    ax.plot([hr80, hr80], [0, 0.8], color=REFERENCE, lw=0.8, ls="--")
+    ax.text(hr80 - 0.01, 0.35, f"detectable with\n80 % power:\nHR {hr80:.2f}", fontsize=8.5, ha="right", color=INK)
     if observed_hr is not None:
         p_obs = logrank_power(observed_hr, events, allocation, alpha)
-        ax.plot(observed_hr, p_obs, "o", color="#b2182b", ms=9, zorder=5)
+        ax.plot(observed_hr, p_obs, "o", color=HIGHLIGHT, ms=9, zorder=5)
         ax.annotate(f"observed HR {observed_hr:.2f}\npower {100 * p_obs:.0f} %", (observed_hr, p_obs),
-                    xytext=(min(observed_hr, 0.92), p_obs + 0.38), fontsize=8.5, color="#b2182b", ha="center",
-                    arrowprops=dict(arrowstyle="-", color="#b2182b", lw=0.8))
+                    xytext=(min(observed_hr, 0.92), p_obs + 0.38), fontsize=8.5, color=HIGHLIGHT, ha="center",
+                    arrowprops=dict(arrowstyle="-", color=HIGHLIGHT, lw=0.8))
     ax.set_xlim(0.4, 1.0)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("true hazard ratio")

@@ -9,17 +9,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
 
 from ..recist import PD_INCREASE, PR_DECREASE, Assessment
 from ..recist_cohort import MeasurementError, p_lesion_seen, p_node_called_normal
+from ..palette import INK, MUTED, NED_GROUP, PAPER, REFERENCE, RESPONSE, SIZES
 
-RESPONSE_COLOURS = {
-    "CR": "#00441b", "PR": "#1b7837", "SD": "#636363", "non-CR/non-PD": "#542788",
-    "PD": "#c51b7d", "NE": "#737373", "baseline": "#4d4d4d",
-}
-"""One colour per response category, used by every RECIST figure and the panel's table (colour-blind
-safe green/purple/magenta; every colour has at least 4.5:1 contrast on white, WCAG 2.1 1.4.3, since
-the panel writes the category names in them)."""
 
 _ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
 
@@ -27,15 +22,15 @@ _ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
 def _thresholds(ax, outside=False):
     for y, text in ((-100 * PR_DECREASE, "−30 %: PR (from baseline)"),
                     (100 * PD_INCREASE, "+20 %: PD threshold (from nadir)")):
-        ax.axhline(y, color="#555555", lw=0.8, ls="--", zorder=1)
+        ax.axhline(y, color=MUTED, lw=0.8, ls="--", zorder=1)
         if outside:
             ax.annotate(text.replace(": ", ":\n"), xy=(1, y), xycoords=("axes fraction", "data"),
                         xytext=(4, 0), textcoords="offset points", ha="left", va="center", fontsize=8,
-                        color="#444444")
+                        color=MUTED)
         else:
             ax.annotate(text, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                        textcoords="offset points", ha="right", va="bottom", fontsize=8, color="#444444")
-    ax.axhline(0, color="black", lw=0.8, zorder=1)
+                        textcoords="offset points", ha="right", va="bottom", fontsize=8, color=MUTED)
+    ax.axhline(0, color=INK, lw=0.8, zorder=1)
 
 
 def _check_cols(df, cols, name):
@@ -67,7 +62,7 @@ def plot_spider(long: pd.DataFrame, ax=None, *, title: str = ""):
     for pid, g in long.groupby("patient", sort=False):
         g = g.dropna(subset=["change"])
         bor = g["bor"].iloc[0] if len(g) else "NE"
-        colour = RESPONSE_COLOURS.get(bor, "#999999")
+        colour = RESPONSE.get(bor, REFERENCE)
         label = bor if bor not in seen else None
         seen.add(bor)
         ax.plot(g["week"], 100 * g["change"], color=colour, lw=1.2, alpha=0.85, label=label,
@@ -103,17 +98,17 @@ def plot_waterfall(summary: pd.DataFrame, ax=None, *, title: str = ""):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.8))
     x = np.arange(len(d))
-    colours = [RESPONSE_COLOURS.get(b, "#999999") for b in d["bor"]]
+    colours = [RESPONSE.get(b, REFERENCE) for b in d["bor"]]
     ax.bar(x, 100 * d["best_change"], color=colours, width=0.85)
     if "ned" in d.columns and d["ned"].any():
         xs = x[d["ned"].to_numpy(dtype=bool)]
-        ax.plot(xs, np.full(len(xs), -104), "v", color="#1a7837", ms=5, clip_on=False)
+        ax.plot(xs, np.full(len(xs), -104), "v", color=NED_GROUP[1], ms=5, clip_on=False)
     _thresholds(ax, outside=True)
     for cat in _ORDER:
         if (d["bor"] == cat).any():
-            ax.bar([np.nan], [np.nan], color=RESPONSE_COLOURS[cat], label=f"{cat} ({int((d['bor'] == cat).sum())})")
+            ax.bar([np.nan], [np.nan], color=RESPONSE[cat], label=f"{cat} ({int((d['bor'] == cat).sum())})")
     if "ned" in d.columns and d["ned"].any():
-        ax.plot([], [], "v", color="#1a7837", ms=5, ls="none",
+        ax.plot([], [], "v", color=NED_GROUP[1], ms=5, ls="none",
                 label=f"reached radiologic NED ({int(d['ned'].sum())})")
     ax.legend(title="best overall response", frameon=False, fontsize=8, title_fontsize=8,
               loc="lower left", bbox_to_anchor=(1.0, 0.0))
@@ -144,12 +139,12 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
     weeks = np.asarray(p.weeks)
     for les in p.targets:
         v = np.array([np.nan if m is None else m for m in les.values(p.rules)], dtype=float)
-        ax.plot(weeks, 100 * (v / v[0] - 1), color="#9e9e9e", lw=1, ls=":" if les.nodal else "-",
+        ax.plot(weeks, 100 * (v / v[0] - 1), color=REFERENCE, lw=1, ls=":" if les.nodal else "-",
                 marker=".", label=f"{les.name}{' (node)' if les.nodal else ''}")
     top = 60.0
     if p.targets:
         ch = 100 * t["change_from_baseline"].to_numpy(dtype=float)
-        ax.plot(weeks, ch, color="#252525", lw=2.4, marker="o", ms=5, label="sum of diameters", zorder=3)
+        ax.plot(weeks, ch, color=INK, lw=2.4, marker="o", ms=5, label="sum of diameters", zorder=3)
         top = max(top, float(np.nanmax(ch, initial=0)) + 25)
         ys = np.where(np.isnan(ch), 0, ch)
     else:
@@ -159,13 +154,13 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
         y = float(np.clip(ys[k], -100, top - 20))
         ax.annotate(resp.replace("non-CR/non-PD", "non-CR/\nnon-PD"), xy=(weeks[k], y), xytext=(0, 9),
                     textcoords="offset points", ha="center", va="bottom", fontsize=9, fontweight="bold",
-                    color=RESPONSE_COLOURS.get(resp, "#333333"),
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+                    color=RESPONSE.get(resp, INK),
+                    bbox=dict(boxstyle="round,pad=0.15", fc=PAPER, ec="none", alpha=0.8))
     if any(p.new_lesions):
         for k, new in enumerate(p.new_lesions):
             if new:
-                ax.axvline(weeks[k], color=RESPONSE_COLOURS["PD"], lw=1, alpha=0.5)
-        ax.plot([], [], color=RESPONSE_COLOURS["PD"], lw=1, alpha=0.5, label="new lesion seen")
+                ax.axvline(weeks[k], color=RESPONSE["PD"], lw=1, alpha=0.5)
+        ax.plot([], [], color=RESPONSE["PD"], lw=1, alpha=0.5, label="new lesion seen")
     _thresholds(ax, outside=True)  # labels outside the axes: response labels sit near the lines
     ax.set_ylim(-108, top)
     ax.set_xlim(weeks[0] - 2, weeks[-1] + max(3, 0.06 * (weeks[-1] - weeks[0])))
@@ -195,15 +190,15 @@ def plot_ned_call(ax=None, *, sds_mm=(1.0, 1.5, 2.5), error: MeasurementError = 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.8))
     x = np.linspace(0, 16, 321)
-    blues = plt.cm.Blues(np.linspace(0.45, 0.9, len(sds)))
-    for s, c in zip(sds, blues):
+    ramp = LinearSegmentedColormap.from_list("sizes", SIZES)
+    for s, c in zip(sds, ramp(np.linspace(0, 1, len(sds))) if len(sds) > 1 else [SIZES[1]]):
         e = MeasurementError(sd_mm=s, detect_d50_mm=error.detect_d50_mm, detect_slope_mm=error.detect_slope_mm)
         ax.plot(x, p_node_called_normal(x, e), color=c, lw=2, label=f"node recorded < 10 mm (sd {s:g} mm)")
-    ax.plot(x, 1 - p_lesion_seen(np.maximum(x, 1e-9), error), color="#c51b7d", lw=2, ls="--",
+    ax.plot(x, 1 - p_lesion_seen(np.maximum(x, 1e-9), error), color=RESPONSE["PD"], lw=2, ls="--",
             label=f"non-nodal residual missed\n(seen half the time at {error.detect_d50_mm:g} mm)")
-    ax.axvline(10, color="#555555", lw=0.8, ls=":")
+    ax.axvline(10, color=MUTED, lw=0.8, ls=":")
     ax.annotate("RECIST 1.1: a node is\nnormal if < 10 mm", xy=(10, 0.97), xytext=(10.3, 0.86), fontsize=8,
-                color="#444444")
+                color=MUTED)
     ax.set_xlabel("true size of the residual finding (mm; short axis for a node)")
     ax.set_ylabel("probability it is read as gone / normal")
     ax.set_ylim(-0.02, 1.02)

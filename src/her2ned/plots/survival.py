@@ -7,10 +7,9 @@ import numpy as np
 import pandas as pd
 
 from ..models.fast import km_curve, km_median
+from ..palette import MUTED, NED_GROUP, REFERENCE, SHADE
 
-__all__ = ["plot_km", "GROUP_COLOURS"]
-
-GROUP_COLOURS = {1: "#1b7837", 0: "#762a83"}
+__all__ = ["plot_km"]
 
 
 def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progressed",
@@ -49,16 +48,16 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     if threshold is not None:
-        ax.axvspan(0, threshold, color="#f0f0f0", zorder=0)
+        ax.axvspan(0, threshold, color=SHADE, zorder=0)
         ax.text(threshold / 2, 0.04, f"selected: no progression\nbefore {threshold:g} months",
-                ha="center", va="bottom", fontsize=8, color="#555555")
+                ha="center", va="bottom", fontsize=8, color=MUTED)
     top = 0.0
     for g in sorted(df[group].unique(), reverse=True):
         sub = df[df[group] == g]
         t, s = km_curve(sub[duration].to_numpy(float), sub[event].to_numpy(float),
                         None if entry is None else sub[entry].to_numpy(float))
         t_end = float(sub[duration].max())
-        colour = GROUP_COLOURS.get(g, None)
+        colour = NED_GROUP.get(g, None)
         if entry is None and threshold is None or t[0] > 0:
             pass
         tt = np.concatenate([[0.0] if entry is None and t[0] > 0 else [], t, [t_end]])
@@ -75,7 +74,7 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
             ax.plot([med, med], [0, 0.5], ls="--", lw=1, color=line.get_color())
         top = max(top, t_end)
     if show_medians:
-        ax.axhline(0.5, color="#999999", lw=0.8, ls=":")
+        ax.axhline(0.5, color=REFERENCE, lw=0.8, ls=":")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, xmax or top * 1.02)
     ax.set_xlabel("months since start of first-line therapy")

@@ -15,14 +15,15 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from ..palette import MESSAGE
+
 
 def message_html(text: str, kind: str = "warning") -> str:
     """An HTML box carrying a plain-language message (``kind``: info, warning or error)."""
-    colours = {"info": "#2166ac", "warning": "#b35806", "error": "#b2182b"}
-    if kind not in colours:
-        raise ValueError(f"kind must be one of {sorted(colours)}, got {kind!r}")
+    if kind not in MESSAGE:
+        raise ValueError(f"kind must be one of {sorted(MESSAGE)}, got {kind!r}")
     return (
-        f'<div class="her2ned-message" role="status" style="border-left:4px solid {colours[kind]};'
+        f'<div class="her2ned-message" role="status" style="border-left:4px solid {MESSAGE[kind]};'
         f'padding:6px 10px;margin:4px 0;">{html.escape(text)}</div>'
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+
+from ..palette import OURS, PUBLISHED
 from ..proportions import wilson_interval
 from .core import figure_to_html, frames_twin, show_safely
 
@@ -20,8 +22,8 @@ def plot_share_interval(k: int, n: int, ax=None):
     study_low, study_high = wilson_interval(STUDY_NED, STUDY_N)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 2.2))
-    rows = [(f"this cohort\n{k}/{n}", k / n, low, high, "#2166ac"),
-            (f"TOG 2026\n{STUDY_NED}/{STUDY_N}", STUDY_NED / STUDY_N, study_low, study_high, "#777777")]
+    rows = [(f"this cohort\n{k}/{n}", k / n, low, high, OURS),
+            (f"TOG 2026\n{STUDY_NED}/{STUDY_N}", STUDY_NED / STUDY_N, study_low, study_high, PUBLISHED)]
     for y, (label, p, lo, hi, colour) in enumerate(rows):
         ax.plot([lo, hi], [y, y], color=colour, lw=3)
         ax.plot(p, y, "o", color=colour, ms=9)

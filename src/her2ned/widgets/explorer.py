@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from .. import SYNTHETIC_NOTICE
 from ..models.fast import cox_one, km_curve, km_median, logit_newton
 from ..models.published import published_ci_table
+from .. import palette
 from ..simulate import SimulationParams, simulate_cohort_arrays
 from .core import PanelImage, frames_twin, message_html, show_safely
 
@@ -227,14 +228,14 @@ class ExplorerFigure:
         self._or_lines, self._or_dots = [], []
         for i, t in enumerate(TERMS):
             y = 2 - i
-            ax.plot([pub.loc[t, "ci_low"], pub.loc[t, "ci_high"]], [y - 0.16] * 2, color="#7f7f7f", lw=1.5)
-            ax.plot(pub.loc[t, "ratio"], y - 0.16, "D", mfc="white", mec="#7f7f7f", ms=6)
+            ax.plot([pub.loc[t, "ci_low"], pub.loc[t, "ci_high"]], [y - 0.16] * 2, color=palette.PUBLISHED, lw=1.5)
+            ax.plot(pub.loc[t, "ratio"], y - 0.16, "D", mfc=palette.PAPER, mec=palette.PUBLISHED, ms=6)
             ax.text(1.03, y - 0.16, f"{pub.loc[t, 'ratio']:.2f} ({pub.loc[t, 'ci_low']:.2f}–"
                     f"{pub.loc[t, 'ci_high']:.2f})", transform=ax.get_yaxis_transform(), va="center",
-                    fontsize=8, color="#7f7f7f")
-            self._or_lines.append(ax.plot([], [], color="#2166ac", lw=2.5)[0])
-            self._or_dots.append(ax.plot([], [], "o", color="#2166ac", ms=7)[0])
-        ax.axvline(1, color="black", lw=0.8, ls=":")
+                    fontsize=8, color=palette.PUBLISHED)
+            self._or_lines.append(ax.plot([], [], color=palette.OURS, lw=2.5)[0])
+            self._or_dots.append(ax.plot([], [], "o", color=palette.OURS, ms=7)[0])
+        ax.axvline(1, color=palette.INK, lw=0.8, ls=":")
         ax.set_xscale("log")
         ax.set_xlim(0.02, 100)
         ax.set_ylim(-0.6, 2.6)
@@ -244,15 +245,15 @@ class ExplorerFigure:
         ax.set_xlabel("odds ratio of NED (log scale)", fontsize=9)
         ax.set_title("odds ratios:  ● this cohort   ◇ TOG 2026", fontsize=9, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
-        self._shade = Rectangle((0, 0), 36, 1.02, color="#eeeeee", zorder=0)
+        self._shade = Rectangle((0, 0), 36, 1.02, color=palette.SHADE, zorder=0)
         ak.add_patch(self._shade)
-        self._km = {1: ak.plot([], [], drawstyle="steps-post", lw=2, color="#1b7837")[0],
-                    0: ak.plot([], [], drawstyle="steps-post", lw=2, color="#762a83")[0]}
+        self._km = {1: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[1])[0],
+                    0: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[0])[0]}
         self._med = {g: ak.plot([], [], ls="--", lw=1, color=self._km[g].get_color())[0] for g in (0, 1)}
         for g, name in ((1, "NED"), (0, "no NED")):
             ak.text(0.98, 0.95 - 0.09 * (1 - g), name, transform=ak.transAxes, ha="right", va="top",
                     fontsize=9, color=self._km[g].get_color(), fontweight="bold")
-        ak.axhline(0.5, color="#999999", lw=0.8, ls=":")
+        ak.axhline(0.5, color=palette.REFERENCE, lw=0.8, ls=":")
         ak.set_xlim(0, self.XMAX)
         ak.set_ylim(0, 1.02)
         ak.set_xlabel("months since start of first-line therapy", fontsize=9)

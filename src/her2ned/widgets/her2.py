@@ -12,6 +12,7 @@ from IPython.display import HTML
 
 from .. import her2
 from ..plots.her2 import plot_ish_plane
+from ..palette import PAPER, REFERENCE
 from .core import figure_to_html, frames_twin, show_safely
 
 IHC_OPTIONS = ("not done",) + her2.IHC_SCORES
@@ -48,7 +49,7 @@ def _figure(result: her2.HER2Result, figsize=(6.0, 4.2)):
     if result.ratio is None:
         plot_ish_plane(ax=ax)
         ax.text(6, 4.3, "no ISH result: no point to place", ha="center", fontsize=9, style="italic",
-                bbox=dict(boxstyle="round", fc="white", ec="#888"))
+                bbox=dict(boxstyle="round", fc=PAPER, ec=REFERENCE))
     else:
         plot_ish_plane(result.ratio, result.copies, result.ihc, ultralow=result.ultralow, ax=ax)
     fig.tight_layout()

@@ -17,7 +17,8 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from ..plots.recist import RESPONSE_COLOURS, plot_patient
+from ..palette import INK, RESPONSE
+from ..plots.recist import plot_patient
 from ..recist import (TOO_SMALL, Assessment, NonTargetLesion, Patient, TargetLesion, assess,
                       best_overall_response, radiologic_ned)
 from .core import figure_to_html, frames_twin, show_safely
@@ -87,7 +88,7 @@ def response_table_html(assessment: Assessment) -> str:
                                "new lesion", "overall")) + "</tr>")
     body = []
     for r in t.itertuples():
-        colour = RESPONSE_COLOURS.get(r.overall, "#333")
+        colour = RESPONSE.get(r.overall, INK)
         sum_txt = "—" if r.sum_mm != r.sum_mm else f"{r.sum_mm:g}"
         ch = "" if r.change_from_baseline != r.change_from_baseline else f"{r.change_from_baseline:+.0%}"
         cells = [r.visit, f"{r.week:g}", sum_txt, ch, r.target, r.non_target, "yes" if r.new_lesion else "",
