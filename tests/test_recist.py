@@ -155,12 +155,29 @@ def test_reappearance_after_cr_is_pd_whatever_its_size():
     # an overall CR (targets and non-targets gone) followed by reappearance
     p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "absent", "absent"])])
     assert assess(p).table["overall"].tolist() == ["baseline", "CR", "PD"]
-    # a target CR with a non-target still present (overall PR) also counts as an earlier target CR
-    p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "present", "present"])])
-    assert assess(p).table["overall"].tolist() == ["baseline", "PR", "PD"]
+    # an unevaluable visit in between does not end the CR
+    p = Patient([0, 8, 16, 24], [liver([20, 0, None, 2])])
+    assert assess(p).table["overall"].tolist() == ["baseline", "CR", "NE", "PD"]
     # reappearance already decides PD even if another target was not imaged
     t = assess(Patient(W3, [liver([20, 0, 3]), liver([20, 0, None], name="liver 2")])).table
     assert t["target"].iloc[-1] == "PD" and t["sum_mm"].isna().iloc[-1]
+
+
+def test_reappearance_after_a_target_cr_that_was_an_overall_pr_follows_the_nadir_rule():
+    # Schwartz 2016: the automatic PD needs the patient's *overall* CR; a target CR beside a persisting
+    # non-target lesion is an overall PR (RECIST 1.1 Table 1), and a lesion coming back is added to the sum.
+    # Liver 30 -> 0 -> 4 mm, node 20 -> 8 -> 8 mm, bone present throughout: sums 50, 8, 12 mm; +4 mm
+    # from the nadir is not PD, 12 mm is 76 % below baseline: PR.
+    p = Patient(W3, [liver([30, 0, 4]), node([20, 8, 8])], [bone(["present"] * 3)])
+    t = assess(p).table
+    assert t["target"].tolist() == ["baseline", "CR", "PR"]
+    assert t["overall"].tolist() == ["baseline", "PR", "PR"]
+    assert "reappearance" not in t["target_rule"].iloc[-1]
+    # the same with the bone gone at week 8: an overall CR, so the reappearance is PD
+    p = Patient(W3, [liver([30, 0, 4]), node([20, 8, 8])], [bone(["present", "absent", "absent"])])
+    assert assess(p).table["overall"].tolist() == ["baseline", "CR", "PD"]
+    p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "present", "present"])])
+    assert assess(p).table["overall"].tolist() == ["baseline", "PR", "PR"]
 
 
 def test_one_lesion_back_from_0_mm_without_an_earlier_cr_follows_the_nadir_rule():

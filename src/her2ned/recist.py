@@ -2,8 +2,8 @@
 
 Every rule below is from Eisenhauer EA, et al. *New response evaluation criteria in solid tumours:
 revised RECIST guideline (version 1.1).* Eur J Cancer 2009;45:228-247 (cited as "RECIST 1.1", with
-the section of the guideline), except one: a target lesion that reappears after a complete response
-is PD, as clarified by the RECIST Working Group (Schwartz LH, et al. *RECIST 1.1 -- Update and
+the section of the guideline), except one: a target lesion that reappears after an overall complete
+response is PD, as clarified by the RECIST Working Group (Schwartz LH, et al. *RECIST 1.1 -- Update and
 clarification: from the RECIST committee.* Eur J Cancer 2016;62:132-137). Nothing here is specific
 to breast cancer.
 
@@ -410,13 +410,17 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     baseline_sum, nadir : float
         The baseline sum and the smallest sum so far (baseline included, this visit excluded).
     after_cr : bool
-        A target (hence also any overall) CR was recorded at an earlier visit.
+        The patient was in overall CR at the previous assessment (the last one not NE): targets,
+        non-targets and new lesions all gone. A target CR beside a persisting non-target lesion is
+        an overall PR and does not count.
     names : sequence of str, optional
         The lesions' names, used in the explanation.
 
-    Order of the rules: first, after an earlier CR (``after_cr``), reappearance -- any non-nodal
+    Order of the rules: first, after an overall CR (``after_cr``), reappearance -- any non-nodal
     target > 0 mm, or a target node back to >= 10 mm short axis -- is PD whatever the sum (the
-    RECIST Working Group's clarification, Schwartz LH, et al. Eur J Cancer 2016;62:132-137). Then
+    RECIST Working Group's clarification, Schwartz LH, et al. Eur J Cancer 2016;62:132-137: a
+    reappearing lesion is judged by the status of the other lesions, PD if the disease had reached
+    CR; after a PR or SD it is added back to the sum). Then
     CR (every non-nodal target 0 mm and every node < 10 mm, whatever the sum), then PD
     (sum >= nadir + 20 % and >= nadir + 5 mm), then PR (sum <= baseline - 30 %), else SD.
     A visit with a target not evaluated is NE -- unless the targets that were measured already
@@ -456,15 +460,15 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     if after_cr:
         # RECIST Working Group clarification (Schwartz LH, et al. RECIST 1.1 -- Update and
         # clarification. Eur J Cancer 2016;62:132-137): a lesion that disappears and later reappears
-        # is judged by the status of the other lesions; a patient who had reached CR and has a
-        # lesion reappear is PD. Here: once a target CR has been recorded, any non-nodal target
-        # > 0 mm or a target node back to >= 10 mm short axis is target PD, whatever the sum.
+        # is judged by the status of the other lesions; a patient who had reached (overall) CR and
+        # has a lesion reappear is PD. Here: after an overall CR, any non-nodal target > 0 mm or a
+        # target node back to >= 10 mm short axis is target PD, whatever the sum.
         back = [f"{n!r} {v:g} mm" for v, nd, n in zip(values, nodal, names)
                 if v is not None and ((not nd and v > 0) or (nd and not v < rules.normal_node_mm))]
         if back:
             return Verdict("PD", f"reappearance after complete response: {', '.join(back)} (a non-nodal "
                                  f"target > 0 mm, or a node >= {rules.normal_node_mm:g} mm short axis, "
-                                 "after an earlier CR is PD whatever the sum; RECIST Working Group "
+                                 "after an overall CR is PD whatever the sum; RECIST Working Group "
                                  "clarification, Schwartz et al. 2016)"), (None if missing else s)
     if missing:
         if is_pd:
@@ -648,9 +652,10 @@ def assess(patient: Patient) -> Assessment:
     Notes
     -----
     The nadir is the smallest sum among the baseline and the earlier visits whose targets were all
-    measured (RECIST 1.1 s.4.3.1). Once a target CR has been recorded, a target lesion that
-    reappears (a node back to >= 10 mm) makes the visit PD (:func:`target_response`). Responses after the first PD are still computed, but
-    :func:`best_overall_response` ignores them.
+    measured (RECIST 1.1 s.4.3.1). After an overall CR (the last assessment that was not NE), a
+    target lesion that reappears (a node back to >= 10 mm) makes the visit PD
+    (:func:`target_response`); after a PR it only adds to the sum. Responses after the first PD are
+    still computed, but :func:`best_overall_response` ignores them.
 
     Examples
     --------
@@ -667,7 +672,7 @@ def assess(patient: Patient) -> Assessment:
     has_targets = bool(patient.targets)
     baseline_sum = sum(v[0] for v in vals) if has_targets else math.nan
     nadir = baseline_sum
-    cr_seen = False  # a target CR at an earlier visit (needed for the reappearance rule)
+    in_cr = False  # overall CR at the last assessment that was not NE (the reappearance rule)
     names = [t.name for t in patient.targets]
     rows = []
     for k, week in enumerate(patient.weeks):
@@ -686,8 +691,7 @@ def assess(patient: Patient) -> Assessment:
             continue
         if has_targets:
             tv, s = target_response(visit_vals, nodal, baseline_sum, nadir, rules,
-                                    after_cr=cr_seen, names=names)
-            cr_seen = cr_seen or tv.response == "CR"
+                                    after_cr=in_cr, names=names)
             row["nadir_mm"] = nadir
             if s is not None:
                 row.update(sum_mm=s, change_from_baseline=(s - baseline_sum) / baseline_sum,
@@ -699,6 +703,8 @@ def assess(patient: Patient) -> Assessment:
         ov = overall_response(tv.response, ntv.response, new)
         if new and ov.response == "PD":
             ov = Verdict("PD", ov.rule + " (an unequivocal new lesion is always PD)")
+        if ov.response != "NE":  # an unevaluable visit neither ends nor starts a CR
+            in_cr = ov.response == "CR"
         row.update(target=tv.response, target_rule=tv.rule, non_target=ntv.response,
                    non_target_rule=ntv.rule, overall=ov.response, overall_rule=ov.rule)
         rows.append(row)
