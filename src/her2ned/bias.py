@@ -543,14 +543,21 @@ def induced_association(params: SimulationParams | None = None, *, seed, n: int 
     """Odds ratio *between* two predictors (ECOG 0 and IHC 3+) in the whole and selected cohorts.
 
     The simulator draws ECOG and IHC independently (true OR 1). Both raise the chance of NED, and
-    NED raises the chance of being selected, so among the selected a patient without one favourable
-    factor is a little more likely to have the other: conditioning on a consequence of a common
-    effect (a collider) links two predictors that are unrelated in the population.
+    NED raises the chance of being selected, so selection is a collider. For two factors independent
+    in the population, the odds ratio among the selected is exactly the population OR times the
+    *multiplicative interaction* of the two on the chance of selection,
+    ``P(s | 1,1) P(s | 0,0) / (P(s | 1,0) P(s | 0,1))`` (Greenland S. Epidemiology 2003;14:300-306).
+    Here that interaction is above 1, so the selected show OR > 1 (the two favourable factors go
+    *together*): each factor helps only through NED, and patients without NED can also be selected,
+    so a factor raises the chance of selection by a larger *ratio* when the other factor is present
+    and NED is the bigger part of that chance. Collider bias runs the other way (OR < 1, "one factor
+    explains away the other") when either factor alone suffices for selection.
 
     Returns
     -------
     pandas.DataFrame
-        ``cohort, n, or_ecog0_ihc3`` (a 2 x 2 table odds ratio).
+        ``cohort, n, or_ecog0_ihc3`` (a 2 x 2 table odds ratio) and ``selection_interaction`` (the
+        ratio above, estimated from the population's cells; 1 for the whole population).
 
     Examples
     --------
@@ -561,14 +568,18 @@ def induced_association(params: SimulationParams | None = None, *, seed, n: int 
     p, rng, thresholds = _population_args(params, seed, n, thresholds)
     a = simulate_arrays(p, rng, n=n)
     cohorts = _selected_cohorts(a, thresholds)
+    e_all, i_all = a["ecog"] == 0, a["ihc3"] == 1
+    population_cells = [np.sum(e_all & i_all), np.sum(e_all & ~i_all), np.sum(~e_all & i_all), np.sum(~e_all & ~i_all)]
     rows = []
     for name, keep in cohorts:
-        e, i = a["ecog"][keep] == 0, a["ihc3"][keep] == 1
+        e, i = e_all[keep], i_all[keep]
         cells = [np.sum(e & i), np.sum(e & ~i), np.sum(~e & i), np.sum(~e & ~i)]
         if min(cells) == 0:
             raise ValueError(f"an empty cell in '{name}': raise n or lower the threshold")
+        p_sel = [c / pc for c, pc in zip(cells, population_cells)]
         rows.append({"cohort": name, "n": int(keep.sum()),
-                     "or_ecog0_ihc3": cells[0] * cells[3] / (cells[1] * cells[2])})
+                     "or_ecog0_ihc3": cells[0] * cells[3] / (cells[1] * cells[2]),
+                     "selection_interaction": p_sel[0] * p_sel[3] / (p_sel[1] * p_sel[2])})
     out = pd.DataFrame(rows)
     out.attrs["synthetic"] = True
     return out

@@ -18,8 +18,10 @@ The rules (Wolff AC, et al. J Clin Oncol 2018;36:2105-2122; affirmed by Wolff AC
   <= 10 % (> 0 %) of cells; HER2-zero = IHC 0 with no staining at all.
 
 A historic rule is also available, ``rule="fish_ratio_2.2"``: positive = IHC 3+, or a FISH ratio
-> 2.2, the definition the HER-OS registry used (Witzel I, et al. BMC Cancer 2014). It ignores copy
-number. (The 2007 guideline also had an equivocal ratio band of 1.8-2.2, which is not modelled here.)
+> 2.2 -- the core of ASCO/CAP 2007 (Wolff AC, et al. J Clin Oncol 2007;25:118-145), the guideline in
+force while the HER-OS registry enrolled (2006-2010; Witzel I, et al. BMC Cancer 2014, whose abstract
+does not state the rule). It ignores copy number, the 2007 equivocal ratio band of 1.8-2.2 (resolved
+by recounting or retesting in practice) and the 2007 IHC 3+ threshold of > 30 % of cells.
 """
 
 from __future__ import annotations
@@ -246,8 +248,8 @@ def classify(ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recou
         in another group, the recount's group is used (the guideline leaves the resolution of such
         a change to the laboratory's own procedure; this is a simplification).
     rule : {"asco_cap_2018", "fish_ratio_2.2"}
-        The guideline; ``"fish_ratio_2.2"`` is the historic rule of the HER-OS registry (IHC 3+ or
-        FISH ratio > 2.2 is positive; copy number ignored).
+        The guideline; ``"fish_ratio_2.2"`` is the core of ASCO/CAP 2007, in force while HER-OS
+        enrolled (IHC 3+ or FISH ratio > 2.2 is positive; copy number and the equivocal band ignored).
 
     Returns
     -------
