@@ -8,7 +8,9 @@ Every patient drawn here is synthetic. The model, in the order it draws:
 2. **Who could reach NED**: a logistic model whose odds ratios are parameters (ECOG 0 vs 1, IHC 3+
    vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years), with an intercept.
 3. **When**: the time to NED (log-normal, median ``ned_timing`` months) for those who could.
-4. **Progression**: a long-term-responder ("cure") fraction never progresses (0 by default);
+4. **Progression**: a cured fraction of the whole first-line population never progresses (0 by
+   default; since the cured all pass the 36-month selection, their share among the selected is
+   larger, ``cure_fraction`` / P(progression-free at 36 months));
    everyone else has a Weibull baseline hazard h0(t), from one of two components (aggressive
    disease, and a smaller indolent share with a slower, rising hazard), scaled by the regimen's HR.
    The hazard is h0(t) before NED and ``hr_ned`` × h0(t) from the moment NED is reached (a
@@ -415,7 +417,7 @@ _SOURCES = {
                                "assumption, tuned so the selected non-NED median is near 66 (TOG 2026)"),
     "indolent_shape": ("Weibull shape, indolent disease (> 1: rising hazard)",
                        "assumption, tuned so the selected NED median is near 131 (TOG 2026)"),
-    "cure_fraction": ("share of long-term responders who never progress",
+    "cure_fraction": ("share of the whole first-line population who never progress (cured)",
                       "assumption (a plateau is suggested by Haji 2021 and HER-OS, not measured)"),
     "accrual_months": ("accrual period (months)", "assumption"),
     "followup_after_accrual_months": ("follow-up after the last patient starts (months)", "assumption"),

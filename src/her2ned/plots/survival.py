@@ -7,14 +7,37 @@ import numpy as np
 import pandas as pd
 
 from ..models.fast import km_curve, km_median
-from ..palette import MUTED, NED_GROUP, REFERENCE, SHADE
+from ..palette import INK, MUTED, NED_GROUP, REFERENCE, SHADE
 
-__all__ = ["plot_km"]
+__all__ = ["plot_km", "numbers_at_risk"]
+
+
+def numbers_at_risk(duration, times, entry=None) -> np.ndarray:
+    """How many patients are at risk at each of ``times``: still followed (duration >= t) and, with
+    left truncation, already entered (entry <= t), the risk set of the Kaplan–Meier estimate.
+
+    Examples
+    --------
+    >>> numbers_at_risk([5, 10, 40, 60], [0, 36, 48], entry=[0, 0, 36, 36]).tolist()
+    [2, 2, 1]
+    """
+    d = np.asarray(duration, dtype=float)
+    t = np.asarray(times, dtype=float)
+    if d.ndim != 1 or t.ndim != 1:
+        raise ValueError("duration and times must be one-dimensional")
+    at_risk = d[:, None] >= t[None, :]
+    if entry is not None:
+        e = np.asarray(entry, dtype=float)
+        if e.shape != d.shape:
+            raise ValueError(f"entry must have one value per patient ({len(d)}), got shape {e.shape}")
+        at_risk &= e[:, None] <= t[None, :]
+    return at_risk.sum(axis=0)
 
 
 def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progressed",
             group: str = "ned", *, entry: str | None = None, ax=None, labels: dict | None = None,
-            threshold: float | None = None, show_medians: bool = True, xmax: float | None = None):
+            threshold: float | None = None, show_medians: bool = True, xmax: float | None = None,
+            at_risk: bool = True):
     """Kaplan–Meier curves of ``duration`` by ``group`` (optionally left-truncated at ``entry``).
 
     Parameters
@@ -29,6 +52,9 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
         construction.
     show_medians : bool
         Dashed drop lines at each curve's median.
+    at_risk : bool
+        A numbers-at-risk table under the axis, one row per group at each x tick (patients still
+        followed and, with ``entry``, already entered): how many patients each part of a curve rests on.
 
     Returns
     -------
@@ -58,8 +84,6 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
                         None if entry is None else sub[entry].to_numpy(float))
         t_end = float(sub[duration].max())
         colour = NED_GROUP.get(g, None)
-        if entry is None and threshold is None or t[0] > 0:
-            pass
         tt = np.concatenate([[0.0] if entry is None and t[0] > 0 else [], t, [t_end]])
         ss = np.concatenate([[1.0] if entry is None and t[0] > 0 else [], s, [s[-1]]])
         med = km_median(t, s)
@@ -81,4 +105,24 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
     ax.set_ylabel("progression-free" + (" (given entry)" if entry else ""))
     ax.legend(loc="upper right", frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
+    if at_risk:
+        _at_risk_table(ax, df, duration, group, entry, labels)
     return ax
+
+
+def _at_risk_table(ax, df, duration, group, entry, labels):
+    """Rows of numbers at risk under the x-axis label, aligned with the ticks."""
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+    ax.set_xticks(ticks)
+    style = dict(xycoords=("data", "axes fraction"), textcoords="offset points", va="top", fontsize=8,
+                 annotation_clip=False, gid="at-risk")
+    ax.annotate("Number at risk", xy=(lo, 0), xytext=(-16, -36), ha="right", color=MUTED, **style)
+    for row, g in enumerate(sorted(df[group].unique(), reverse=True)):
+        sub = df[df[group] == g]
+        counts = numbers_at_risk(sub[duration], ticks, None if entry is None else sub[entry])
+        y = -48 - 11 * row
+        ax.annotate(str(labels.get(g, g)), xy=(lo, 0), xytext=(-16, y), ha="right",
+                    color=NED_GROUP.get(g, INK), **style)
+        for t, n in zip(ticks, counts):
+            ax.annotate(f"{n}", xy=(t, 0), xytext=(0, y), ha="center", color=INK, **style)
