@@ -37,7 +37,7 @@ def test_logistic_separation_is_a_value_error():
 
 
 @pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(outcome="nope", predictors=["x"]), ValueError, "not in df"),
+    (dict(outcome="nope", predictors=["x"]), ValueError, "outcome .nope. is not a column of df"),
     (dict(outcome="y", predictors="x"), TypeError, "predictors must be"),
     (dict(outcome="const", predictors=["x"]), ValueError, "every patient"),
     (dict(outcome="y", predictors=["const"]), ValueError, "single value"),

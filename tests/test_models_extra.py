@@ -197,7 +197,8 @@ def test_ph_table_common_entry_equals_no_entry(cohort):
     "her2ned.models.core", "her2ned.models.fast", "her2ned.models.firth", "her2ned.models.ph",
     "her2ned.models.published", "her2ned.models.repeat", "her2ned.simulate",
     "her2ned.plots.forest", "her2ned.plots.survival", "her2ned.widgets.explorer",
-    "her2ned.checks.logistic", "her2ned.checks.survival",
+    "her2ned.checks.logistic", "her2ned.checks.survival", "her2ned._arguments", "her2ned.recist",
+    "her2ned.plots.recist", "her2ned.plots.her2", "her2ned.plots.bias", "her2ned.bias",
 ])
 def test_docstring_examples(module):
     import doctest

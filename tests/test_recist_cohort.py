@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from her2ned.recist import TOO_SMALL
-from her2ned.recist_cohort import (CohortAssumptions, MeasurementError, measure, ned_call_table,
+from her2ned.recist_cohort import (MeasurementError, measure, ned_call_table,
                                    p_called_ned, p_lesion_seen, p_node_called_normal, simulate_cohort)
 
 

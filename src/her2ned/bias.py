@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._arguments import rng_from_seed
 from .fastcox import cox_binary
 from .simulate import SimulationParams, simulate_arrays
 
@@ -232,7 +233,7 @@ def compare_estimators(params: SimulationParams | None = None, *, seed,
     p = SimulationParams() if params is None else params
     if not isinstance(p, SimulationParams):
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     pop = simulate_arrays(p, rng)
     res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months)
     res.insert(2, "label", res["estimator"].map(ESTIMATOR_LABELS))
@@ -363,7 +364,7 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     _check_months("landmark_months", landmark_months)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     from tqdm.auto import tqdm
 
     start = time.perf_counter()
@@ -478,7 +479,7 @@ def _population_args(params, seed, n, thresholds):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
         raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
     thresholds = [_check_months("thresholds", t) for t in thresholds]
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     return p, rng, thresholds
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._arguments import rng_from_seed
 from .proportions import wilson_interval
 
 
@@ -458,7 +459,7 @@ def simulated_logrank_power(median_a: float, median_b: float, n_a: int, n_b: int
     hi = _real(followup_max, "followup_max", lo, low_open=False)
     n_sim = _int(n_sim, "n_sim", 1)
     alpha = _real(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     group = np.r_[np.ones(n_a, bool), np.zeros(n_b, bool)]
     scale = np.where(group, ma, mb) / math.log(2)
     hits = 0

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.special import erfc
 
+from ._arguments import rng_from_seed
 from . import SYNTHETIC_NOTICE
 from .claims import Claim, LedgerError, load_claims, parse_p
 
@@ -731,7 +732,7 @@ def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dic
         raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
     targets = targets_from_claims(claims, tolerances)
     n, n_ned = int(targets["tog_n"].published), int(targets["tog_ned_n"].published)
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     cells, _ = search_covariates(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,
                                  kicks=max(1, int(150 * budget)), restarts=max(1, int(6 * budget)))
     a1, a0, _ = search_ages(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,

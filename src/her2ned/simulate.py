@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
+from ._arguments import rng_from_seed
+
 __all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select_cohort",
            "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS"]
 
@@ -350,14 +352,8 @@ def simulate_population(params: SimulationParams | None = None, *, seed) -> pd.D
     (1000, ['T', 'T+P'])
     """
     p = _check_params(params)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
+    rng = rng_from_seed(seed)
     return _to_frame(simulate_arrays(p, rng))
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative integer or a numpy Generator, got {seed!r}")
-    return int(seed)
 
 
 def select_cohort(population: pd.DataFrame, threshold_months: float = 36.0) -> pd.DataFrame:

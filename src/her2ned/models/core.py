@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._arguments import column_name
+
 __all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table",
            "add_model_columns", "MODEL_TERMS"]
 
@@ -58,12 +60,17 @@ class TidyFrame(pd.DataFrame):
         return styler.to_html()
 
 
-def _check_frame(df, columns: Sequence[str], *, who: str) -> None:
+def _check_frame(df, columns: dict, *, who: str) -> None:
+    """``df`` is a non-empty DataFrame holding every named column; ``columns`` maps each parameter's
+    name to its value (a column name or a list of them; leave out optional parameters not given)."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{who}: df must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{who}: column(s) {missing} not in df; available: {list(df.columns)}")
+    for param, value in columns.items():
+        names = value if isinstance(value, (list, tuple)) else [value]
+        for c in names:
+            column_name(c, f"{who}: {param}")
+            if c not in df.columns:
+                raise ValueError(f"{who}: {param} {c!r} is not a column of df; available: {list(df.columns)}")
     if len(df) == 0:
         raise ValueError(f"{who}: df has no rows")
 
@@ -81,7 +88,7 @@ def _logistic_inputs(df, outcome: str, predictors, who: str) -> tuple[np.ndarray
     """The 0/1 outcome and the numeric predictor matrix, checked; shared by the ML and Firth fits."""
     if isinstance(predictors, str) or not isinstance(predictors, Sequence) or len(predictors) == 0:
         raise TypeError(f"{who}: predictors must be a non-empty list of column names")
-    _check_frame(df, [outcome, *predictors], who=who)
+    _check_frame(df, {"outcome": outcome, "predictors": list(predictors)}, who=who)
     y = _binary(df[outcome], outcome, who)
     X = df[list(predictors)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if np.isnan(X).any():
@@ -200,8 +207,8 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
     return out
 
 
-def _check_survival(df, duration, event, extra, who):
-    _check_frame(df, [duration, event, *extra], who=who)
+def _check_survival(df, duration, event, extra: dict, who):
+    _check_frame(df, {"duration": duration, "event": event, **extra}, who=who)
     t = pd.to_numeric(df[duration], errors="coerce").to_numpy(dtype=float)
     if np.isnan(t).any() or (t < 0).any():
         raise ValueError(f"{who}: duration {duration!r} must be non-negative numbers without gaps")
@@ -244,8 +251,7 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
     from lifelines.utils import median_survival_times
 
     who = "km_medians"
-    extra = [group] + ([entry] if entry is not None else [])
-    t, e = _check_survival(df, duration, event, extra, who)
+    t, e = _check_survival(df, duration, event, {"group": group, **({} if entry is None else {"entry": entry})}, who)
     if entry is not None:
         en = pd.to_numeric(df[entry], errors="coerce").to_numpy(dtype=float)
         if np.isnan(en).any() or (en > t).any() or (en < 0).any():
@@ -292,7 +298,7 @@ def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> dic
     from lifelines.statistics import multivariate_logrank_test
 
     who = "logrank_test"
-    t, e = _check_survival(df, duration, event, [group], who)
+    t, e = _check_survival(df, duration, event, {"group": group}, who)
     groups = df[group].to_numpy()
     if pd.Series(groups).nunique() < 2:
         raise ValueError(f"{who}: group {group!r} has a single value; a comparison needs two groups")
@@ -336,11 +342,10 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
     who = "cox_table"
     if isinstance(covariates, str) or not isinstance(covariates, Sequence) or len(covariates) == 0:
         raise TypeError(f"{who}: covariates must be a non-empty list of column names")
-    extra = list(covariates) + ([entry] if entry is not None else [])
-    t, e = _check_survival(df, duration, event, extra, who)
+    t, e = _check_survival(df, duration, event, {"covariates": list(covariates), **({} if entry is None else {"entry": entry})}, who)
     if e.sum() == 0:
         raise ValueError(f"{who}: no events (every patient censored); hazard ratios are undefined")
-    data = df[[duration, event, *extra]].copy()
+    data = df[[duration, event, *covariates, *([entry] if entry is not None else [])]].copy()
     data[event] = e
     for c in covariates:
         col = pd.to_numeric(data[c], errors="coerce")

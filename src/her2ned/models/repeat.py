@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .._arguments import rng_from_seed
 from ..simulate import SimulationParams, simulate_cohort_arrays
 from .fast import cox_one, logit_newton
 
@@ -55,7 +56,7 @@ def repeat_study(params: SimulationParams | None = None, *, n_studies: int = 100
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
     params = params or SimulationParams()
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     Xs = np.empty((n_studies, n, 4))
     ys = np.empty((n_studies, n))
     hr, p_hr = np.full(n_studies, np.nan), np.full(n_studies, np.nan)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .._arguments import axes_or_new
 from ..bias import ESTIMATOR_LABELS, ESTIMATORS
 from ..palette import COHORTS, ESTIMATOR, INK, MUTED, REFERENCE
 
@@ -58,8 +58,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
         true_hr = float(table["true_hr"].iloc[0])
     if not (true_hr > 0 and math.isfinite(true_hr)):
         raise ValueError(f"true_hr must be a positive finite number, got {true_hr!r}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.4))
+    ax = axes_or_new(ax, figsize=(8, 3.4))
     ok = table[table["converged"].astype(bool)]
     if ok.empty:
         raise ValueError("no estimator could be fitted (too few patients or events): raise N")
@@ -111,8 +110,7 @@ def plot_monte_carlo(mc, ax=None):
 
     if not isinstance(mc, MonteCarloResult):
         raise TypeError(f"mc must be a MonteCarloResult (from monte_carlo), got {type(mc).__name__}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.4))
+    ax = axes_or_new(ax, figsize=(8, 3.4))
     reps = mc.replicates[mc.replicates["converged"].astype(bool)]
     rows = [e for e in ESTIMATORS if e in mc.summary.index]
     q = {e: np.exp(np.percentile(reps.loc[reps.estimator == e, "log_hr"], [2.5, 97.5])) for e in rows}
@@ -154,8 +152,7 @@ def plot_predictor_ors(table: pd.DataFrame, ax=None):
     need = {"predictor", "cohort", "or", "ci_low", "ci_high", "true_or"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
         raise ValueError(f"table must be a DataFrame with columns {sorted(need)} (from predictor_odds_ratios)")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.6))
+    ax = axes_or_new(ax, figsize=(8, 3.6))
     preds = list(dict.fromkeys(table["predictor"]))
     cohorts = list(dict.fromkeys(table["cohort"]))
     width = 0.7 / len(cohorts)

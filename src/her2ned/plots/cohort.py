@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .._arguments import axes_or_new
 from ..palette import OURS, REFERENCE
 
 __all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS"]
@@ -41,7 +42,6 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
     >>> len(ax.get_yticks())
     6
     """
-    import matplotlib.pyplot as plt
     import numpy as np
 
     if not isinstance(ens, pd.DataFrame):
@@ -49,8 +49,7 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
     missing = [c for c, _, _ in ENSEMBLE_PANELS if c not in ens.columns]
     if missing:
         raise ValueError(f"ens lacks column(s) {missing}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4))
+    ax = axes_or_new(ax, figsize=(8, 4))
     rng = np.random.default_rng(0)   # vertical jitter only
     labels = []
     for i, (col, label, share) in enumerate(ENSEMBLE_PANELS):

@@ -6,10 +6,10 @@ filled dot with its 95 % CI; the published value a hollow grey diamond with its 
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .._arguments import axes_or_new
 from ..models.core import MODEL_TERMS
 from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
 
@@ -57,8 +57,7 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
         raise ValueError(f"xlim must satisfy 0 < low < 1 < high, got {xlim}")
     est = _estimate_column(table)
     labels = {**MODEL_TERMS, **(labels or {})}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.8 + 0.75 * len(table)))
+    ax = axes_or_new(ax, figsize=(7, 0.8 + 0.75 * len(table)))
     terms = list(table["term"])
     n = len(terms)
     pub = None
@@ -126,8 +125,7 @@ def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=N
     if not isinstance(estimates, dict) or not estimates:
         raise TypeError("estimates must be a non-empty dict of term -> array of ratios")
     labels = {**MODEL_TERMS, **(labels or {})}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.9 + 0.9 * len(estimates)))
+    ax = axes_or_new(ax, figsize=(7, 0.9 + 0.9 * len(estimates)))
     rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
     n = len(estimates)
     lo_x, hi_x = xlim

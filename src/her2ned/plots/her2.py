@@ -5,12 +5,12 @@ Every function takes ``ax=None`` and returns ``ax``; none calls ``plt.show()``.
 
 from __future__ import annotations
 
-import math
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from .._arguments import axes_or_new
 from .. import her2
 from ..power import detectable_hr, logrank_power
 from ..proportions import wilson_interval
@@ -36,8 +36,7 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
     >>> ax.get_xlabel()
     'mean HER2 signals per cell'
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.6))
+    ax = axes_or_new(ax, figsize=(6.4, 4.6))
     # The axes must show every boundary: copies 6.0 and ratio 2.0 (Wolff 2018).
     for name, v, low, top in (("max_copies", max_copies, 6.5, 100), ("max_ratio", max_ratio, 2.5, 50)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= top:
@@ -128,8 +127,7 @@ def plot_her2_signalling(ax=None):
     >>> ax.get_title()[:4]
     'HER2'
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 7))
+    ax = axes_or_new(ax, figsize=(10, 7))
     her2_c, her3_c, egfr_c = D["her2"], D["her3"], D["egfr"]
     # Membrane
     ax.add_patch(Rectangle((0, 6.0), 14, 0.75, fc=D["membrane"], ec=D["membrane_edge"], lw=1, zorder=1))
@@ -208,8 +206,7 @@ def plot_two_proportions(result, *, title: str = "", ax=None):
     >>> len(ax.get_yticks())
     2
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 2.3))
+    ax = axes_or_new(ax, figsize=(6, 2.3))
     rows = [(result.labels[0], result.k1, result.n1), (result.labels[1], result.k2, result.n2)]
     colours = (OURS, HIGHLIGHT)
     for y, ((label, k, n), colour) in enumerate(zip(rows, colours)):
@@ -240,8 +237,7 @@ def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: flo
     >>> bool(ax.get_ylim()[1] <= 1.05)
     True
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.2, 3.6))
+    ax = axes_or_new(ax, figsize=(6.2, 3.6))
     hrs = np.linspace(0.4, 1.0, 200)
     pw = [logrank_power(h, events, allocation, alpha) for h in hrs]
     ax.plot(hrs, pw, color=OURS, lw=2.2)

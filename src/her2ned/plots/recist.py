@@ -6,11 +6,11 @@ thresholds (Eisenhauer 2009): -30 % from baseline for PR, +20 % (from the nadir)
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
+from .._arguments import axes_or_new
 from ..recist import PD_INCREASE, PR_DECREASE, Assessment
 from ..recist_cohort import MeasurementError, p_lesion_seen, p_node_called_normal
 from ..palette import INK, MUTED, NED_GROUP, PAPER, REFERENCE, RESPONSE, SIZES
@@ -56,8 +56,7 @@ def plot_spider(long: pd.DataFrame, ax=None, *, title: str = ""):
     >>> ax = plot_spider(simulate_cohort(10, seed=1).long)
     """
     _check_cols(long, ["patient", "week", "change", "bor"], "long")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2))
+    ax = axes_or_new(ax, figsize=(7, 4.2))
     seen = set()
     for pid, g in long.groupby("patient", sort=False):
         g = g.dropna(subset=["change"])
@@ -95,8 +94,7 @@ def plot_waterfall(summary: pd.DataFrame, ax=None, *, title: str = ""):
     d = summary.dropna(subset=["best_change"]).sort_values("best_change", ascending=False).reset_index(drop=True)
     if d.empty:
         raise ValueError("summary has no patient with a measured change: nothing to draw")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8))
+    ax = axes_or_new(ax, figsize=(7, 3.8))
     x = np.arange(len(d))
     colours = [RESPONSE.get(b, REFERENCE) for b in d["bor"]]
     ax.bar(x, 100 * d["best_change"], color=colours, width=0.85)
@@ -133,8 +131,7 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
     """
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.5, 3.6))
+    ax = axes_or_new(ax, figsize=(6.5, 3.6))
     p, t = assessment.patient, assessment.table
     weeks = np.asarray(p.weeks)
     for les in p.targets:
@@ -187,8 +184,7 @@ def plot_ned_call(ax=None, *, sds_mm=(1.0, 1.5, 2.5), error: MeasurementError = 
     sds = list(sds_mm)
     if not sds or any((not np.isfinite(s)) or s < 0 for s in sds):
         raise ValueError(f"sds_mm must be a non-empty list of finite sds >= 0 mm, got {sds_mm!r}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.8))
+    ax = axes_or_new(ax, figsize=(7, 3.8))
     x = np.linspace(0, 16, 321)
     ramp = LinearSegmentedColormap.from_list("sizes", SIZES)
     for s, c in zip(sds, ramp(np.linspace(0, 1, len(sds))) if len(sds) > 1 else [SIZES[1]]):

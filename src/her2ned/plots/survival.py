@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .._arguments import axes_or_new, column_name
 from ..models.fast import km_curve, km_median
 from ..palette import INK, MUTED, NED_GROUP, REFERENCE, SHADE
 
@@ -67,12 +67,14 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a DataFrame, got {type(df).__name__}")
-    for c in [duration, event, group] + ([entry] if entry else []):
+    for param, c in {"duration": duration, "event": event, "group": group, "entry": entry}.items():
+        if c is None and param == "entry":
+            continue
+        column_name(c, param)
         if c not in df:
-            raise ValueError(f"column {c!r} not in df; available: {list(df.columns)}")
+            raise ValueError(f"{param} {c!r} is not a column of df; available: {list(df.columns)}")
     labels = labels or {1: "NED", 0: "no NED"}
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+    ax = axes_or_new(ax, figsize=(7, 4))
     if threshold is not None:
         ax.axvspan(0, threshold, color=SHADE, zorder=0)
         ax.text(threshold / 2, 0.04, f"selected: no progression\nbefore {threshold:g} months",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from .._arguments import axes_or_new
 from ..palette import OURS, PUBLISHED
 from ..proportions import wilson_interval
 from .core import figure_to_html, frames_twin, show_safely
@@ -20,8 +21,7 @@ def plot_share_interval(k: int, n: int, ax=None):
     """Draw k/n with its Wilson 95 % interval against the study's 55/118. Returns ``ax``."""
     low, high = wilson_interval(k, n)
     study_low, study_high = wilson_interval(STUDY_NED, STUDY_N)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 2.2))
+    ax = axes_or_new(ax, figsize=(6, 2.2))
     rows = [(f"this cohort\n{k}/{n}", k / n, low, high, OURS),
             (f"TOG 2026\n{STUDY_NED}/{STUDY_N}", STUDY_NED / STUDY_N, study_low, study_high, PUBLISHED)]
     for y, (label, p, lo, hi, colour) in enumerate(rows):
