@@ -7,7 +7,7 @@ import pytest
 from her2ned import claims
 from her2ned.claims import LedgerError, load_claims, load_ledger_file, parse_p
 
-# The numbers of the TOG 2026 abstract (shared/facts.md §1), typed from the abstract independently of
+# The numbers of the TOG 2026 abstract (Dursun et al., Cancers 2026), typed from the abstract independently of
 # the ledger, so that a typo in the YAML fails here.
 ABSTRACT = {
     "tog_n": 118, "tog_ned_n": 55, "tog_ned_pct": 46.6, "tog_centres": 13, "tog_min_pfs": 36,

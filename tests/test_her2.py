@@ -1,7 +1,7 @@
 """Tests of the ASCO/CAP 2018 HER2 classifier (her2ned.her2).
 
 The expected rows are read off Wolff AC, et al. J Clin Oncol 2018;36:2105-2122 (Fig. 1 IHC, Fig. 2
-dual-probe ISH groups 1-5 and their work-up), as summarised in the book's facts sheet, section 4.
+dual-probe ISH groups 1-5 and their work-up), Wolff et al., J Clin Oncol 2018;36:2105-2122 (affirmed 2023).
 """
 
 import math

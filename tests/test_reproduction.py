@@ -1,6 +1,6 @@
 """Every target of issue 3, asserted from the committed CSV with her2ned.models.
 
-The published numbers and tolerances below are copied from the TOG 2026 abstract (facts §1) and the
+The published numbers and tolerances below are copied from the TOG 2026 abstract (Dursun et al., Cancers 2026) and the
 issue, independently of her2ned.reconstruct, so a change in the reconstruction code cannot move
 the goal posts.
 """

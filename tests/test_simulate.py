@@ -96,7 +96,7 @@ def test_default_selected_cohort_resembles_study():
     """Defaults are tuned so the selected cohort looks like TOG 2026 (46.6 % NED; 131 vs 66 months)."""
     from lifelines import KaplanMeierFitter
     a = simulate_arrays(SimulationParams(n=200_000), np.random.default_rng(5))
-    assert 0.13 <= (a["pfs_months"] >= 36).mean() <= 0.30  # facts.md §3 assumption range
+    assert 0.13 <= (a["pfs_months"] >= 36).mean() <= 0.30  # the book's assumed range (no source reports it)
     s = select_arrays(a, 36)
     assert 0.42 <= s["ned"].mean() <= 0.51
     med = {g: KaplanMeierFitter().fit(s["pfs_months"][s["ned"] == g],

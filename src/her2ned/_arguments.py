@@ -6,9 +6,13 @@ learns which argument and what was expected, not where inside numpy or matplotli
 
 from __future__ import annotations
 
-import numpy as np
+import math
+from numbers import Real
 
-__all__ = ["rng_from_seed", "axes_or_new", "column_name"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["rng_from_seed", "axes_or_new", "column_name", "sequence", "float_array", "count", "positive"]
 
 
 def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
@@ -36,6 +40,40 @@ def axes_or_new(ax, figsize: tuple[float, float]):
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
+
+
+def sequence(value, name: str) -> list:
+    """A list, tuple or 1-d array as a list; a string, a number, None or a table is refused by name."""
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (list, tuple, range, np.ndarray, pd.Series)):
+        raise TypeError(f"{name} must be a list or tuple, got {type(value).__name__}")
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise TypeError(f"{name} must be one-dimensional, got an array of shape {value.shape}")
+    return list(value)
+
+
+def float_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
+    """``value`` as a float array; anything that is not numbers (or has the wrong dimension) is refused."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}") from None
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {a.shape}")
+    return a
+
+
+def count(value, name: str, low: int = 1, high: int = 1_000_000) -> int:
+    """An integer in [low, high] (an iteration count, a number of replicates...)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low:,} to {high:,}, got {value!r}")
+    return int(value)
+
+
+def positive(value, name: str) -> float:
+    """A finite number > 0 (a tolerance, a scale)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
 
 
 def column_name(value, name: str) -> str:

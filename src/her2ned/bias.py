@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arguments import rng_from_seed
+from ._arguments import rng_from_seed, sequence
 from .fastcox import cox_binary
 from .simulate import SimulationParams, simulate_arrays
 
@@ -172,7 +172,7 @@ def estimate_all(population, *, threshold_months: float = 36.0,
     >>> list(estimate_all(pop)["estimator"])
     ['naive', 'study', 'left_truncated', 'landmark', 'time_dependent']
     """
-    for e in estimators:
+    for e in sequence(estimators, "estimators"):
         if e not in ESTIMATORS:
             raise ValueError(f"estimators must be drawn from {ESTIMATORS}, got {e!r}")
     a = _arrays(population)
@@ -183,7 +183,7 @@ def estimate_all(population, *, threshold_months: float = 36.0,
     if n_groups is None:
         n_groups = int(group.max()) + 1 if n else 1
     out = []
-    for est in estimators:
+    for est in sequence(estimators, "estimators"):
         rows = estimator_rows(a, est, threshold_months=threshold_months,
                               landmark_months=landmark_months, group=group)
         entry = rows["entry"]
@@ -478,7 +478,7 @@ def _population_args(params, seed, n, thresholds):
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
         raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
-    thresholds = [_check_months("thresholds", t) for t in thresholds]
+    thresholds = [_check_months("thresholds", t) for t in sequence(thresholds, "thresholds")]
     rng = rng_from_seed(seed)
     return p, rng, thresholds
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._arguments import rng_from_seed
+from ._arguments import rng_from_seed, sequence
 from .proportions import wilson_interval
 
 
@@ -187,7 +187,7 @@ def compare_proportions(k1: int, n1: int, k2: int, n2: int, labels=("group 1", "
         raise ValueError(f"k1 must lie in [0, n1] = [0, {n1}], got {k1}")
     if k2 > n2:
         raise ValueError(f"k2 must lie in [0, n2] = [0, {n2}], got {k2}")
-    if len(labels) != 2:
+    if len(sequence(labels, "labels")) != 2:
         raise ValueError(f"labels must be two names, got {labels!r}")
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
     if (table.sum(axis=0) == 0).any():
@@ -478,7 +478,7 @@ def wald_ci_from_p(estimate: float, p: float, level: float = 0.95) -> tuple[floa
 
     ``z = Phi^-1(1 - p/2)`` gives the standard error of the log ratio, ``|log estimate| / z``; the
     interval is ``exp(log estimate +/- z_level * se)``. Valid only if the paper's p-value is a Wald
-    p-value of that estimate, and only as accurate as the printed p-value (facts.md, section 1).
+    p-value of that estimate, and only as accurate as the printed p-value.
 
     Examples
     --------
@@ -493,4 +493,7 @@ def wald_ci_from_p(estimate: float, p: float, level: float = 0.95) -> tuple[floa
     level = _real(level, "level", 0, 1, low_open=True, high_open=True)
     se = abs(math.log(estimate)) / stats.norm.ppf(1 - p / 2)
     z = stats.norm.ppf(0.5 + level / 2)
-    return float(math.exp(math.log(estimate) - z * se)), float(math.exp(math.log(estimate) + z * se))
+    try:
+        return float(math.exp(math.log(estimate) - z * se)), float(math.exp(math.log(estimate) + z * se))
+    except OverflowError:
+        raise ValueError(f"estimate {estimate!r} with p = {p!r} gives an interval beyond floating point") from None

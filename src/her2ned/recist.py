@@ -42,6 +42,8 @@ from typing import Optional, Sequence
 
 import pandas as pd
 
+from ._arguments import sequence
+
 # --- the numbers of RECIST 1.1 (Eisenhauer 2009); every threshold used below comes from here ---------
 MEASURABLE_MM = 10.0        # RECIST 1.1 s.3.1: measurable lesion, longest diameter >= 10 mm on CT
 MEASURABLE_NODE_MM = 15.0   # RECIST 1.1 s.3.1: measurable (pathological) node, short axis >= 15 mm
@@ -273,7 +275,7 @@ class Patient:
     rules: Rules = field(default=RECIST11)
 
     def __post_init__(self):
-        weeks = tuple(self.weeks)
+        weeks = tuple(sequence(self.weeks, "weeks"))
         if not weeks:
             raise ValueError("weeks must list at least the baseline visit")
         for w in weeks:

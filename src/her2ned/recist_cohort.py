@@ -34,8 +34,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .recist import (NORMAL_NODE_MM, TOO_SMALL, TOO_SMALL_MM, NonTargetLesion, Patient,
-                     TargetLesion, assess, best_overall_response, radiologic_ned)
+from ._arguments import sequence
+from .recist import (
+    NORMAL_NODE_MM,
+    TOO_SMALL,
+    TOO_SMALL_MM,
+    NonTargetLesion,
+    Patient,
+    TargetLesion,
+    assess,
+    best_overall_response,
+    radiologic_ned,
+)
 
 
 def _finite(x, name, low=None, high=None, low_open=False):
@@ -133,8 +143,8 @@ def p_called_ned(residual_lesions_mm: Sequence[float] = (), node_short_axes_mm: 
     >>> round(p_called_ned([4.0], [6.0]), 3)   # one 4 mm residual lesion, one 6 mm node
     0.495
     """
-    lesions = _as_array(list(residual_lesions_mm), "residual_lesions_mm")
-    nodes = _as_array(list(node_short_axes_mm), "node_short_axes_mm")
+    lesions = _as_array(sequence(residual_lesions_mm, "residual_lesions_mm"), "residual_lesions_mm")
+    nodes = _as_array(sequence(node_short_axes_mm, "node_short_axes_mm"), "node_short_axes_mm")
     p = float(np.prod(1 - p_lesion_seen(lesions, error))) if lesions.size else 1.0
     if nodes.size:
         p *= float(np.prod(p_node_called_normal(nodes, error)))

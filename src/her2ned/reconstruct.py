@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import erfc
 
-from ._arguments import rng_from_seed
 from . import SYNTHETIC_NOTICE
+from ._arguments import rng_from_seed, sequence
 from .claims import Claim, LedgerError, load_claims, parse_p
 
 __all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
@@ -60,7 +60,7 @@ COLUMNS = ["patient_id", "centre", "age", "ecog", "her2_ihc", "grade", "hr_posit
 class Assumptions:
     """Everything the abstract does not say and the reconstruction has to choose.
 
-    Shares marked *assumption* have no source; the others cite facts §3 of the book's fact sheet.
+    Shares marked *assumption* have no source; the others name theirs in a comment.
     """
 
     n_centres: int = 13
@@ -85,7 +85,7 @@ class Assumptions:
     share_tp: float = 0.55                   # assumption (pertuzumab came later than trastuzumab)
     share_grade1_of_le2: float = 3 / 47      # Jackisch 2014: G1/G2 = 3/44 %
     share_hr_positive: float = 0.61          # Jackisch 2014
-    share_de_novo: float = 0.35              # facts §3: 32–38 %
+    share_de_novo: float = 0.35              # registHER; Danish and Royal Marsden cohorts: 32–38 %
     share_visceral: float = 0.40             # assumption
     age_bounds: tuple = (26, 84)             # assumption: plausible adult range
     age_decimals: int = 0                    # ages are whole years
@@ -883,7 +883,7 @@ def reconstruct_ensemble(seeds=ENSEMBLE_SEEDS) -> pd.DataFrame:
 
     A seed whose search fails raises :class:`ReconstructionError` (never silently skipped).
     """
-    seeds = list(seeds)
+    seeds = sequence(seeds, "seeds")
     if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
                             for s in seeds):
         raise ValueError(f"seeds must be a non-empty list of non-negative integers, got {seeds!r}")

@@ -4,7 +4,8 @@ Every patient drawn here is synthetic. The model, in the order it draws:
 
 1. **Covariates** (independent): age, ECOG 0/1, HER2 IHC 3+ vs 2+/ISH+, grade 1/2/3, hormone
    receptor, de novo, visceral disease, regimen (T = trastuzumab + taxane, T+P = + pertuzumab),
-   local therapy. Shares from facts.md §3 where a source gives them; otherwise labelled assumptions.
+   local therapy. Shares from a published source where one gives them (cited in :func:`assumptions_table`);
+   otherwise labelled assumptions.
 2. **Who could reach NED**: a logistic model whose odds ratios are parameters (ECOG 0 vs 1, IHC 3+
    vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years), with an intercept.
 3. **When**: the time to NED (log-normal, median ``ned_timing`` months) for those who could.
@@ -381,7 +382,7 @@ def select_cohort(population: pd.DataFrame, threshold_months: float = 36.0) -> p
 _SOURCES = {
     "n": ("patients in a simulated population", "assumption (a simulation size, not a study number)"),
     "p_ecog0": ("share ECOG 0 (among ECOG 0–1)", "Jackisch 2014: ECOG 0/1 = 31/54 % → 31/85 = 0.36"),
-    "p_ihc3": ("share HER2 IHC 3+", "GIM14 MBC series: IHC 3+ : 2+/ISH+ ≈ 61:39 (facts.md §3)"),
+    "p_ihc3": ("share HER2 IHC 3+", "GIM14 MBC series: IHC 3+ : 2+/ISH+ ≈ 61:39"),
     "p_grade3": ("share grade 3", "Jackisch 2014: G3 53 %"),
     "p_grade1_of_le2": ("share grade 1 among grade ≤ 2", "Jackisch 2014: G1/G2 = 3/44 → 0.064"),
     "p_hr_positive": ("share hormone-receptor positive", "Jackisch 2014: 61 %"),
@@ -408,7 +409,7 @@ _SOURCES = {
     "weibull_shape": ("Weibull shape of the baseline hazard, aggressive disease",
                       "assumption (< 1: a falling hazard)"),
     "indolent_fraction": ("share with indolent disease (a second, slower Weibull component)",
-                          "assumption, tuned so 13–30 % are progression-free at 36 months (facts.md §3)"),
+                          "assumption, tuned so 13–30 % are progression-free at 36 months (itself an assumption)"),
     "indolent_median_months": ("median PFS on T before NED, indolent disease (months)",
                                "assumption, tuned so the selected non-NED median is near 66 (TOG 2026)"),
     "indolent_shape": ("Weibull shape, indolent disease (> 1: rising hazard)",

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._arguments import count, float_array, positive
+
 __all__ = ["logit_newton", "cox_one", "km_curve", "km_median"]
 
 _MAX_ABS_COEF = 15.0  # |log OR| beyond this (OR > 3 million) is treated as separation: an assumption
@@ -44,8 +46,8 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, max_iter: int = 30, tol: float
     >>> bool(ok), round(float(np.exp(beta[1])), 3)
     (True, 4.0)
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    X, y = float_array(X, "X"), float_array(y, "y")
+    max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
     single = X.ndim == 2
     if single:
         X, y = X[None], y[None]
@@ -105,10 +107,9 @@ def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarra
     >>> round(float(cox_one(t, e, x)[0]), 4)
     -1.0051
     """
-    t = np.asarray(time, dtype=float)
-    d = np.asarray(event, dtype=float)
-    x = np.asarray(x, dtype=float)
-    en = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
+    t, d, x = float_array(time, "time"), float_array(event, "event"), float_array(x, "x")
+    en = np.zeros_like(t) if entry is None else float_array(entry, "entry")
+    max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
     if not (t.shape == d.shape == x.shape == en.shape) or t.ndim != 1:
         raise ValueError("time, event, x (and entry) must be 1-d arrays of the same length")
     if d.sum() == 0 or np.ptp(x) == 0:
@@ -185,9 +186,12 @@ def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = Non
     >>> km_curve(np.array([1., 2, 3, 4]), np.array([1, 0, 1, 1]))[1].round(3).tolist()
     [1.0, 0.75, 0.375, 0.0]
     """
-    t = np.asarray(time, dtype=float)
-    d = np.asarray(event, dtype=float)
-    en = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=float)
+    t, d = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
+    en = np.zeros_like(t) if entry is None else float_array(entry, "entry", ndim=1)
+    if not t.shape == d.shape == en.shape:
+        raise ValueError("time, event (and entry) must have the same length")
+    if not (np.isfinite(t).all() and np.isfinite(en).all()):
+        raise ValueError("time and entry must be finite numbers")
     ev = np.unique(t[d == 1])
     start = float(en.min()) if len(en) else 0.0
     if len(ev) == 0:
@@ -203,5 +207,8 @@ def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = Non
 
 def km_median(times: np.ndarray, surv: np.ndarray) -> float:
     """The first time the curve from :func:`km_curve` is at or below 0.5 (NaN if never)."""
+    times, surv = float_array(times, "times", ndim=1), float_array(surv, "surv", ndim=1)
+    if times.shape != surv.shape:
+        raise ValueError(f"times and surv must have the same length, got {len(times)} and {len(surv)}")
     below = np.nonzero(surv <= 0.5 + 1e-12)[0]
     return float(times[below[0]]) if len(below) else float("nan")

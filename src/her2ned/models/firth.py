@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .._arguments import count, float_array, positive
 from .core import TidyFrame, _logistic_inputs
 
 __all__ = ["firth_logistic", "firth_logistic_table"]
@@ -34,8 +35,8 @@ def firth_logistic(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: fl
     >>> round(float(np.exp(beta[1])), 2)
     49.0
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    X, y = float_array(X, "X"), float_array(y, "y")
+    max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
     if X.ndim != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (n, p) and y (n,); got {X.shape} and {y.shape}")
     beta = np.zeros(X.shape[1])

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from .._arguments import sequence
 from ..bias import DEFAULT_LANDMARK_MONTHS, compare_estimators
 from ..plots.bias import plot_estimates
 from ..simulate import SimulationParams
@@ -157,7 +158,7 @@ def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, s
     1
     """
     frames, labels = [], []
-    for hr, timing, thr in grid:
+    for hr, timing, thr in sequence(grid, "grid"):
         table = lab_estimates(threshold_months=thr, hr_ned=hr, ned_timing=timing,
                               landmark_months=landmark_months, n=n, seed=seed)
         fig = _figure(table)

@@ -25,10 +25,10 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import SYNTHETIC_NOTICE
+from .. import SYNTHETIC_NOTICE, palette
+from .._arguments import sequence
 from ..models.fast import cox_one, km_curve, km_median, logit_newton
 from ..models.published import published_ci_table
-from .. import palette
 from ..simulate import SimulationParams, simulate_cohort_arrays
 from .core import PanelImage, frames_twin, message_html, show_safely
 
@@ -405,7 +405,7 @@ def explorer_twin(seed: int = 0, grid=TWIN_GRID, dpi: int = 70) -> widgets.VBox:
     """Kernel-free twin: the explorer precomputed over the true HR of NED × selection threshold."""
     frames, labels = [], []
     fig = ExplorerFigure(dpi=dpi)
-    for hr, thr in grid:
+    for hr, thr in sequence(grid, "grid"):
         try:
             r = explore(hr_ned=hr, threshold_months=thr, seed=seed)
             fig.update(r)

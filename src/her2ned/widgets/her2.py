@@ -11,8 +11,9 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML
 
 from .. import her2
-from ..plots.her2 import plot_ish_plane
+from .._arguments import sequence
 from ..palette import PAPER, REFERENCE
+from ..plots.her2 import plot_ish_plane
 from .core import figure_to_html, frames_twin, show_safely
 
 IHC_OPTIONS = ("not done",) + her2.IHC_SCORES
@@ -106,7 +107,7 @@ def her2_panel(**kwargs) -> HER2Panel:
 def twin_frames(examples=her2.EXAMPLES, dpi: int = 70) -> tuple[list[str], list[str]]:
     """Pre-rendered HTML frames (result + ISH plane) for each example tumour, and their labels."""
     frames, labels = [], []
-    for label, kwargs in examples:
+    for label, kwargs in sequence(examples, "examples"):
         result = her2.classify(**kwargs)
         fig = _figure(result, figsize=(5.4, 3.8))
         alt = f"{label}: HER2 {result.call}, {result.category}"
