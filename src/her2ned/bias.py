@@ -570,16 +570,20 @@ def induced_association(params: SimulationParams | None = None, *, seed, n: int 
     a = simulate_arrays(p, rng, n=n)
     cohorts = _selected_cohorts(a, thresholds)
     e_all, i_all = a["ecog"] == 0, a["ihc3"] == 1
-    population_cells = [np.sum(e_all & i_all), np.sum(e_all & ~i_all), np.sum(~e_all & i_all), np.sum(~e_all & ~i_all)]
+
+    def cells(e, i):  # the 2 x 2 table: both, ECOG 0 only, IHC 3+ only, neither
+        return [np.sum(e & i), np.sum(e & ~i), np.sum(~e & i), np.sum(~e & ~i)]
+
+    population_cells = cells(e_all, i_all)
     rows = []
     for name, keep in cohorts:
-        e, i = e_all[keep], i_all[keep]
-        cells = [np.sum(e & i), np.sum(e & ~i), np.sum(~e & i), np.sum(~e & ~i)]
-        if min(cells) == 0:
+        cells_selected = cells(e_all[keep], i_all[keep])
+        if min(cells_selected) == 0:
             raise ValueError(f"an empty cell in '{name}': raise n or lower the threshold")
-        p_sel = [c / pc for c, pc in zip(cells, population_cells)]
+        p_sel = [c / pc for c, pc in zip(cells_selected, population_cells)]
+        c = cells_selected
         rows.append({"cohort": name, "n": int(keep.sum()),
-                     "or_ecog0_ihc3": cells[0] * cells[3] / (cells[1] * cells[2]),
+                     "or_ecog0_ihc3": c[0] * c[3] / (c[1] * c[2]),
                      "selection_interaction": p_sel[0] * p_sel[3] / (p_sel[1] * p_sel[2])})
     out = pd.DataFrame(rows)
     out.attrs["synthetic"] = True
