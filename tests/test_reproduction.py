@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency, mannwhitneyu
 
-from her2ned.claims import reproduction_report
+from her2ned.claims import load_claims, reproduction_report
 from her2ned.datasets import load_csv
 from her2ned.models import add_model_columns, cox_table, km_medians, logistic_table, logrank_test
 
@@ -74,15 +74,15 @@ def test_pfs(df):
 
 def test_report_agrees_with_the_direct_analysis(df):
     rep = reproduction_report().set_index("id")
-    assert set(rep["status"]) <= {"reproduced", "approximated", "not reproducible from the abstract"}
+    assert set(rep["status"]) <= {"met within tolerance", "missed", "not reproducible from the abstract"}
     # every numeric target is listed, with its distance in tolerance units
     for cid in ["tog_or_ecog", "tog_or_ecog:p", "tog_hr_ned", "tog_hr_ned:p", "tog_age_p",
                 "tog_pfs_median_ned", "tog_pfs_median_non_ned", "tog_ecog_p"]:
         assert cid in rep.index
     # status follows the distance, not the other way round
     met = rep["distance"].dropna() <= 1
-    assert (rep.loc[met.index[met], "status"] == "reproduced").all()
-    assert (rep.loc[met.index[~met], "status"] == "approximated").all()
+    assert (rep.loc[met.index[met], "status"] == "met within tolerance").all()
+    assert (rep.loc[met.index[~met], "status"] == "missed").all()
     t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).set_index("term")
     assert np.isclose(float(rep.loc["tog_or_ecog", "reproduced"]), t.loc["ecog0", "odds_ratio"], rtol=1e-3)
     assert np.isclose(rep.loc["tog_or_ecog", "distance"],
@@ -93,5 +93,41 @@ def test_report_flags_a_table_that_misses():
     bad = load_csv("reconstructed", "tog2026_cohort.csv")
     bad.loc[bad.ned == 1, "age"] += 5        # NED median age 51, not 46
     rep = reproduction_report(bad).set_index("id")
-    assert rep.loc["tog_age_median_ned", "status"] == "approximated"
-    assert rep.loc["tog_ned_n", "status"] == "reproduced"
+    assert rep.loc["tog_age_median_ned", "status"] == "missed"
+    assert rep.loc["tog_age_median_ned", "rounds"] == "no"
+    assert rep.loc["tog_ned_n", "status"] == "met within tolerance"
+
+
+@pytest.mark.parametrize("target, value, expected", [
+    ("tog_age_p", 0.0125, "yes"),          # printed 0.013: [0.0125, 0.0135) rounds to it
+    ("tog_age_p", 0.0134999, "yes"),
+    ("tog_age_p", 0.0135001, "no"),
+    ("tog_age_p", 0.0124999, "no"),
+    ("tog_age_p", 0.0118, "no"),           # within the ± 25 % tolerance, but printed 0.012
+    ("tog_or_ecog", 5.994, "yes"),         # printed 5.99
+    ("tog_or_ecog", 5.996, "no"),
+    ("tog_hr_ned", 0.245, "no"),           # printed 0.24; 0.245 prints as 0.25 (half up)
+    ("tog_hr_ned", 0.2449, "yes"),
+    ("tog_ned_pct", 46.6, "yes"),
+    ("tog_pfs_p", 0.0049, "bound holds"),  # printed p < 0.005
+    ("tog_pfs_p", 0.005, "bound fails"),
+    ("tog_min_pfs", 36.0, "bound holds"),  # at least 36 months
+    ("tog_min_pfs", 35.9, "bound fails"),
+    ("tog_regimen_ns", 0.051, "bound holds"),   # "not significant"
+    ("tog_regimen_ns", 0.049, "bound fails"),
+])
+def test_rounds_to_the_printed_digits(target, value, expected):
+    from her2ned.claims import _rounds
+    from her2ned.reconstruct import targets_from_claims
+
+    claims = load_claims()
+    t = targets_from_claims(claims)[target]
+    assert _rounds(claims[t.claim_id], target.endswith(":p"), t.tolerance_text(), value) == expected
+
+
+def test_report_counts_what_rounds(df):
+    rep = reproduction_report(df).set_index("id")
+    # computed independently: the cohort's age Mann–Whitney p, printed with the abstract's 3 decimals
+    p = mannwhitneyu(df.loc[df.ned == 1, "age"], df.loc[df.ned == 0, "age"]).pvalue
+    assert rep.loc["tog_age_p", "rounds"] == ("yes" if f"{p:.3f}" == "0.013" else "no")
+    assert set(rep["rounds"]) <= {"yes", "no", "bound holds", "bound fails", "–"}

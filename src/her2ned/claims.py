@@ -223,6 +223,28 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1000 else f"{x:.0f}"
 
 
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _rounds(claim: Claim, is_p: bool, tolerance: str, value: float) -> str:
+    """Does ``value``, rounded as the paper printed the claim, give the published number (or bound)?"""
+    if tolerance.startswith("p >"):   # published as "not significant"
+        return "bound holds" if value > 0.05 else "bound fails"
+    if tolerance.startswith("≥"):
+        return "bound holds" if value >= float(claim.value) else "bound fails"
+    if is_p or tolerance.startswith("<"):
+        relation, number = parse_p(claim.p)
+        if relation != "=":
+            holds = {"<": value < number, "<=": value <= number, ">": value > number, ">=": value >= number}
+            return "bound holds" if holds[relation] else "bound fails"
+        printed, decimals = number, _decimals(str(claim.p))
+    else:
+        printed, decimals = float(claim.value), claim.precision or 0
+    # a tiny offset so that a value printed as 0.0125 is not rounded by binary representation error
+    return "yes" if abs(round(value + math.copysign(1e-12, value), decimals) - printed) < 1e-9 else "no"
+
+
 def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Published vs reproduced, claim by claim, for the TOG 2026 study.
 
@@ -236,16 +258,21 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per reproduced number (a claim's value, and its p-value as a separate row
         ``id:p``) and one row per TOG claim that has no reproducible number. Columns ``id,
-        quantity, published, reproduced, tolerance, distance, status, method`` where ``status`` is
-        ``reproduced`` (within tolerance), ``approximated`` (the closest table misses; ``distance``
-        says by how many tolerance units) or ``not reproducible from the abstract`` (with the
-        reason in ``method``). ``distance`` is |reproduced − published| in tolerance units.
+        quantity, published, reproduced, tolerance, distance, status, rounds, method`` where ``status``
+        is ``met within tolerance``, ``missed`` (``distance`` says by how many tolerance units) or
+        ``not reproducible from the abstract`` (with the reason in ``method``); ``distance`` is
+        |reproduced − published| in tolerance units. ``rounds`` says whether the reproduced value,
+        rounded to the digits the paper printed, *is* the published value (``yes``/``no``), or, for a
+        published bound (``p < 0.001``, "not significant", "at least 36 months"), whether it holds
+        (``bound holds``/``bound fails``); ``–`` where nothing was reproduced.
 
     Examples
     --------
     >>> rep = reproduction_report()
     >>> sorted(rep["status"].unique())
-    ['reproduced']
+    ['met within tolerance']
+    >>> rep.set_index("id").loc["tog_ned_pct", "rounds"]
+    'yes'
     >>> bool(rep.set_index("id").loc["tog_or_ecog", "distance"] <= 1)
     True
     """
@@ -272,13 +299,14 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
         rows.append({"id": r.target, "quantity": r.quantity, "published": published,
                      "reproduced": _fmt(r.reproduced), "tolerance": r.tolerance,
                      "distance": float(r.distance),
-                     "status": "reproduced" if r.met else "approximated",
+                     "status": "met within tolerance" if r.met else "missed",
+                     "rounds": _rounds(c, is_p, r.tolerance, r.reproduced),
                      "method": METHODS.get(r.claim_id, "") + (" (Wald p)" if is_p else "")})
     covered = set(tab["claim_id"])
     for c in claims.values():
         if c.study == "dursun2026" and c.id not in covered:
             rows.append({"id": c.id, "quantity": c.quantity, "published": c.display,
                          "reproduced": "–", "tolerance": "–", "distance": float("nan"),
-                         "status": "not reproducible from the abstract",
+                         "status": "not reproducible from the abstract", "rounds": "–",
                          "method": "no reconstruction target: the abstract gives too little to compute it"})
     return pd.DataFrame(rows)
