@@ -39,6 +39,24 @@ def test_explore_agrees_with_reference_libraries():
         assert (math.isnan(ref) and math.isnan(r.medians[g])) or r.medians[g] == pytest.approx(ref)
 
 
+def test_explore_shows_numbers_at_risk_under_its_curves():
+    """Every KM figure has its risk table: the explorer's, beside the picture, counted from the cohort."""
+    from lifelines import KaplanMeierFitter
+
+    r = explore(seed=5)
+    df = add_model_columns(_to_frame(simulate_cohort_arrays(SimulationParams(), np.random.default_rng(5), 118)))
+    for g in (0, 1):
+        sub = df[df.ned == g]
+        km = KaplanMeierFitter().fit(sub.pfs_months, sub.progressed, entry=sub.entry_months)
+        # lifelines' risk set at the first event-table time >= t: nobody leaves between t and that time
+        # (every exit has its own row), so it is the number at risk at t
+        table = km.event_table
+        for t, count in zip((36, 60, 120, 180), r.at_risk[g]):
+            later = table.index >= t
+            assert count == (int(table.loc[later, "at_risk"].iloc[0]) if later.any() else 0)
+    assert "at risk at 36 / 60 / 120 / 180 months" in r.summary_html()
+
+
 def test_explore_validates_controls():
     with pytest.raises(ValueError, match="hr_ned must be between 0.1 and 2"):
         explore(hr_ned=5)

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 from .. import SYNTHETIC_NOTICE, palette
 from .._arguments import sequence
 from ..models.fast import cox_one, km_curve, km_median, logit_newton
+from ..plots.survival import numbers_at_risk
 from ..models.published import published_ci_table
 from ..simulate import SimulationParams, simulate_cohort_arrays
 from .core import PanelImage, frames_twin, message_html, show_safely
@@ -50,6 +51,10 @@ CONTROL_RANGES = {
 }
 
 
+#: Times (months since the start of therapy) of the explorer's numbers at risk.
+AT_RISK_MONTHS = (36, 60, 120, 180)
+
+
 @dataclass
 class ExplorerResult:
     """What :func:`explore` computes for one cohort (all arrays numpy)."""
@@ -65,6 +70,7 @@ class ExplorerResult:
     medians: dict                  # group -> median (NaN: not reached)
     events: int
     notes: list = field(default_factory=list)
+    at_risk: dict = field(default_factory=dict)   # group -> numbers at risk at AT_RISK_MONTHS
 
     def summary_html(self) -> str:
         """Every number the figure shows, beside the published value, as a compact HTML block."""
@@ -83,6 +89,9 @@ class ExplorerResult:
         rows += [(f"OR of NED, {TERM_LABELS[t]}", ratio(*self.odds_ratios[t]), f"{PUBLISHED[t]:.2f}")
                  for t in TERMS]
         rows += [(label, f"{a} · {b}", "") for label, a, b in self.table]
+        if self.at_risk:   # the Kaplan–Meier figure's numbers-at-risk table, as text beside it
+            rows.append((f"at risk at {' / '.join(f'{t:.0f}' for t in AT_RISK_MONTHS)} months",
+                         " · ".join("/".join(str(int(c)) for c in self.at_risk[g]) for g in (1, 0)), ""))
         body = "".join(f"<tr><td {cell}>{html.escape(a)}</td><td {cell}>{b}</td><td {cell}>{c}</td></tr>"
                        for a, b, c in rows)
         notes = "".join(message_html(n, "info") for n in self.notes)
@@ -181,11 +190,12 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
                          "(separation); the Firth-penalised fit in the chapter handles this.")
     # Kaplan-Meier and Cox (everyone enters at the threshold: left truncation)
     entry = a["entry_months"]
-    curves, medians = {}, {}
+    curves, medians, at_risk = {}, {}, {}
     for g in (1, 0):
         m = ned == g
         curves[g] = km_curve(a["pfs_months"][m], a["progressed"][m], entry[m])
         medians[g] = km_median(*curves[g])
+        at_risk[g] = numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, entry[m])
     b, s = cox_one(a["pfs_months"], a["progressed"], ned, entry)
     if np.isfinite(b):
         hr, hr_ci = math.exp(b), (math.exp(b - _Z * s), math.exp(b + _Z * s))
@@ -194,7 +204,7 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
         notes.append("The Cox HR is not estimable: one group has no progression in this draw.")
     return ExplorerResult(n=int(n), n_ned=k, threshold=float(threshold_months), table=table,
                           odds_ratios=ors, hr=hr, hr_ci=hr_ci, curves=curves, medians=medians,
-                          events=events, notes=notes)
+                          events=events, notes=notes, at_risk=at_risk)
 
 
 class ExplorerFigure:
