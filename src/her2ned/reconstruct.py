@@ -46,7 +46,8 @@ from ._arguments import rng_from_seed, sequence
 from .claims import Claim, LedgerError, load_claims, parse_p
 
 __all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
-           "targets_from_claims", "search_covariates", "search_ages", "search_pfs", "reconstruct",
+           "targets_from_claims", "search_covariates", "complete_table", "START_MARGINS", "search_ages",
+           "search_pfs", "reconstruct",
            "reproduced_values", "check_targets", "assumptions_table", "format_cohort_csv",
            "COLUMNS", "SYNTHETIC_NOTICE", "univariable_tests", "reconstruct_ensemble", "summarise_table",
            "format_ensemble_csv", "COHORT_SEED", "ENSEMBLE_SEEDS"]
@@ -75,6 +76,19 @@ class Assumptions:
                         "(the naive analysis chapter 6 questions)")
     censoring: str = ("administrative or loss to follow-up after 36 months; no event before 36 "
                       "months by design; longest follow-up at most max_followup_months")
+    # How the PFS times are drawn. "free" (the shipped cohort): exit times and progression flags drawn
+    # separately, so any censoring pattern is possible. "accrual": the follow-up model of a 13-centre
+    # retrospective study (her2ned.followup): each patient started first-line therapy in the accrual
+    # window (density growing by accrual_growth_per_year, as centres join and records improve), is
+    # censored at the data cut or earlier if lost to follow-up (constant loss rate after entry at 36
+    # months); her progression time follows a Weibull shape drawn per group from weibull_shape_range,
+    # scaled so that the group's Kaplan–Meier median is the published one.
+    pfs_model: str = "free"
+    accrual_window: tuple = (2006.0, 2021.0)   # assumption: trastuzumab first line in routine use by 2006
+    accrual_growth_per_year: float = 0.0       # assumption: 0 = uniform accrual
+    data_cut: float = 2025.0                   # assumption: analysed in 2025 for a 2026 paper
+    loss_rate_per_year: float = 0.03           # assumption: losses to follow-up in a chart review
+    weibull_shape_range: tuple = (0.7, 3.0)    # assumption: hazards from falling to steeply rising
     max_followup_months: float = 240.0
     # assumption: the NED median is not the last observation; someone is followed at least this long
     # beyond it (a Kaplan–Meier median at the very last time point would not have been published)
@@ -97,6 +111,30 @@ class Assumptions:
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise ValueError(f"Assumptions.{name} must be a share strictly between 0 and 1, got {v!r}")
+        if self.pfs_model not in ("accrual", "free"):
+            raise ValueError(f"Assumptions.pfs_model must be 'accrual' or 'free', got {self.pfs_model!r}")
+        for name in ("accrual_window", "weibull_shape_range"):
+            v = getattr(self, name)
+            if not (isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)):
+                raise ValueError(f"Assumptions.{name} must be a pair of numbers (low, high), got {v!r}")
+        if not isinstance(self.data_cut, (int, float)):
+            raise ValueError(f"Assumptions.data_cut must be a year, got {self.data_cut!r}")
+        a0, a1 = self.accrual_window
+        if not a0 < a1 <= self.data_cut - 3:
+            raise ValueError(f"Assumptions.accrual_window {self.accrual_window!r} must end at least 3 years "
+                             f"(the 36-month entry rule) before data_cut {self.data_cut!r}")
+        if 12 * (self.data_cut - a0) > self.max_followup_months:
+            raise ValueError(f"Assumptions: follow-up from accrual start {a0} to data cut {self.data_cut} exceeds "
+                             f"max_followup_months {self.max_followup_months}")
+        if not isinstance(self.accrual_growth_per_year, (int, float)) or not 0 <= self.accrual_growth_per_year <= 2:
+            raise ValueError(f"Assumptions.accrual_growth_per_year must be in [0, 2], got "
+                             f"{self.accrual_growth_per_year!r}")
+        lo_k, hi_k = self.weibull_shape_range
+        if not 0 < lo_k <= hi_k <= 20:
+            raise ValueError(f"Assumptions.weibull_shape_range must be 0 < low <= high <= 20, got "
+                             f"{self.weibull_shape_range!r}")
+        if not isinstance(self.loss_rate_per_year, (int, float)) or not 0 <= self.loss_rate_per_year < 1:
+            raise ValueError(f"Assumptions.loss_rate_per_year must be in [0, 1), got {self.loss_rate_per_year!r}")
         if not isinstance(self.n_centres, int) or not 1 <= self.n_centres <= 118:
             raise ValueError(f"Assumptions.n_centres must be an integer 1-118, got {self.n_centres!r}")
 
@@ -151,6 +189,17 @@ class Target:
     published: float
     kind: str
     tol: float | None
+    decimals: int | None = None   # digits the paper printed (None for a bound)
+
+    def rounds(self, value: float) -> bool:
+        """Does ``value``, rounded half up to the printed digits, give the published number?"""
+        if self.decimals is None:
+            raise ValueError(f"target {self.name!r} was published as a bound, not to a number of digits")
+        if value is None or not np.isfinite(value):
+            return False
+        # half up, as printed; the tiny offset keeps 0.0125 from rounding down by representation error
+        scaled = math.floor(value * 10 ** self.decimals + 0.5 + 1e-9)
+        return abs(scaled / 10 ** self.decimals - self.published) < 1e-9
 
     def distance(self, value: float) -> float:
         """Distance in units of the tolerance: ≤ 1 means the target is met."""
@@ -248,7 +297,13 @@ def targets_from_claims(claims: dict | None = None, tolerances: dict | None = No
             published = _number(c, "p")
         else:
             published = _number(c, "value")
-        out[name] = Target(name, cid, c.quantity + (" (p)" if fld == "p" else ""), published, kind, t)
+        if kind in ("ns", "below", "min"):
+            decimals = None
+        elif fld == "p":
+            decimals = len(str(c.p).split(".")[1]) if "." in str(c.p) else 0
+        else:
+            decimals = c.precision
+        out[name] = Target(name, cid, c.quantity + (" (p)" if fld == "p" else ""), published, kind, t, decimals)
     n, k = out["tog_n"].published, out["tog_ned_n"].published
     if n != int(n) or not 20 <= n <= 2000:
         raise ReconstructionError(f"claim 'tog_n': N must be a whole number 20-2000, got {n}", ["tog_n"])
@@ -362,13 +417,23 @@ def _ils(cur, score, rng, kicks, goal, moves=_neighbours):
     return best, fb
 
 
+#: Starting guesses of the covariate search: shares of ECOG 0, IHC 3+ and grade ≤ 2 among NED (1) and
+#: non-NED (0) patients. Only where the search starts; the feasible region is explored from many others.
+START_MARGINS = {1: (0.93, 0.90, 0.75), 0: (0.75, 0.75, 0.90)}
+
+
 def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
-                      assumptions: Assumptions = ASSUMPTIONS, kicks: int = 150, restarts: int = 6):
+                      assumptions: Assumptions = ASSUMPTIONS, kicks: int = 150, restarts: int = 6,
+                      margins: dict | None = None):
     """Search the 32-cell × NED counts that meet every covariate target.
 
     Returns ``(cells, distances)``: ``cells`` is a (2, 32) integer array (row 0 NED, row 1 not), the
     columns ordered as ``itertools.product([0, 1], repeat=5)`` over (ecog0, ihc3, grade_le2,
     local_therapy, tp); ``distances`` maps each target to its distance (≤ 1 = met).
+
+    ``margins`` are the starting guesses only: ``{1: [ecog0, ihc3, grade≤2], 0: [...]}``, the shares in
+    the NED (1) and non-NED (0) groups from which each restart draws its first table (default: the
+    shares the book started from; :mod:`her2ned.feasible` starts from many others).
 
     Raises :class:`ReconstructionError` naming the claims missed if the budget runs out.
 
@@ -408,7 +473,11 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
         return cand
 
     best = (math.inf, None)
-    margins = {1: [0.93, 0.90, 0.75], 0: [0.75, 0.75, 0.90]}   # starting guesses only
+    margins = START_MARGINS if margins is None else margins
+    if (not isinstance(margins, dict) or sorted(margins) != [0, 1]
+            or not all(len(sequence(margins[g], "margins")) == 3
+                       and all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in margins[g]) for g in (0, 1))):
+        raise ValueError(f"margins must be {{1: [three shares in 0-1], 0: [three shares in 0-1]}}, got {margins!r}")
     sizes = {1: n_ned, 0: n - n_ned}
     for _ in range(restarts):
         start = np.stack([np.bincount((rng.random((sizes[g], 3)) < margins[g]).astype(int)
@@ -460,7 +529,8 @@ def _ages_for(z, median, sd, bounds):
 
 def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
                 assumptions: Assumptions = ASSUMPTIONS, tries: int = 40):
-    """Ages (whole years) with exact group medians and a Mann–Whitney p within tolerance.
+    """Ages (whole years) with exact group medians and a Mann–Whitney p within tolerance, preferring
+    one that rounds to the printed p (the first draw whose bisection reaches it is kept).
 
     Returns ``(ages_ned, ages_non_ned, distance)`` (sorted arrays; shuffle before use).
 
@@ -473,7 +543,7 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
     """
     m1, m0 = targets["tog_age_median_ned"].published, targets["tog_age_median_non_ned"].published
     tp_ = targets["tog_age_p"]
-    best = (math.inf, None, None)
+    best, best_rounds = (math.inf, None, None), False
     for _ in range(tries):
         z1, z0 = rng.standard_normal(n_ned), rng.standard_normal(n - n_ned)
         lo, hi = 2.0, 30.0   # p grows with the spread: bisection on sd
@@ -483,15 +553,16 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
             a0 = _ages_for(z0, m0, sd, assumptions.age_bounds)
             p = _mw_p(a1, a0)
             d = tp_.distance(p)
-            if d < best[0]:
-                best = (d, a1, a0)
-            if d <= 0.5:
+            # prefer a p that rounds to the printed one; otherwise the closest
+            if (not tp_.rounds(p), d) < (not best_rounds, best[0]):
+                best, best_rounds = (d, a1, a0), tp_.rounds(p)
+            if best_rounds:
                 break
             if p < tp_.published:
                 lo = sd
             else:
                 hi = sd
-        if best[0] <= 0.5:
+        if best_rounds:
             break
     d, a1, a0 = best
     if d > 1:
@@ -511,7 +582,7 @@ def _cox_newton(t, e, X, iters=40):
     ev = e == 1
     XX = X[:, :, None] * X[:, None, :]
     for _ in range(iters):
-        r = np.exp(X @ b)
+        r = np.exp(np.clip(X @ b, -50, 50))
         S0 = np.cumsum(r)[ev]
         S1 = np.cumsum(r[:, None] * X, 0)[ev]
         S2 = np.cumsum(r[:, None, None] * XX, 0)[ev]
@@ -525,7 +596,7 @@ def _cox_newton(t, e, X, iters=40):
         b += step
         if np.abs(step).max() < 1e-10:
             break
-    if np.abs(b).max() > 10:
+    if not np.isfinite(b).all() or np.abs(b).max() > 10:   # diverged (a separating draw): rejected
         return None
     se = np.sqrt(np.diag(np.linalg.inv(H)))
     return b, erfc(np.abs(b / se) / math.sqrt(2))
@@ -557,11 +628,85 @@ def _warp(t, m, gamma):
     return 36 + (m - 36) * ((t - 36) / (m - 36)) ** gamma
 
 
+def _draw_free(rng, ned, medians, assumptions):
+    """Exit times and progression flags drawn separately (any censoring pattern), each group's times
+    rescaled to its published median. Returns ``gamma -> (times, events)`` or None for a failed draw."""
+    t = np.zeros(len(ned))
+    e = np.zeros(len(ned), dtype=int)
+    (lo_e1, hi_e1), (lo_e0, hi_e0) = assumptions.ned_events_range, assumptions.non_ned_events_range
+    m1, m0 = medians
+    for g, target, d, scale, a in (
+            (1, m1, int(rng.integers(lo_e1, hi_e1 + 1)), rng.uniform(60, 160), rng.uniform(0, 4)),
+            (0, m0, int(rng.integers(lo_e0, hi_e0 + 1)), rng.uniform(30, 90), rng.uniform(-1, 1.5))):
+        idx = np.nonzero(ned == g)[0]
+        ex = np.sort(36 + scale * rng.weibull(rng.uniform(1, 2), len(idx)))
+        w = (np.arange(len(idx)) + 1.0) ** a
+        ev = rng.choice(len(idx), min(d, len(idx)), replace=False, p=w / w.sum())
+        eg = np.zeros(len(idx), dtype=int)
+        eg[ev] = 1
+        m = _km_median(ex, eg)
+        if not np.isfinite(m) or m <= 36:
+            return None
+        tg = 36 + (ex - 36) * (target - 36) / (m - 36)
+        perm = rng.permutation(len(idx))
+        t[idx], e[idx] = tg[perm], eg[perm]
+
+    def at(gamma):
+        tt = t.copy()
+        tt[ned == 1] = _warp(t[ned == 1], m1, gamma)
+        return tt, e
+    return at
+
+
+def _draw_accrual(rng, ned, medians, assumptions):
+    """The follow-up model: censoring at the data cut or at a loss, progression times from a Weibull
+    shape per group whose scale is bisected to the published Kaplan–Meier median. Returns
+    ``gamma -> (times, events)`` (gamma warps the NED group's progression times around its median)
+    or None for a failed draw."""
+    n = len(ned)
+    a0, a1 = assumptions.accrual_window
+    r, u0 = assumptions.accrual_growth_per_year, rng.random(n)
+    # inverse CDF of a density growing as exp(r * year) on the window (uniform when r = 0)
+    start = a0 + (np.log1p(u0 * math.expm1(r * (a1 - a0))) / r if r > 0 else u0 * (a1 - a0))
+    censor = 12 * (assumptions.data_cut - start)                     # administrative, months
+    if assumptions.loss_rate_per_year > 0:
+        censor = np.minimum(censor, 36 + rng.exponential(12 / assumptions.loss_rate_per_year, n))
+    latent = np.zeros(n)
+    for g, target in ((1, medians[0]), (0, medians[1])):
+        idx = np.nonzero(ned == g)[0]
+        u = rng.weibull(rng.uniform(*assumptions.weibull_shape_range), len(idx))
+        lo, hi = math.log(1.0), math.log(5000.0)
+        for _ in range(40):   # the Kaplan–Meier median rises with the scale
+            s_ = math.exp((lo + hi) / 2)
+            tg = 36 + s_ * u
+            m = _km_median(np.minimum(tg, censor[idx]), (tg <= censor[idx]).astype(int))
+            if not np.isfinite(m) or m > target:
+                hi = math.log(s_)
+            else:
+                lo = math.log(s_)
+        if not (np.isfinite(m) and abs(m - target) <= 1.0):   # the median moves in steps; tolerance ± 2
+            return None
+        latent[idx] = tg
+    m1 = medians[0]
+
+    def at(gamma):
+        tt = latent.copy()
+        tt[ned == 1] = _warp(latent[ned == 1], m1, gamma)
+        return np.minimum(tt, censor), (tt <= censor).astype(int)
+    return at
+
+
 def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, *,
-               assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000):
+               assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000, prefer=None, trace=None):
     """Progression-free times (≥ 36 months) and progression flags meeting the survival targets.
 
     Returns ``(pfs_months, progressed, distances)``; every time is at least 36 months.
+
+    By default the first draw well inside every tolerance is kept. ``prefer``, a function
+    ``(pfs_months, progressed, ned) -> float``, turns the search towards an extreme instead: every draw
+    is tried and, of those meeting every target, the one with the smallest value is kept. ``trace``, a
+    list, receives ``(pfs_months, progressed, values)`` for every draw that reached the hazard ratio
+    (``values`` maps each survival target to its value), to study what a follow-up model allows.
 
     Examples
     --------
@@ -576,7 +721,7 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
     ned = np.asarray(ned, dtype=int)
     X = np.column_stack([ned, local_therapy, tp]).astype(float)
     m1, m0 = targets["tog_pfs_median_ned"].published, targets["tog_pfs_median_non_ned"].published
-    t_hr, t_hrp = targets["tog_hr_ned"], targets["tog_hr_ned:p"]
+    t_hr = targets["tog_hr_ned"]
     names = ["tog_pfs_median_ned", "tog_pfs_median_non_ned", "tog_pfs_p", "tog_hr_ned",
              "tog_hr_ned:p", "tog_local_therapy_ns", "tog_regimen_ns"]
     dec = assumptions.pfs_decimals
@@ -595,41 +740,21 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
         d = [targets[k].distance(v) for k, v in zip(names, vals)]
         return t, e.copy(), vals, d
 
-    lo_e1, hi_e1 = assumptions.ned_events_range
-    lo_e0, hi_e0 = assumptions.non_ned_events_range
+    draw = _draw_accrual if assumptions.pfs_model == "accrual" else _draw_free
     for _ in range(draws):
-        t = np.zeros(len(ned))
-        e = np.zeros(len(ned), dtype=int)
-        ok = True
-        for g, target, d, scale, a in (
-                (1, m1, int(rng.integers(lo_e1, hi_e1 + 1)), rng.uniform(60, 160), rng.uniform(0, 4)),
-                (0, m0, int(rng.integers(lo_e0, hi_e0 + 1)), rng.uniform(30, 90), rng.uniform(-1, 1.5))):
-            idx = np.nonzero(ned == g)[0]
-            ex = np.sort(36 + scale * rng.weibull(rng.uniform(1, 2), len(idx)))
-            w = (np.arange(len(idx)) + 1.0) ** a
-            ev = rng.choice(len(idx), min(d, len(idx)), replace=False, p=w / w.sum())
-            eg = np.zeros(len(idx), dtype=int)
-            eg[ev] = 1
-            m = _km_median(ex, eg)
-            if not np.isfinite(m) or m <= 36:
-                ok = False
-                break
-            tg = 36 + (ex - 36) * (target - 36) / (m - 36)
-            perm = rng.permutation(len(idx))
-            t[idx], e[idx] = tg[perm], eg[perm]
-        if not ok:
+        at = draw(rng, ned, (m1, m0), assumptions)
+        if at is None:
             continue
         # bisection on the warp of the NED group's times: the hazard ratio rises with gamma
         lo, hi = math.log(0.3), math.log(3.0)
         cand = None
         for _ in range(25):
             gm = (lo + hi) / 2
-            tt = t.copy()
-            tt[ned == 1] = _warp(t[ned == 1], m1, math.exp(gm))
+            tt, ee = at(math.exp(gm))
             if tt.max() > assumptions.max_followup_months:
                 hi = gm
                 continue
-            r = evaluate(tt, e)
+            r = evaluate(tt, ee)
             if r is None:
                 break
             hr = r[2][3]
@@ -640,9 +765,15 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
                 lo = gm
             else:
                 hi = gm
+        if trace is not None and cand is not None:
+            trace.append((cand[0], cand[1], dict(zip(names, cand[2]))))
         if cand is None or cand[0][ned == 1].max() < m1 + assumptions.followup_beyond_ned_median_months:
             continue
         score = max(cand[3])
+        if prefer is not None:   # best[0] then holds the preferred value of the best draw so far
+            if score <= 1 and (v := prefer(cand[0], cand[1], ned)) < best[0]:
+                best = (v, cand)
+            continue
         if score < best[0]:
             best = (score, cand)
         if score <= 0.8:
@@ -735,11 +866,38 @@ def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dic
     rng = rng_from_seed(seed)
     cells, _ = search_covariates(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,
                                  kicks=max(1, int(150 * budget)), restarts=max(1, int(6 * budget)))
+    return complete_table(rng, targets, cells, assumptions=assumptions, budget=budget)
+
+
+def complete_table(rng: np.random.Generator, targets: dict, cells, *, assumptions: Assumptions = ASSUMPTIONS,
+                   budget: float = 1.0, pfs=None) -> pd.DataFrame:
+    """A full patient table from covariate cell counts: ages, the drawn columns and PFS searched.
+
+    ``cells`` as returned by :func:`search_covariates`. ``pfs``, if given, replaces the PFS search: a
+    function ``(ned, local_therapy, tp) -> (pfs_months, progressed)`` (used to explore follow-up).
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    if not isinstance(targets, dict) or not all(isinstance(t, Target) for t in targets.values()):
+        raise TypeError("targets must be the dict of Target from targets_from_claims()")
+    cells = np.asarray(cells) if isinstance(cells, (np.ndarray, list)) else np.empty(0)
+    if cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
+        raise ValueError(f"cells must be a (2, 32) array of non-negative counts, got shape {cells.shape}")
+    if not isinstance(assumptions, Assumptions):
+        raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 10:
+        raise ValueError(f"budget must be a number in (0, 10], got {budget!r}")
+    if pfs is not None and not callable(pfs):
+        raise TypeError(f"pfs must be None or a function (ned, local_therapy, tp) -> (times, events), got {pfs!r}")
+    n, n_ned = int(cells.sum()), int(cells[0].sum())
     a1, a0, _ = search_ages(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,
                             tries=max(1, int(40 * budget)))
     df = _assemble(rng, cells, a1, a0, assumptions)
-    t, e, _ = search_pfs(rng, targets, df["ned"].to_numpy(), df["local_therapy"].to_numpy(),
-                         df["tp"].to_numpy(), assumptions=assumptions, draws=max(1, int(3000 * budget)))
+    if pfs is None:
+        t, e, _ = search_pfs(rng, targets, df["ned"].to_numpy(), df["local_therapy"].to_numpy(),
+                             df["tp"].to_numpy(), assumptions=assumptions, draws=max(1, int(3000 * budget)))
+    else:
+        t, e = pfs(df["ned"].to_numpy(), df["local_therapy"].to_numpy(), df["tp"].to_numpy())
     df["pfs_months"] = np.round(t, assumptions.pfs_decimals)
     df["progressed"] = e.astype(int)
     df = df.iloc[rng.permutation(len(df))].reset_index(drop=True)
