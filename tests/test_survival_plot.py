@@ -58,3 +58,18 @@ def test_every_km_plot_carries_its_risk_table():
 def test_numbers_at_risk_refuses_bad_shapes(kwargs, message):
     with pytest.raises(ValueError, match=message):
         numbers_at_risk(**kwargs)
+
+
+def test_every_kaplan_meier_figure_in_the_book_has_its_risk_table():
+    """The chapters draw Kaplan–Meier curves only with plot_km (whose risk table is on by default),
+    never switching it off, and never with lifelines' own plot, which would lack it."""
+    from pathlib import Path
+
+    chapters = Path(__file__).resolve().parents[1] / "chapters"
+    calls = 0
+    for md in sorted(chapters.glob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        calls += text.count("plot_km(")
+        assert "at_risk=False" not in text, md.name
+        assert ".plot_survival_function(" not in text and "km.plot(" not in text, md.name
+    assert calls >= 4

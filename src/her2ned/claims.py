@@ -223,26 +223,13 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}" if abs(x) < 1000 else f"{x:.0f}"
 
 
-def _decimals(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def _rounds(claim: Claim, is_p: bool, tolerance: str, value: float) -> str:
-    """Does ``value``, rounded as the paper printed the claim, give the published number (or bound)?"""
-    if tolerance.startswith("p >"):   # published as "not significant"
-        return "bound holds" if value > 0.05 else "bound fails"
-    if tolerance.startswith("≥"):
-        return "bound holds" if value >= float(claim.value) else "bound fails"
-    if is_p or tolerance.startswith("<"):
-        relation, number = parse_p(claim.p)
-        if relation != "=":
-            holds = {"<": value < number, "<=": value <= number, ">": value > number, ">=": value >= number}
-            return "bound holds" if holds[relation] else "bound fails"
-        printed, decimals = number, _decimals(str(claim.p))
-    else:
-        printed, decimals = float(claim.value), claim.precision or 0
-    # a tiny offset so that a value printed as 0.0125 is not rounded by binary representation error
-    return "yes" if abs(round(value + math.copysign(1e-12, value), decimals) - printed) < 1e-9 else "no"
+def _rounds(target, value: float) -> str:
+    """Does ``value``, rounded as the paper printed it, give the published number (or satisfy its bound)?"""
+    bound = {"ns": lambda v: v > target.tol, "min": lambda v: v >= target.published,
+             "below": lambda v: v < target.published}.get(target.kind)
+    if bound is not None:
+        return "bound holds" if bound(value) else "bound fails"
+    return "yes" if target.rounds(value) else "no"
 
 
 def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -300,7 +287,7 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
                      "reproduced": _fmt(r.reproduced), "tolerance": r.tolerance,
                      "distance": float(r.distance),
                      "status": "met within tolerance" if r.met else "missed",
-                     "rounds": _rounds(c, is_p, r.tolerance, r.reproduced),
+                     "rounds": _rounds(targets[r.target], r.reproduced),
                      "method": METHODS.get(r.claim_id, "") + (" (Wald p)" if is_p else "")})
     covered = set(tab["claim_id"])
     for c in claims.values():

@@ -5,9 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from .._arguments import axes_or_new
-from ..palette import OURS, REFERENCE
+from ..palette import INK, OURS, PUBLISHED, REFERENCE
 
-__all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS"]
+__all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS", "plot_feasible_ranges", "RANGE_PANELS"]
+
+#: Panels of :func:`plot_feasible_ranges`: title, unit scale and the quantities in it.
+RANGE_PANELS = [
+    ("shares of patients (%)", 100, ["share_ecog0", "share_ihc3", "share_grade3", "share_local_therapy",
+                                     "share_tp"]),
+    ("patients", 1, ["events_ned", "events_non_ned", "at_risk_ned_median", "at_risk_non_ned_median"]),
+    ("months", 1, ["median_followup_months"]),
+]
 
 #: Quantity, label and whether it is a share (plotted in %).
 ENSEMBLE_PANELS = [
@@ -68,3 +76,61 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
     for s_ in ("top", "right"):
         ax.spines[s_].set_visible(False)
     return ax
+
+
+def plot_feasible_ranges(ranges: pd.DataFrame, axes=None):
+    """Range bars: for each unreported quantity, the lowest to highest value over tables that meet
+    every target (light bar), the 20 tables of one start (dark bar) and the shipped table (dot).
+
+    ``ranges`` is :func:`her2ned.feasible.range_table`. Returns the three Axes (shares, counts, months).
+
+    Examples
+    --------
+    >>> from her2ned.feasible import committed_ranges
+    >>> len(plot_feasible_ranges(committed_ranges()))
+    3
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if not isinstance(ranges, pd.DataFrame):
+        raise TypeError(f"ranges must be a pandas DataFrame, got {type(ranges).__name__}")
+    need = {q for _, _, qs in RANGE_PANELS for q in qs}
+    have = set(ranges["quantity"]) if "quantity" in ranges.columns else set()
+    if need - have:
+        raise ValueError(f"ranges lacks quantity row(s) {sorted(need - have)}")
+    if axes is None:
+        _, axes = plt.subplots(3, 1, figsize=(8, 6.2), height_ratios=[5, 4, 1.3])
+    from matplotlib.axes import Axes
+
+    axes = list(axes) if isinstance(axes, (list, tuple, np.ndarray)) else []
+    if len(axes) != 3 or not all(isinstance(a, Axes) for a in axes):
+        raise ValueError("axes must be three matplotlib Axes (shares, counts, months) or None")
+    r = ranges.set_index("quantity")
+    for ax, (title, scale, qs) in zip(axes, RANGE_PANELS):
+        for i, q in enumerate(qs):
+            lo, hi, own = (scale * r.loc[q, c] for c in ("low", "high", "cohort"))
+            ax.barh(i, hi - lo, left=lo, height=0.55, color=OURS, alpha=0.3, edgecolor=OURS)
+            e_lo, e_hi = scale * r.loc[q, "ensemble_low"], scale * r.loc[q, "ensemble_high"]
+            if np.isfinite(e_lo):
+                # projecting caps keep a span of zero width (all 20 tables agree) visible
+                ax.plot([e_lo, e_hi], [i, i], color=OURS, lw=5, solid_capstyle="projecting")
+            ax.plot(own, i, "o", color=INK, ms=5, zorder=3)
+            fmt = "{:.0f}" if scale == 1 and not q.startswith("median") else "{:.1f}"
+            ax.annotate(f"{fmt.format(lo)}–{fmt.format(hi)}", (hi, i), xytext=(5, 0), textcoords="offset points",
+                        va="center", fontsize=8, color=PUBLISHED)
+        ax.set_yticks(range(len(qs)))
+        ax.set_yticklabels([r.loc[q, "label"] for q in qs], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(title, fontsize=8)
+        ax.margins(x=0.12)
+        if scale == 100:
+            ax.set_xlim(0, 112)
+        elif "patients" in title:
+            ax.set_xlim(left=0)
+        ax.grid(axis="x", color=REFERENCE, lw=0.4, alpha=0.5)
+        for s_ in ("top", "right"):
+            ax.spines[s_].set_visible(False)
+    axes[0].set_title("Light bar: tables found that meet every target;\n"
+                      "dark bar: 20 seeds of one start; dot: the shipped table", fontsize=9, loc="left")
+    return axes
