@@ -36,6 +36,9 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
     >>> ax.get_xlabel()
     'mean HER2 signals per cell'
     """
+    for name, flag in (("ultralow", ultralow), ("show_historic", show_historic)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {type(flag).__name__}")
     ax = axes_or_new(ax, figsize=(6.4, 4.6))
     # The axes must show every boundary: copies 6.0 and ratio 2.0 (Wolff 2018).
     for name, v, low, top in (("max_copies", max_copies, 6.5, 100), ("max_ratio", max_ratio, 2.5, 50)):
