@@ -86,3 +86,16 @@ def test_format_scenarios_csv_is_stable():
     df = pd.DataFrame({"a": [1 / 3], "b": [2]})
     assert followup.format_scenarios_csv(df) == "a,b\n0.333333,2\n"
     assert pd.read_csv(io.StringIO(followup.format_scenarios_csv(df))).shape == (1, 2)
+
+
+@pytest.mark.parametrize("growth", [0.0, 0.2, 0.6])
+def test_accrual_starts_follow_their_density(growth):
+    # the mean of a density growing as exp(g x) on [0, L] is L / (1 - exp(-g L)) - 1/g (L / 2 when g = 0)
+    from her2ned.reconstruct import _accrual_starts
+
+    a0, a1 = 2006.0, 2021.0
+    x = _accrual_starts(np.random.default_rng(1), 200_000, (a0, a1), growth) - a0
+    length = a1 - a0
+    mean = length / 2 if growth == 0 else length / -np.expm1(-growth * length) - 1 / growth
+    assert x.min() >= 0 and x.max() <= length
+    assert abs(x.mean() - mean) < 4 * x.std() / np.sqrt(len(x))

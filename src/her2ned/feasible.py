@@ -5,10 +5,10 @@ the abstract does not report, this module searches for the **lowest and highest*
 that meet every target, and keeps a *witness*: a full patient table at that extreme.
 
 * **Covariate shares** (ECOG 0, IHC 3+, grade 3, local therapy, T+P). Feasible tables are first found
-  from many random starting margins (:func:`feasible_starts`); from the starts that are already most
-  extreme, an iterated local search moves one patient at a time between cells, minimising (or
-  maximising) the share while every covariate target stays met (:func:`push_share`). Ages and PFS are
-  then searched for the witness's cells as in the reconstruction.
+  from many random starting margins and, for each end, from starts aimed at it (:func:`feasible_starts`);
+  from those already furthest that way, an iterated local search moves one patient at a time between
+  cells, minimising (or maximising) the share while every covariate target stays met
+  (:func:`push_share`). Ages and PFS are then searched for the witness's cells as in the reconstruction.
 * **Progression counts** per NED group: every count from 1 to the group's size is tried in turn,
   with a fixed budget of draws of the PFS search (:func:`events_scan`); the lowest and highest counts
   that yield a table are the extremes.
@@ -30,12 +30,13 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, rng_from_seed
+from .plots.survival import numbers_at_risk
 from .reconstruct import (_PAT, ASSUMPTIONS, COLUMNS, ReconstructionError, Target, _cov_distance, _cov_stats, _ils,
                           _km_median, complete_table, search_covariates, search_pfs, targets_from_claims)
 
-__all__ = ["QUANTITIES", "CONCLUSIONS", "REGION_SEED", "unreported", "witness_name", "feasible_starts", "push_share",
-           "events_scan", "search_region", "range_table", "conclusion_measures", "conclusion_table",
-           "load_witnesses", "committed_ranges", "committed_conclusions", "format_range_csv"]
+__all__ = ["QUANTITIES", "CONCLUSIONS", "REGION_SEED", "START_SHARES", "unreported", "witness_name",
+           "feasible_starts", "push_share", "events_scan", "search_region", "range_table", "conclusion_measures",
+           "conclusion_table", "load_witnesses", "committed_ranges", "committed_conclusions", "format_range_csv"]
 
 #: Seed of the committed search (``data/reconstructed/feasible/``).
 REGION_SEED = 2027
@@ -54,6 +55,9 @@ QUANTITIES = {
     "at_risk_non_ned_median": "at risk at the non-NED group's median PFS",
 }
 _SHARES = list(QUANTITIES)[:5]
+
+#: Where starts draw each share: random starts, and starts aimed at the low or the high end.
+START_SHARES = {"random": (0.3, 0.95), "low": (0.05, 0.3), "high": (0.9, 0.99)}
 _BIT = {"share_ecog0": 0, "share_ihc3": 1, "share_grade3": 2, "share_local_therapy": 3, "share_tp": 4}
 
 
@@ -107,7 +111,7 @@ def witness_name(quantity: str, end: str) -> str:
 
 def _at_risk_at_median(t, e, group):
     m = _km_median(t[group], e[group])
-    return int((t[group] >= m).sum()) if np.isfinite(m) else 0
+    return int(numbers_at_risk(t[group], [m])[0]) if np.isfinite(m) else 0
 
 
 def unreported(df: pd.DataFrame) -> dict:
@@ -161,17 +165,19 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
                     kicks: int = 100, aim: tuple | None = None, progress: bool = True):
     """Covariate tables meeting every target, each searched from its own random starting margins.
 
-    Each start draws the overall shares of ECOG 0, IHC 3+ and grade ≤ 2 uniformly from 0.3–0.95 and
-    splits each between the NED groups so that its crude odds ratio is the published adjusted one
-    (so that the start points the right way). ``aim = (quantity, end)`` starts that quantity at its
-    extreme instead (a share of 0.05–0.3 for ``"low"``, 0.9–0.99 for ``"high"``; for local therapy and
-    regimen, the share their cells are first drawn with). Returns ``(starts, tried)``: the list of
+    Each start draws the overall shares of ECOG 0, IHC 3+ and grade ≤ 2 uniformly from
+    ``START_SHARES["random"]`` and splits each between the NED groups so that its crude odds ratio is
+    the published adjusted one (so that the start points the right way). ``aim = (quantity, end)``
+    starts that quantity at its extreme instead (a share from ``START_SHARES[end]``; for local therapy
+    and regimen, the share their cells are first drawn with). Returns ``(starts, tried)``: the list of
     ``(margins, cells)`` found and the number of starting points tried (a start whose search fails is
     counted, not hidden; at most ``5 * n_starts`` are tried).
     """
     from tqdm.auto import tqdm
 
-    _check_rng(rng), _check_targets(targets), _check_progress(progress)
+    _check_rng(rng)
+    _check_targets(targets)
+    _check_progress(progress)
     n_starts, kicks = count(n_starts, "n_starts"), count(kicks, "kicks", high=10_000)
     n, n_ned = count(n, "n", low=20, high=2000), count(n_ned, "n_ned", low=5, high=n - 5)
     if aim is not None and not (isinstance(aim, tuple) and len(aim) == 2 and aim[0] in _SHARES
@@ -182,12 +188,12 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     with tqdm(total=n_starts, desc="feasible starts", disable=not progress) as bar:
         while len(found) < n_starts and tried < 5 * n_starts:
             tried += 1
-            shares = rng.uniform(0.3, 0.95, 3)
+            shares = rng.uniform(*START_SHARES["random"], 3)
             assumptions = ASSUMPTIONS
             if aim is not None:
                 q, end = aim
                 low = (end == "low") != (q == "share_grade3")   # the margin holds grade <= 2
-                extreme = rng.uniform(0.05, 0.3) if low else rng.uniform(0.9, 0.99)
+                extreme = rng.uniform(*START_SHARES["low" if low else "high"])
                 if q in ("share_local_therapy", "share_tp"):
                     assumptions = dataclasses.replace(ASSUMPTIONS, **{q: extreme})
                 else:
@@ -215,7 +221,8 @@ def push_share(cells, quantity: str, end: str, rng: np.random.Generator, targets
     cells = np.asarray(cells) if isinstance(cells, (np.ndarray, list)) else None
     if cells is None or cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
         raise ValueError("cells must be a (2, 32) array of non-negative counts (as from search_covariates)")
-    _check_rng(rng), _check_targets(targets)
+    _check_rng(rng)
+    _check_targets(targets)
     kicks = count(kicks, "kicks", low=0, high=10_000)
 
     def score(c):   # a miss costs far more than the whole range of the share, so feasibility comes first
@@ -234,7 +241,7 @@ def _pfs_arrays(df):
 
 
 def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets: dict, *, draws: int = 400,
-                progress: bool = True) -> pd.DataFrame:
+                progress: bool = True) -> tuple[pd.DataFrame, dict]:
     """Try every number of progressions in one NED group (1 = NED, 0 = not) with the PFS search.
 
     The other group's count is left free (1 to its size). Returns ``(scan, found)``: ``scan`` has one
@@ -244,7 +251,10 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
     """
     from tqdm.auto import tqdm
 
-    _check_table(df), _check_rng(rng), _check_targets(targets), _check_progress(progress)
+    _check_table(df)
+    _check_rng(rng)
+    _check_targets(targets)
+    _check_progress(progress)
     if group not in (0, 1) or isinstance(group, bool):
         raise ValueError(f"group must be 1 (NED) or 0 (not), got {group!r}")
     draws = count(draws, "draws", high=100_000)
@@ -281,7 +291,8 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
     """
     from tqdm.auto import tqdm
 
-    _check_table(cohort, "cohort"), _check_progress(progress)
+    _check_table(cohort, "cohort")
+    _check_progress(progress)
     n_starts, per_end = count(n_starts, "n_starts", high=1000), count(per_end, "per_end", high=1000)
     kicks, draws = count(kicks, "kicks", low=0, high=10_000), count(draws, "draws", high=100_000)
     rng = rng_from_seed(seed)
@@ -340,10 +351,11 @@ def range_table(witnesses: dict, cohort: pd.DataFrame, ensemble: pd.DataFrame | 
 
     One row per quantity: ``quantity``, ``label``, ``low``, ``high`` (over every witness table and
     the cohort: each meets every target, so each is a point of the feasible region), ``cohort`` (the
-    shipped table), ``ensemble_low``/``ensemble_high`` (the 20 seeds of one start, for comparison) and
+    shipped table), ``ensemble_low``/``ensemble_high`` (the ensemble's seeds of one start, for comparison) and
     ``reached`` (for the covariate shares: how many of the search's attempts reached each end).
     """
-    _check_witnesses(witnesses), _check_table(cohort, "cohort")
+    _check_witnesses(witnesses)
+    _check_table(cohort, "cohort")
     for name, table, need in (("ensemble", ensemble, list(QUANTITIES)[:8]),
                               ("log", log, ["quantity", "end", "value"])):
         if table is not None and (not isinstance(table, pd.DataFrame) or not set(need) <= set(table.columns)):
@@ -438,7 +450,8 @@ def committed_ranges() -> pd.DataFrame:
 
 def conclusion_table(witnesses: dict, cohort: pd.DataFrame) -> pd.DataFrame:
     """:func:`conclusion_measures` for the cohort and every witness table, one row each (``table``)."""
-    _check_witnesses(witnesses), _check_table(cohort, "cohort")
+    _check_witnesses(witnesses)
+    _check_table(cohort, "cohort")
     named = {"cohort": cohort} | {witness_name(q, end)[:-4]: w for (q, end), w in witnesses.items()}
     return pd.DataFrame([{"table": k, **conclusion_measures(w)} for k, w in named.items()])
 

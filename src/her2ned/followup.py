@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, rng_from_seed
+from .plots.survival import numbers_at_risk
 from .reconstruct import ASSUMPTIONS, COLUMNS, ReconstructionError, _km_median, search_pfs, targets_from_claims
 
 __all__ = [
@@ -75,7 +76,7 @@ def _arrays(cohort):
 
 
 def _at_risk(t, group, median):
-    return int((t[group] >= median).sum()) if np.isfinite(median) else 0
+    return int(numbers_at_risk(t[group], [median])[0]) if np.isfinite(median) else 0
 
 
 def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int = 2000) -> dict:
@@ -118,7 +119,8 @@ def scenario_table(cohort: pd.DataFrame, seed: int = FOLLOWUP_SEED, *, draws: in
         raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
-    _arrays(cohort), count(draws, "draws", high=100_000)
+    _arrays(cohort)   # refuse a bad cohort or draws before the first scenario runs
+    count(draws, "draws", high=100_000)
     rows = [scenario_row(cohort, sc, seed + i, draws=draws)
             for i, sc in enumerate(tqdm(SCENARIOS, desc="follow-up scenarios", disable=not progress))]
     return pd.DataFrame(rows)

@@ -658,16 +658,21 @@ def _draw_free(rng, ned, medians, assumptions):
     return at
 
 
+def _accrual_starts(rng, n, window, growth):
+    """Calendar times of the start of therapy: density growing as exp(growth * year) on the window
+    (uniform when growth = 0), drawn by its inverse CDF."""
+    a0, a1 = window
+    u = rng.random(n)
+    return a0 + (np.log1p(u * math.expm1(growth * (a1 - a0))) / growth if growth > 0 else u * (a1 - a0))
+
+
 def _draw_accrual(rng, ned, medians, assumptions):
     """The follow-up model: censoring at the data cut or at a loss, progression times from a Weibull
     shape per group whose scale is bisected to the published Kaplan–Meier median. Returns
     ``gamma -> (times, events)`` (gamma warps the NED group's progression times around its median)
     or None for a failed draw."""
     n = len(ned)
-    a0, a1 = assumptions.accrual_window
-    r, u0 = assumptions.accrual_growth_per_year, rng.random(n)
-    # inverse CDF of a density growing as exp(r * year) on the window (uniform when r = 0)
-    start = a0 + (np.log1p(u0 * math.expm1(r * (a1 - a0))) / r if r > 0 else u0 * (a1 - a0))
+    start = _accrual_starts(rng, n, assumptions.accrual_window, assumptions.accrual_growth_per_year)
     censor = 12 * (assumptions.data_cut - start)                     # administrative, months
     if assumptions.loss_rate_per_year > 0:
         censor = np.minimum(censor, 36 + rng.exponential(12 / assumptions.loss_rate_per_year, n))

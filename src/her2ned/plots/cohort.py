@@ -80,7 +80,8 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
 
 def plot_feasible_ranges(ranges: pd.DataFrame, axes=None):
     """Range bars: for each unreported quantity, the lowest to highest value over tables that meet
-    every target (light bar), the 20 tables of one start (dark bar) and the shipped table (dot).
+    every target (light bar), the ensemble's tables searched from one start (dark bar) and the shipped
+    table (dot).
 
     ``ranges`` is :func:`her2ned.feasible.range_table`. Returns the three Axes (shares, counts, months).
 
@@ -113,7 +114,7 @@ def plot_feasible_ranges(ranges: pd.DataFrame, axes=None):
             ax.barh(i, hi - lo, left=lo, height=0.55, color=OURS, alpha=0.3, edgecolor=OURS)
             e_lo, e_hi = scale * r.loc[q, "ensemble_low"], scale * r.loc[q, "ensemble_high"]
             if np.isfinite(e_lo):
-                # projecting caps keep a span of zero width (all 20 tables agree) visible
+                # projecting caps keep a span of zero width (every ensemble table agrees) visible
                 ax.plot([e_lo, e_hi], [i, i], color=OURS, lw=5, solid_capstyle="projecting")
             ax.plot(own, i, "o", color=INK, ms=5, zorder=3)
             fmt = "{:.0f}" if scale == 1 and not q.startswith("median") else "{:.1f}"
@@ -132,5 +133,5 @@ def plot_feasible_ranges(ranges: pd.DataFrame, axes=None):
         for s_ in ("top", "right"):
             ax.spines[s_].set_visible(False)
     axes[0].set_title("Light bar: tables found that meet every target;\n"
-                      "dark bar: 20 seeds of one start; dot: the shipped table", fontsize=9, loc="left")
+                      "dark bar: the ensemble (seeds of one start); dot: the shipped table", fontsize=9, loc="left")
     return axes
