@@ -122,6 +122,8 @@ def browser():
 def _open(browser, url: str, *, offline: bool, timeout_ms: int = 120_000):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    # every later wait too: on a busy machine a heavy page (chapter 6's twins) outlasts Playwright's 30 s
+    page.set_default_timeout(timeout_ms)
     page.console_errors = []
     page.blocked_requests = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)

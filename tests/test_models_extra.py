@@ -199,7 +199,7 @@ def test_ph_table_common_entry_equals_no_entry(cohort):
     "her2ned.plots.forest", "her2ned.plots.survival", "her2ned.widgets.explorer",
     "her2ned.checks.logistic", "her2ned.checks.survival", "her2ned._arguments", "her2ned.recist",
     "her2ned.plots.recist", "her2ned.plots.her2", "her2ned.plots.bias", "her2ned.bias",
-    "her2ned.feasible", "her2ned.plots.cohort", "her2ned.claims",
+    "her2ned.feasible", "her2ned.plots.cohort", "her2ned.claims", "her2ned.reproduce",
 ])
 def test_docstring_examples(module):
     import doctest

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency, mannwhitneyu
 
-from her2ned.claims import load_claims, reproduction_report
+from her2ned.claims import load_claims
+from her2ned.reproduce import reproduction_report
 from her2ned.datasets import load_csv
 from her2ned.models import add_model_columns, cox_table, km_medians, logistic_table, logrank_test
 
@@ -117,7 +118,7 @@ def test_report_flags_a_table_that_misses():
     ("tog_regimen_ns", 0.049, "bound fails"),
 ])
 def test_rounds_to_the_printed_digits(target, value, expected):
-    from her2ned.claims import _rounds
+    from her2ned.reproduce import _rounds
     from her2ned.reconstruct import targets_from_claims
 
     assert _rounds(targets_from_claims(load_claims())[target], value) == expected

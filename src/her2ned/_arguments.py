@@ -12,7 +12,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-__all__ = ["rng_from_seed", "axes_or_new", "column_name", "sequence", "float_array", "count", "positive"]
+__all__ = ["rng_from_seed", "generator", "flag", "axes_or_new", "column_name", "string", "sequence", "float_array",
+           "count", "positive", "finite"]
 
 
 def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
@@ -28,6 +29,20 @@ def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"{name} must be a non-negative integer or a numpy Generator, got {seed!r}")
     return np.random.default_rng(int(seed))
+
+
+def generator(value, name: str = "rng") -> np.random.Generator:
+    """``value`` if it is a numpy Generator (functions that take ``rng`` rather than a seed)."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy Generator, got {type(value).__name__}")
+    return value
+
+
+def flag(value, name: str) -> bool:
+    """``value`` if it is True or False (numpy's bool too); 0, 1, "yes" or None are refused by name."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def axes_or_new(ax, figsize: tuple[float, float]):
@@ -74,6 +89,22 @@ def positive(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
+
+
+def finite(value, name: str, low: float | None = None) -> float:
+    """A finite real number (not a bool), at least ``low`` if given (a tolerance ≥ 0, an expected value)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or (
+            low is not None and value < low):
+        bound = f" ≥ {low:g}" if low is not None else ""
+        raise ValueError(f"{name} must be a finite number{bound}, got {value!r}")
+    return float(value)
+
+
+def string(value, name: str) -> str:
+    """A string (a hint, a caption, a label); anything else is refused naming the parameter."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    return value
 
 
 def column_name(value, name: str) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arguments import rng_from_seed, sequence
+from ._arguments import count, generator, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
 from .simulate import SimulationParams, simulate_arrays
 
@@ -64,6 +64,9 @@ DEFAULT_LANDMARK_MONTHS = 24.0
 
 _REQUIRED = ("ned", "time_to_ned", "pfs_months", "progressed")
 
+#: Replicates fitted at once at most (``monte_carlo`` allows 100,000 replicates in all).
+_MAX_GROUPS = 100_000
+
 
 def _check_months(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -86,6 +89,33 @@ def _arrays(population) -> dict[str, np.ndarray]:
         return {c: np.asarray(population[c]) for c in _REQUIRED}
     raise TypeError("population must be a DataFrame (simulate_population) or a dict of arrays "
                     f"(simulate_arrays), got {type(population).__name__}")
+
+
+def _replicate_ids(group, n: int) -> np.ndarray:
+    """``group`` (None: one population) as int64 replicate ids, one per patient, 0 to _MAX_GROUPS - 1."""
+    if group is None:
+        return np.zeros(n, dtype=np.int64)
+    g = np.asarray(group) if isinstance(group, (list, tuple, np.ndarray, pd.Series)) else None
+    if g is None or g.shape != (n,):
+        got = type(group).__name__ if g is None else f"shape {g.shape}"
+        raise ValueError(f"group must be an array with one replicate id per patient ({n}), got {got}")
+    # integer-valued floats were always accepted (cast to int64)
+    integral = g.dtype.kind in "iu" or (g.dtype.kind == "f" and np.isfinite(g).all() and (g == np.round(g)).all())
+    if not integral:
+        raise TypeError(f"group must hold integer replicate ids, got values of type {g.dtype}")
+    if g.size and not (g.min() >= 0 and g.max() < _MAX_GROUPS):
+        raise ValueError(f"group ids must be integers from 0 to {_MAX_GROUPS - 1:,}, got {g.min()} to {g.max()}")
+    return g.astype(np.int64)
+
+
+def _estimators(estimators) -> list:
+    chosen = sequence(estimators, "estimators")
+    if not chosen:
+        raise ValueError(f"estimators must name at least one of {ESTIMATORS}")
+    for e in chosen:
+        if not isinstance(e, str) or e not in ESTIMATORS:
+            raise ValueError(f"estimators must be drawn from {ESTIMATORS}, got {e!r}")
+    return chosen
 
 
 def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0,
@@ -118,7 +148,7 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     >>> rows["entry"].tolist(), rows["stop"].tolist(), rows["x"].tolist()
     ([-inf, -inf, 5.0], [5.0, 20.0, 40.0], [0, 0, 1])
     """
-    if estimator not in ESTIMATORS:
+    if not isinstance(estimator, str) or estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
     thr = _check_months("threshold_months", threshold_months)
     lm = _check_months("landmark_months", landmark_months)
@@ -128,9 +158,7 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     pfs = a["pfs_months"].astype(float)
     prog = a["progressed"].astype(bool)
     n = pfs.shape[0]
-    g = np.zeros(n, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
-    if g.shape != (n,):
-        raise ValueError(f"group must have one entry per patient ({n}), got shape {g.shape}")
+    g = _replicate_ids(group, n)
     if np.any(ned & ~(tned < pfs)):
         raise ValueError("time_to_ned must be earlier than pfs_months for every patient with ned = 1")
     ninf = np.full(n, -np.inf)
@@ -172,18 +200,18 @@ def estimate_all(population, *, threshold_months: float = 36.0,
     >>> list(estimate_all(pop)["estimator"])
     ['naive', 'study', 'left_truncated', 'landmark', 'time_dependent']
     """
-    for e in sequence(estimators, "estimators"):
-        if e not in ESTIMATORS:
-            raise ValueError(f"estimators must be drawn from {ESTIMATORS}, got {e!r}")
+    estimators = _estimators(estimators)
     a = _arrays(population)
     n = len(a["pfs_months"])
-    if group is None:
-        group = np.zeros(n, dtype=np.int64)
-    group = np.asarray(group, dtype=np.int64)
+    group = _replicate_ids(group, n)
     if n_groups is None:
         n_groups = int(group.max()) + 1 if n else 1
+    else:
+        n_groups = count(n_groups, "n_groups", high=_MAX_GROUPS)
+        if n and group.max() >= n_groups:
+            raise ValueError(f"n_groups ({n_groups}) must exceed the largest group id ({group.max()})")
     out = []
-    for est in sequence(estimators, "estimators"):
+    for est in estimators:
         rows = estimator_rows(a, est, threshold_months=threshold_months,
                               landmark_months=landmark_months, group=group)
         entry = rows["entry"]
@@ -270,8 +298,9 @@ def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: flo
     """
     if not (isinstance(true_hr, (int, float)) and true_hr > 0 and math.isfinite(true_hr)):
         raise ValueError(f"true_hr must be a positive finite number, got {true_hr!r}")
-    if not 0 < level < 1:
+    if not positive(level, "level") < 1:
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    _check_replicates(replicates)
     from scipy.stats import norm
 
     z = norm.ppf(0.5 + level / 2)
@@ -295,6 +324,23 @@ def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: flo
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "estimator"
     return out.reindex([e for e in ESTIMATORS if e in out.index])
+
+
+def _check_replicates(replicates) -> None:
+    if not isinstance(replicates, pd.DataFrame):
+        raise TypeError(f"replicates must be a DataFrame (from estimate_all), got {type(replicates).__name__}")
+    need = ["estimator", "log_hr", "se", "converged"]
+    missing = [c for c in need if c not in replicates.columns]
+    if missing:
+        raise ValueError(f"replicates lacks column(s) {missing}; expected {need} (from estimate_all)")
+    for c in ("log_hr", "se", "converged"):
+        if not pd.api.types.is_numeric_dtype(replicates[c]):
+            raise TypeError(f"replicates column {c!r} must be numeric, got {replicates[c].dtype}")
+    if replicates["converged"].isna().any():
+        raise ValueError("replicates column 'converged' has missing values")
+    # failed fits carry nan estimates; a converged one has a finite log HR
+    if not np.isfinite(replicates.loc[replicates["converged"].astype(bool), "log_hr"].to_numpy(dtype=float)).all():
+        raise ValueError("replicates has nan or infinite log_hr in rows marked converged")
 
 
 @dataclass
@@ -410,6 +456,8 @@ def lifelines_estimates(population, *, threshold_months: float = 36.0,
 
     from lifelines import CoxPHFitter, CoxTimeVaryingFitter
 
+    estimators = _estimators(estimators)
+    _check_fit_options(fit_options)
     a = _arrays(population)
     out = {}
     for est in estimators:
@@ -431,6 +479,25 @@ def lifelines_estimates(population, *, threshold_months: float = 36.0,
                 m = CoxPHFitter().fit(df, "T", "E", fit_options=fit_options, **kw)
         out[est] = {"log_hr": float(m.params_["x"]), "se": float(m.standard_errors_["x"])}
     return pd.DataFrame.from_dict(out, orient="index").rename_axis("estimator")
+
+
+_FIT_OPTIONS = ("step_size", "precision", "r_precision", "max_steps")
+
+
+def _check_fit_options(fit_options) -> None:
+    """lifelines' Newton options (the same four for CoxPHFitter and CoxTimeVaryingFitter)."""
+    if fit_options is None:
+        return
+    if not isinstance(fit_options, Mapping):
+        raise TypeError(f"fit_options must be a dict or None, got {type(fit_options).__name__}")
+    unknown = [k for k in fit_options if k not in _FIT_OPTIONS]
+    if unknown:
+        raise ValueError(f"fit_options has unknown key(s) {unknown}; allowed: {list(_FIT_OPTIONS)}")
+    for k, v in fit_options.items():
+        if k == "max_steps":
+            count(v, "fit_options max_steps", high=100_000)
+        else:
+            positive(v, f"fit_options {k}")
 
 
 def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.Generator, *,
@@ -457,8 +524,8 @@ def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.G
     if isinstance(hr_grade3, bool) or not isinstance(hr_grade3, (int, float)) \
             or not (0.1 <= hr_grade3 <= 10):
         raise ValueError(f"hr_grade3 must be a number between 0.1 and 10, got {hr_grade3!r}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    n = count(n, "n", low=2, high=5_000_000)
+    rng = generator(rng)
     n3 = int(rng.binomial(n, p.p_grade3))
     p3 = p.replace(p_grade3=1.0,
                    median_pfs_t_months=p.median_pfs_t_months * hr_grade3 ** (-1 / p.weibull_shape),

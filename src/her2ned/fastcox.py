@@ -28,9 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._arguments import count
+
 __all__ = ["CoxFit", "cox_binary", "risk_set_terms"]
 
 _TIES = ("efron", "breslow")
+_MAX_GROUPS = 1_000_000  # replicates fitted at once; the risk-set terms are n_groups x events
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,8 @@ def _validate(stop, event, x, entry, group, n_groups=None):
         if not np.all(entry < stop):
             bad = int(np.sum(~(entry < stop)))
             raise ValueError(f"entry must be strictly less than stop in every row; {bad} row(s) violate it")
-    if n_groups is not None and (isinstance(n_groups, bool) or not isinstance(n_groups, (int, np.integer))
-                                 or n_groups < 1):
-        raise ValueError(f"n_groups must be a positive integer, got {n_groups!r}")
+    if n_groups is not None:
+        count(n_groups, "n_groups", high=_MAX_GROUPS)
     if group is None:
         group = np.zeros(n, dtype=np.int64)
         n_groups = 1 if n_groups is None else int(n_groups)
@@ -127,8 +129,8 @@ def _validate(stop, event, x, entry, group, n_groups=None):
             raise ValueError(f"group must be one-dimensional with {n} entries, got shape {g.shape}")
         if not np.issubdtype(g.dtype, np.integer):
             raise TypeError("group must hold integers 0, 1, ..., n_groups - 1 (replicate ids)")
-        if g.min() < 0:
-            raise ValueError("group ids must be >= 0")
+        if g.min() < 0 or g.max() >= _MAX_GROUPS:
+            raise ValueError(f"group ids must be from 0 to {_MAX_GROUPS - 1:,}, got {g.min()} to {g.max()}")
         group = g.astype(np.int64)
         if n_groups is None:
             n_groups = int(group.max()) + 1
@@ -161,7 +163,7 @@ def risk_set_terms(stop, event, x, entry=None, group=None, *, ties: str = "efron
     >>> A.tolist(), B.tolist(), d1.tolist()
     ([[2.0, 2.0]], [[1.0, 0.0]], [1])
     """
-    if ties not in _TIES:
+    if not isinstance(ties, str) or ties not in _TIES:
         raise ValueError(f"ties must be one of {_TIES}, got {ties!r}")
     stop, event, x, entry, group, n_groups = _validate(stop, event, x, entry, group, n_groups)
     # Put every replicate on its own stretch of the time axis, so that one global sort and

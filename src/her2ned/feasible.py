@@ -29,10 +29,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._arguments import count, rng_from_seed
+from ._arguments import count, flag, generator, rng_from_seed
 from .plots.survival import numbers_at_risk
-from .reconstruct import (_PAT, ASSUMPTIONS, COLUMNS, ReconstructionError, Target, _cov_distance, _cov_stats, _ils,
-                          _km_median, complete_table, search_covariates, search_pfs, targets_from_claims)
+from .reconstruct import (_PAT, ASSUMPTIONS, COLUMNS, ReconstructionError, _cov_distance, _cov_stats, _ils,
+                          _km_median, _require_targets, _with_pfs, complete_table, search_covariates, search_pfs,
+                          targets_from_claims)
+from .reproduce import reproduction_report
 
 __all__ = ["QUANTITIES", "CONCLUSIONS", "REGION_SEED", "START_SHARES", "unreported", "witness_name",
            "feasible_starts", "push_share", "events_scan", "search_region", "range_table", "conclusion_measures",
@@ -59,24 +61,6 @@ _SHARES = list(QUANTITIES)[:5]
 #: Where starts draw each share: random starts, and starts aimed at the low or the high end.
 START_SHARES = {"random": (0.3, 0.95), "low": (0.05, 0.3), "high": (0.9, 0.99)}
 _BIT = {"share_ecog0": 0, "share_ihc3": 1, "share_grade3": 2, "share_local_therapy": 3, "share_tp": 4}
-
-
-def _check_targets(targets):
-    if not isinstance(targets, dict) or not targets or not all(isinstance(t, Target) for t in targets.values()):
-        raise TypeError("targets must be the dict of Target from her2ned.reconstruct.targets_from_claims(), "
-                        f"got {type(targets).__name__}")
-    return targets
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    return rng
-
-
-def _check_progress(progress):
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {progress!r}")
 
 
 def _check_table(df, name="df", columns=COLUMNS):
@@ -175,9 +159,9 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     """
     from tqdm.auto import tqdm
 
-    _check_rng(rng)
-    _check_targets(targets)
-    _check_progress(progress)
+    generator(rng)
+    _require_targets(targets)
+    flag(progress, "progress")
     n_starts, kicks = count(n_starts, "n_starts"), count(kicks, "kicks", high=10_000)
     n, n_ned = count(n, "n", low=20, high=2000), count(n_ned, "n_ned", low=5, high=n - 5)
     if aim is not None and not (isinstance(aim, tuple) and len(aim) == 2 and aim[0] in _SHARES
@@ -221,8 +205,8 @@ def push_share(cells, quantity: str, end: str, rng: np.random.Generator, targets
     cells = np.asarray(cells) if isinstance(cells, (np.ndarray, list)) else None
     if cells is None or cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
         raise ValueError("cells must be a (2, 32) array of non-negative counts (as from search_covariates)")
-    _check_rng(rng)
-    _check_targets(targets)
+    generator(rng)
+    _require_targets(targets)
     kicks = count(kicks, "kicks", low=0, high=10_000)
 
     def score(c):   # a miss costs far more than the whole range of the share, so feasibility comes first
@@ -252,9 +236,9 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
     from tqdm.auto import tqdm
 
     _check_table(df)
-    _check_rng(rng)
-    _check_targets(targets)
-    _check_progress(progress)
+    generator(rng)
+    _require_targets(targets)
+    flag(progress, "progress")
     if group not in (0, 1) or isinstance(group, bool):
         raise ValueError(f"group must be 1 (NED) or 0 (not), got {group!r}")
     draws = count(draws, "draws", high=100_000)
@@ -274,13 +258,6 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
     return pd.DataFrame(rows), found
 
 
-def _with_pfs(df, t, e):
-    out = df.copy()
-    out["pfs_months"] = np.round(t, ASSUMPTIONS.pfs_decimals)
-    out["progressed"] = e.astype(int)
-    return out
-
-
 def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: int = 8, per_end: int = 2,
                   kicks: int = 8, draws: int = 400, progress: bool = True):
     """Search both ends of every quantity in :data:`QUANTITIES`.
@@ -292,7 +269,7 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
     from tqdm.auto import tqdm
 
     _check_table(cohort, "cohort")
-    _check_progress(progress)
+    flag(progress, "progress")
     n_starts, per_end = count(n_starts, "n_starts", high=1000), count(per_end, "per_end", high=1000)
     kicks, draws = count(kicks, "kicks", low=0, high=10_000), count(draws, "draws", high=100_000)
     rng = rng_from_seed(seed)
@@ -401,7 +378,6 @@ def conclusion_measures(df: pd.DataFrame) -> dict:
 
     Used to say which statements hold across the feasible region and which belong to one table.
     """
-    from .claims import reproduction_report
     from .models import add_model_columns, firth_logistic_table, logistic_table, ph_table
 
     d = add_model_columns(_check_table(df), entry_months=36)

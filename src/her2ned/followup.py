@@ -22,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, rng_from_seed
-from .plots.survival import numbers_at_risk
-from .reconstruct import ASSUMPTIONS, COLUMNS, ReconstructionError, _km_median, search_pfs, targets_from_claims
+from .feasible import _at_risk_at_median
+from .reconstruct import (ASSUMPTIONS, COLUMNS, ReconstructionError, _km_median, _with_pfs, search_pfs,
+                          targets_from_claims)
 
 __all__ = [
     "FOLLOWUP_SCENARIO",
@@ -75,10 +76,6 @@ def _arrays(cohort):
             (cohort["regimen"] == "T+P").to_numpy(int))
 
 
-def _at_risk(t, group, median):
-    return int(numbers_at_risk(t[group], [median])[0]) if np.isfinite(median) else 0
-
-
 def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int = 2000) -> dict:
     """One scenario: ``draws`` draws of the follow-up model; of those that reach the published hazard
     ratio, the range of the Cox p-value of NED, the share meeting every survival target, and the
@@ -90,7 +87,7 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
     trace = []
     try:
         search_pfs(rng, targets, ned, lt, tp, assumptions=assumptions, draws=draws,
-                   prefer=lambda t, e, d: 0.0, trace=trace)
+                   trace=trace)
     except ReconstructionError:
         pass   # no draw met every target: the trace still says how close they came
     row = dict(scenario, draws=draws, reached_hr=len(trace))
@@ -101,8 +98,8 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
     p = np.array([v["tog_hr_ned:p"] for *_, v in trace])
     met = sum(max(targets[k].distance(x) for k, x in v.items()) <= 1 for *_, v in trace)
     ev1 = [int(e[ned == 1].sum()) for _, e, _ in trace]
-    r1 = [_at_risk(t, ned == 1, v["tog_pfs_median_ned"]) for t, _, v in trace]
-    r0 = [_at_risk(t, ned == 0, v["tog_pfs_median_non_ned"]) for t, _, v in trace]
+    r1 = [_at_risk_at_median(t, e, ned == 1) for t, e, _ in trace]
+    r0 = [_at_risk_at_median(t, e, ned == 0) for t, e, _ in trace]
     fu = [_km_median(t, 1 - e) for t, e, _ in trace]
     return row | {"p_min": float(p.min()), "p_median": float(np.median(p)), "p_max": float(p.max()),
                   "met_all": int(met), "events_ned": float(np.median(ev1)),
@@ -143,10 +140,7 @@ def followup_table(cohort: pd.DataFrame, scenario: dict = FOLLOWUP_SCENARIO, see
         if err.closest is None:
             raise
         (t, e), missed = err.closest, err.claims
-    out = cohort.copy()
-    out["pfs_months"] = np.round(t, ASSUMPTIONS.pfs_decimals)
-    out["progressed"] = np.asarray(e).astype(int)
-    return out, missed
+    return _with_pfs(cohort, t, e), missed
 
 
 def format_scenarios_csv(table: pd.DataFrame) -> str:

@@ -33,6 +33,7 @@ from numbers import Real
 
 import pandas as pd
 
+from ._arguments import flag
 from .palette import HER2_CALL
 
 IHC_SCORES = ("0", "1+", "2+", "3+")
@@ -274,12 +275,10 @@ def classify(ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recou
     >>> classify("2+").needs
     'ISH'
     """
-    if rule not in RULES:
+    if not isinstance(rule, str) or rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
     ihc, alias_ultralow = _norm_ihc(ihc)
-    if not isinstance(ultralow, bool):
-        raise TypeError(f"ultralow must be True or False, got {ultralow!r}")
-    ultralow = ultralow or alias_ultralow
+    ultralow = flag(ultralow, "ultralow") or alias_ultralow
     if ultralow and ihc != "0":
         raise ValueError(f"ultralow applies only to IHC 0 (allowed: ihc='0' with ultralow=True), got ihc={ihc!r}")
     ratio, copies = _check_ish(ratio, copies)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._arguments import rng_from_seed, sequence
+from ._arguments import count, float_array, rng_from_seed, sequence
 from .proportions import wilson_interval
 
 
@@ -75,7 +75,7 @@ def counts_matching(percent: float, n: int, decimals: int) -> list[int]:
     ([19], [211])
     """
     percent = _real(percent, "percent", 0, 100)
-    n = _int(n, "n", 1)
+    n = count(n, "n", high=10_000_000)  # every count in the rounding window is tried
     decimals = _int(decimals, "decimals", 0)
     if decimals > 6:
         raise ValueError(f"decimals must be an integer 0-6, got {decimals}")
@@ -85,6 +85,20 @@ def counts_matching(percent: float, n: int, decimals: int) -> list[int]:
     return [k for k in range(max(0, math.ceil(lo - eps)), min(n, math.floor(hi + eps)) + 1)
             if percent - half - eps <= 100 * k / n < percent + half - eps or
             math.isclose(100 * k / n, percent - half, abs_tol=eps)]
+
+
+_MAX_TOTAL = 20_000  # patients; every split is tried, so the time grows with total squared (1 s at 20,000)
+
+
+def _percent_specs(value, name: str) -> list:
+    """A sequence of (percent, decimals) pairs, each checked as :func:`counts_matching` would."""
+    specs = sequence(value, name)
+    for spec in specs:
+        if not (isinstance(spec, (tuple, list)) and len(spec) == 2):
+            raise TypeError(f"{name} must be a sequence of (percent, decimals) pairs, got an entry {spec!r}")
+        _real(spec[0], f"{name} percent", 0, 100)
+        count(spec[1], f"{name} decimals", low=0, high=6)
+    return specs
 
 
 def consistent_splits(total: int, group_a, group_b) -> pd.DataFrame:
@@ -108,7 +122,8 @@ def consistent_splits(total: int, group_a, group_b) -> pd.DataFrame:
     >>> consistent_splits(575, [(16.24, 2), (76.1, 1)], [(46.07, 2), (48.7, 1)])[["n_a", "n_b"]].values.tolist()
     [[117, 458]]
     """
-    total = _int(total, "total", 2)
+    total = count(total, "total", low=2, high=_MAX_TOTAL)
+    group_a, group_b = _percent_specs(group_a, "group_a"), _percent_specs(group_b, "group_b")
     rows = []
     for n_a in range(1, total):
         n_b = total - n_a
@@ -413,11 +428,17 @@ def logrank_statistic(time, event, group) -> tuple[float, float]:
     A small numpy implementation used by :func:`simulated_logrank_power`; the tests check it
     against :func:`lifelines.statistics.logrank_test`.
     """
-    time = np.asarray(time, dtype=float)
-    event = np.asarray(event, dtype=bool)
-    group = np.asarray(group, dtype=bool)
+    time = float_array(time, "time")
+    event, group = np.asarray(event), np.asarray(group)
     if not (time.shape == event.shape == group.shape) or time.ndim != 1:
         raise ValueError("time, event and group must be 1-d arrays of the same length")
+    if not np.isfinite(time).all():
+        raise ValueError("time must be finite (no nan or inf)")
+    for name, values in (("event", event), ("group", group)):
+        bad = values[~np.isin(values, (0, 1))] if values.dtype != bool else values[:0]
+        if bad.size:
+            raise ValueError(f"{name} must be boolean or 0/1, got {bad[0]!r}")
+    event, group = event.astype(bool), group.astype(bool)
     if group.all() or not group.any():
         raise ValueError("group must contain both groups (True and False)")
     order = np.argsort(time, kind="stable")

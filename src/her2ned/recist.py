@@ -42,7 +42,7 @@ from typing import Optional, Sequence
 
 import pandas as pd
 
-from ._arguments import sequence
+from ._arguments import flag, positive, sequence
 
 # --- the numbers of RECIST 1.1 (Eisenhauer 2009); every threshold used below comes from here ---------
 MEASURABLE_MM = 10.0        # RECIST 1.1 s.3.1: measurable lesion, longest diameter >= 10 mm on CT
@@ -90,17 +90,25 @@ class Rules:
         >>> RECIST11.scaled(2).pd_absolute_mm
         10.0
         """
-        factor = _positive(factor, "factor")
+        factor = positive(factor, "factor")
         return Rules(*(getattr(self, f) * factor for f in self.__dataclass_fields__))
 
 
 RECIST11 = Rules()
 
 
-def _positive(x, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, Real) or not math.isfinite(x) or x <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {x!r}")
-    return float(x)
+def _check_rules(rules) -> None:
+    if not isinstance(rules, Rules):
+        raise TypeError(f"rules must be a Rules object, got {type(rules).__name__}")
+
+
+def _instances(value, name: str, cls) -> list:
+    """``value`` (a list or tuple) as a list, every element a ``cls``; a bad element is named by index."""
+    items = sequence(value, name)
+    for i, x in enumerate(items):
+        if not isinstance(x, cls):
+            raise TypeError(f"{name}[{i}] must be a {cls.__name__}, got {type(x).__name__}")
+    return items
 
 
 def _check_name(name, what: str) -> str:
@@ -159,12 +167,12 @@ class TargetLesion:
                 continue
             if isinstance(m, bool) or not isinstance(m, Real):
                 raise TypeError(f"lesion {self.name!r}, visit {k}: measurement must be a number of mm, "
-                                f"{TOO_SMALL!r} or None, got {m!r}")
+                                f"{TOO_SMALL!r} or None; measurements[{k}] is {m!r}")
             if math.isnan(m):
                 continue
             if not math.isfinite(m) or m < 0:
                 raise ValueError(f"lesion {self.name!r}, visit {k}: diameter {m!r} mm is not allowed; "
-                                 "diameters are finite and >= 0 mm (0 = disappeared)")
+                                 "measurements must be finite diameters >= 0 mm (0 = disappeared)")
         object.__setattr__(self, "measurements", ms)
         _check_visit_index(self.local_therapy_before_visit, self.name)
 
@@ -182,7 +190,7 @@ class TargetLesion:
 
     def scaled(self, factor: float) -> "TargetLesion":
         """The same lesion with every numeric measurement multiplied by ``factor``."""
-        factor = _positive(factor, "factor")
+        factor = positive(factor, "factor")
         return replace(self, measurements=tuple(
             m * factor if isinstance(m, Real) and m is not None else m for m in self.measurements))
 
@@ -229,14 +237,13 @@ class NonTargetLesion:
             if s is None:
                 clean.append(None)
                 continue
-            s2 = s.strip().lower() if isinstance(s, str) else s
-            if s2 not in NON_TARGET_STATUSES:
+            if not isinstance(s, str) or s.strip().lower() not in NON_TARGET_STATUSES:
                 raise ValueError(f"lesion {self.name!r}, visit {k}: status must be one of "
-                                 f"{list(NON_TARGET_STATUSES)} or None, got {s!r}")
-            clean.append(s2)
+                                 f"{list(NON_TARGET_STATUSES)} or None; statuses[{k}] is {s!r}")
+            clean.append(s.strip().lower())
         if clean[0] != "present":
             raise ValueError(f"non-target lesion {self.name!r}: its baseline status must be 'present' "
-                             f"(a lesion is recorded at baseline), got {clean[0]!r}")
+                             f"(a lesion is recorded at baseline); statuses[0] is {clean[0]!r}")
         object.__setattr__(self, "statuses", tuple(clean))
         _check_visit_index(self.local_therapy_before_visit, self.name)
 
@@ -284,15 +291,11 @@ class Patient:
         if any(b <= a for a, b in zip(weeks, weeks[1:])):
             raise ValueError(f"weeks must be strictly increasing (baseline first), got {list(weeks)}")
         n = len(weeks)
-        targets, non_targets = tuple(self.targets), tuple(self.non_targets)
-        for t in targets:
-            if not isinstance(t, TargetLesion):
-                raise TypeError(f"targets must be TargetLesion objects, got {type(t).__name__}")
-        for t in non_targets:
-            if not isinstance(t, NonTargetLesion):
-                raise TypeError(f"non_targets must be NonTargetLesion objects, got {type(t).__name__}")
+        targets = tuple(_instances(self.targets, "targets", TargetLesion))
+        non_targets = tuple(_instances(self.non_targets, "non_targets", NonTargetLesion))
         if not targets and not non_targets:
-            raise ValueError("a patient needs at least one target or non-target lesion at baseline")
+            raise ValueError("a patient needs at least one target or non-target lesion at baseline; "
+                             "targets and non_targets are both empty")
         names = Counter(x.name for x in targets + non_targets)
         dup = [k for k, c in names.items() if c > 1]
         if dup:
@@ -310,7 +313,7 @@ class Patient:
             if v is not None and v >= n:
                 raise ValueError(f"lesion {les.name!r}: local_therapy_before_visit={v} but visits run "
                                  f"0..{n - 1}")
-        new = (False,) * n if self.new_lesions is None else tuple(self.new_lesions)
+        new = (False,) * n if self.new_lesions is None else tuple(sequence(self.new_lesions, "new_lesions"))
         if len(new) != n:
             raise ValueError(f"new_lesions has {len(new)} entries but there are {n} visits")
         for v in new:
@@ -318,8 +321,7 @@ class Patient:
                 raise TypeError(f"new_lesions entries must be True or False, got {v!r}")
         if new[0]:
             raise ValueError("new_lesions[0] must be False: a lesion seen at baseline is not new")
-        if not isinstance(self.rules, Rules):
-            raise TypeError(f"rules must be a Rules object, got {type(self.rules).__name__}")
+        _check_rules(self.rules)
         object.__setattr__(self, "weeks", tuple(float(w) for w in weeks))
         object.__setattr__(self, "targets", targets)
         object.__setattr__(self, "non_targets", non_targets)
@@ -358,6 +360,8 @@ def check_baseline(targets: Sequence[TargetLesion], rules: Rules = RECIST11) -> 
     ...
     ValueError: target lesion 'liver 1': baseline 9 mm is not measurable; RECIST 1.1 needs a longest diameter >= 10 mm
     """
+    targets = _instances(targets, "targets", TargetLesion)
+    _check_rules(rules)
     per_organ: Counter = Counter()
     for i, les in enumerate(targets, start=1):
         base = les.measurements[0]
@@ -438,17 +442,25 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     >>> target_response([0.5], [False], baseline_sum=10, nadir=0, after_cr=True)[0].response
     'PD'
     """
+    values, nodal = sequence(values, "values"), sequence(nodal, "nodal")
     if len(values) != len(nodal):
-        raise ValueError("values and nodal must have the same length")
-    if not isinstance(after_cr, bool):
-        raise TypeError(f"after_cr must be True or False, got {after_cr!r}")
+        raise ValueError(f"values and nodal must have the same length, got {len(values)} and {len(nodal)}")
+    for i, v in enumerate(values):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, Real) or not 0 <= v < math.inf):
+            raise ValueError(f"values[{i}] must be a finite number of mm >= 0 or None, got {v!r}")
+    for i, nd in enumerate(nodal):
+        flag(nd, f"nodal[{i}]")
+    flag(after_cr, "after_cr")
     if names is None:
         names = [f"target {i + 1}" for i in range(len(values))]
-    elif len(names) != len(values):
-        raise ValueError("names and values must have the same length")
-    baseline_sum = _positive(baseline_sum, "baseline_sum")
-    if not isinstance(nadir, Real) or nadir < 0:
-        raise ValueError(f"nadir must be a number >= 0, got {nadir!r}")
+    else:
+        names = sequence(names, "names")
+        if len(names) != len(values):
+            raise ValueError("names and values must have the same length")
+    baseline_sum = positive(baseline_sum, "baseline_sum")
+    if isinstance(nadir, bool) or not isinstance(nadir, Real) or not 0 <= nadir < math.inf:
+        raise ValueError(f"nadir must be a finite number >= 0, got {nadir!r}")
+    _check_rules(rules)
     measured = [v for v in values if v is not None]
     missing = len(values) - len(measured)
     s = float(sum(measured))
@@ -504,6 +516,12 @@ def non_target_response(statuses: Sequence, names: Sequence[str]) -> Verdict:
     >>> non_target_response(["present", "absent"], ["bone", "node"]).response
     'non-CR/non-PD'
     """
+    statuses, names = sequence(statuses, "statuses"), sequence(names, "names")
+    if len(statuses) != len(names):
+        raise ValueError(f"statuses and names must have the same length, got {len(statuses)} and {len(names)}")
+    for i, s in enumerate(statuses):
+        if s is not None and not (isinstance(s, str) and s in NON_TARGET_STATUSES):
+            raise ValueError(f"statuses[{i}] must be one of {list(NON_TARGET_STATUSES)} or None, got {s!r}")
     if not statuses:
         return Verdict("NA", "no non-target lesions at baseline")
     prog = [n for s, n in zip(statuses, names) if s == "progression"]
@@ -558,12 +576,11 @@ def overall_response(target: str, non_target: str, new_lesion: bool) -> Verdict:
     >>> str(overall_response("CR", "NE", False))
     'PR: RECIST 1.1 table row T3: target CR + non-target NE + no new lesion → PR'
     """
-    if target not in ("CR", "PR", "SD", "PD", "NE", "none"):
+    if not isinstance(target, str) or target not in ("CR", "PR", "SD", "PD", "NE", "none"):
         raise ValueError(f"target must be one of CR, PR, SD, PD, NE, none; got {target!r}")
-    if non_target not in ("CR", "non-CR/non-PD", "NE", "PD", "NA"):
+    if not isinstance(non_target, str) or non_target not in ("CR", "non-CR/non-PD", "NE", "PD", "NA"):
         raise ValueError(f"non_target must be one of CR, non-CR/non-PD, NE, PD, NA; got {non_target!r}")
-    if not isinstance(new_lesion, bool):
-        raise TypeError(f"new_lesion must be True or False, got {new_lesion!r}")
+    flag(new_lesion, "new_lesion")
     if target == "none" and non_target == "NA":
         raise ValueError("a patient with neither target nor non-target lesions has nothing to assess")
 
@@ -763,8 +780,7 @@ def best_overall_response(assessment: Assessment, *, confirm: bool = False,
     """
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-    if not isinstance(confirm, bool):
-        raise TypeError(f"confirm must be True or False, got {confirm!r}")
+    flag(confirm, "confirm")
     for name, x in (("confirm_weeks", confirm_weeks), ("sd_min_weeks", sd_min_weeks)):
         if isinstance(x, bool) or not isinstance(x, Real) or not 0 <= x < math.inf:
             raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
@@ -861,8 +877,7 @@ def radiologic_ned(assessment: Assessment, *, allow_local_therapy: bool = True) 
     """
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
-    if not isinstance(allow_local_therapy, bool):
-        raise TypeError(f"allow_local_therapy must be True or False, got {allow_local_therapy!r}")
+    flag(allow_local_therapy, "allow_local_therapy")
     p = assessment.patient
     lesions = tuple(p.targets) + tuple(p.non_targets)
     skipped = []

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._arguments import sequence
+from ._arguments import flag, float_array, generator, sequence
 from .recist import (
     NORMAL_NODE_MM,
     TOO_SMALL,
@@ -88,8 +88,13 @@ class MeasurementError:
         _finite(self.detect_slope_mm, "detect_slope_mm", 0, low_open=True)
 
 
+def _check_error(error) -> None:
+    if not isinstance(error, MeasurementError):
+        raise TypeError(f"error must be a MeasurementError, got {type(error).__name__}")
+
+
 def _as_array(x, name):
-    arr = np.asarray(x, dtype=float)
+    arr = float_array(x, name)
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError(f"{name} must be finite sizes >= 0 mm, got {x!r}")
     return arr
@@ -104,6 +109,7 @@ def p_lesion_seen(true_mm, error: MeasurementError = MeasurementError()):
     0.5
     """
     x = _as_array(true_mm, "true_mm")
+    _check_error(error)
     p = 1.0 / (1.0 + np.exp(-(x - error.detect_d50_mm) / error.detect_slope_mm))
     p = np.where(x == 0, 0.0, p)  # nothing there, nothing seen (no false positives in this model)
     return p if p.ndim else float(p)
@@ -121,6 +127,7 @@ def p_node_called_normal(true_short_axis_mm, error: MeasurementError = Measureme
     0.63
     """
     x = _as_array(true_short_axis_mm, "true_short_axis_mm")
+    _check_error(error)
     cut = NORMAL_NODE_MM - 0.5  # RECIST 1.1 normal node < 10 mm, after rounding to whole mm
     if error.sd_mm == 0:
         p = (np.round(x) < NORMAL_NODE_MM).astype(float)
@@ -145,6 +152,7 @@ def p_called_ned(residual_lesions_mm: Sequence[float] = (), node_short_axes_mm: 
     """
     lesions = _as_array(sequence(residual_lesions_mm, "residual_lesions_mm"), "residual_lesions_mm")
     nodes = _as_array(sequence(node_short_axes_mm, "node_short_axes_mm"), "node_short_axes_mm")
+    _check_error(error)
     p = float(np.prod(1 - p_lesion_seen(lesions, error))) if lesions.size else 1.0
     if nodes.size:
         p *= float(np.prod(p_node_called_normal(nodes, error)))
@@ -162,9 +170,10 @@ def measure(true_mm, nodal: bool, rng: np.random.Generator, error: MeasurementEr
     >>> measure(30.0, False, np.random.default_rng(1))
     31.0
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    generator(rng)
     x = _finite(true_mm, "true_mm", 0)
+    flag(nodal, "nodal")
+    _check_error(error)
     if nodal:
         return float(max(1.0, np.round(x + error.sd_mm * rng.standard_normal())))
     if rng.random() >= p_lesion_seen(x, error):
@@ -355,6 +364,9 @@ def ned_call_table(sizes_mm: Sequence[float] = (2, 3, 4, 5, 6, 8, 9, 10, 11, 12)
     >>> round(float(t.loc[0, "p_node_normal"]), 4), round(float(t.loc[0, "p_lesion_missed"]), 2)
     (0.9999, 0.5)
     """
+    _as_array(sequence(sizes_mm, "sizes_mm"), "sizes_mm")
+    sds_mm = sequence(sds_mm, "sds_mm")
+    _check_error(error)
     rows = []
     for sd in sds_mm:
         e = MeasurementError(sd_mm=_finite(sd, "sds_mm", 0), detect_d50_mm=error.detect_d50_mm,

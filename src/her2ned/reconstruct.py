@@ -42,7 +42,7 @@ import pandas as pd
 from scipy.special import erfc
 
 from . import SYNTHETIC_NOTICE
-from ._arguments import rng_from_seed, sequence
+from ._arguments import count, float_array, generator, rng_from_seed, sequence
 from .claims import Claim, LedgerError, load_claims, parse_p
 
 __all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
@@ -245,6 +245,41 @@ def _number(claim: Claim, field_name: str) -> float:
     return float(claim.value)
 
 
+def _require_targets(targets) -> dict:
+    """``targets`` if it is a non-empty dict of :class:`Target`, as :func:`targets_from_claims` returns."""
+    if not isinstance(targets, dict) or not targets or not all(isinstance(t, Target) for t in targets.values()):
+        raise TypeError("targets must be the dict of Target from her2ned.reconstruct.targets_from_claims(), "
+                        f"got {type(targets).__name__}")
+    return targets
+
+
+def _require_assumptions(assumptions) -> Assumptions:
+    if not isinstance(assumptions, Assumptions):
+        raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
+    return assumptions
+
+
+def _search_args(rng, targets, assumptions, **budgets) -> None:
+    """Refuse, by name, bad arguments of the searches (before any draw)."""
+    generator(rng), _require_targets(targets), _require_assumptions(assumptions)
+    for name, value in budgets.items():
+        count(value, name, high=100_000)
+
+
+def _group_sizes(n, n_ned) -> None:
+    n = count(n, "n", low=20, high=2000)
+    count(n_ned, "n_ned", low=1, high=n - 1)
+
+
+def _binary(values, name: str) -> np.ndarray:
+    a = float_array(values, name, ndim=1)
+    if len(a) < 2:
+        raise ValueError(f"{name} must hold one value per patient, got {len(a)}")
+    if not np.isin(a, (0, 1)).all():
+        raise ValueError(f"{name} must be 0 or 1 for every patient")
+    return a.astype(int)
+
+
 def targets_from_claims(claims: dict | None = None, tolerances: dict | None = None) -> dict[str, Target]:
     """Turn the TOG 2026 ledger entries into reconstruction targets, validating them.
 
@@ -444,6 +479,8 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
     >>> cells.sum(axis=1).tolist(), max(dist.values()) <= 1
     ([55, 63], True)
     """
+    _search_args(rng, targets, assumptions, kicks=kicks, restarts=restarts)
+    _group_sizes(n, n_ned)
     pat3 = np.array(list(itertools.product([0, 1], repeat=3)))
     X3 = np.column_stack([np.ones(8), pat3]).astype(float)
 
@@ -541,6 +578,8 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
     >>> float(np.median(a1)), float(np.median(a0)), bool(d <= 1)
     (46.0, 53.0, True)
     """
+    _search_args(rng, targets, assumptions, tries=tries)
+    _group_sizes(n, n_ned)
     m1, m0 = targets["tog_age_median_ned"].published, targets["tog_age_median_non_ned"].published
     tp_ = targets["tog_age_p"]
     best, best_rounds = (math.inf, None, None), False
@@ -711,7 +750,8 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
     ``(pfs_months, progressed, ned) -> float``, turns the search towards an extreme instead: every draw
     is tried and, of those meeting every target, the one with the smallest value is kept. ``trace``, a
     list, receives ``(pfs_months, progressed, values)`` for every draw that reached the hazard ratio
-    (``values`` maps each survival target to its value), to study what a follow-up model allows.
+    (``values`` maps each survival target to its value), to study what a follow-up model allows; with a
+    ``trace`` every draw is tried.
 
     Examples
     --------
@@ -723,7 +763,15 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
     >>> bool(t.min() >= 36), max(dist.values()) <= 1
     (True, True)
     """
-    ned = np.asarray(ned, dtype=int)
+    _search_args(rng, targets, assumptions, draws=draws)
+    ned, local_therapy, tp = _binary(ned, "ned"), _binary(local_therapy, "local_therapy"), _binary(tp, "tp")
+    if not len(ned) == len(local_therapy) == len(tp):
+        raise ValueError(f"ned, local_therapy and tp must have one value per patient, got lengths "
+                         f"{len(ned)}, {len(local_therapy)}, {len(tp)}")
+    if prefer is not None and not callable(prefer):
+        raise TypeError(f"prefer must be None or a function (pfs_months, progressed, ned) -> float, got {prefer!r}")
+    if trace is not None and not isinstance(trace, list):
+        raise TypeError(f"trace must be None or a list, got {type(trace).__name__}")
     X = np.column_stack([ned, local_therapy, tp]).astype(float)
     m1, m0 = targets["tog_pfs_median_ned"].published, targets["tog_pfs_median_non_ned"].published
     t_hr = targets["tog_hr_ned"]
@@ -781,7 +829,7 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
             continue
         if score < best[0]:
             best = (score, cand)
-        if score <= 0.8:
+        if score <= 0.8 and trace is None:
             break
     if best[1] is None:
         raise ReconstructionError(f"PFS search: no draw in {draws} reached claim 'tog_hr_ned' "
@@ -864,8 +912,7 @@ def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dic
         raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 10:
         raise ValueError(f"budget must be a number in (0, 10], got {budget!r}")
-    if not isinstance(assumptions, Assumptions):
-        raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
+    _require_assumptions(assumptions)
     targets = targets_from_claims(claims, tolerances)
     n, n_ned = int(targets["tog_n"].published), int(targets["tog_ned_n"].published)
     rng = rng_from_seed(seed)
@@ -881,15 +928,12 @@ def complete_table(rng: np.random.Generator, targets: dict, cells, *, assumption
     ``cells`` as returned by :func:`search_covariates`. ``pfs``, if given, replaces the PFS search: a
     function ``(ned, local_therapy, tp) -> (pfs_months, progressed)`` (used to explore follow-up).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    if not isinstance(targets, dict) or not all(isinstance(t, Target) for t in targets.values()):
-        raise TypeError("targets must be the dict of Target from targets_from_claims()")
+    generator(rng)
+    _require_targets(targets)
     cells = np.asarray(cells) if isinstance(cells, (np.ndarray, list)) else np.empty(0)
     if cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
         raise ValueError(f"cells must be a (2, 32) array of non-negative counts, got shape {cells.shape}")
-    if not isinstance(assumptions, Assumptions):
-        raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
+    _require_assumptions(assumptions)
     if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 < budget <= 10:
         raise ValueError(f"budget must be a number in (0, 10], got {budget!r}")
     if pfs is not None and not callable(pfs):
@@ -903,14 +947,21 @@ def complete_table(rng: np.random.Generator, targets: dict, cells, *, assumption
                              df["tp"].to_numpy(), assumptions=assumptions, draws=max(1, int(3000 * budget)))
     else:
         t, e = pfs(df["ned"].to_numpy(), df["local_therapy"].to_numpy(), df["tp"].to_numpy())
-    df["pfs_months"] = np.round(t, assumptions.pfs_decimals)
-    df["progressed"] = e.astype(int)
+    df = _with_pfs(df, t, e, assumptions.pfs_decimals)
     df = df.iloc[rng.permutation(len(df))].reset_index(drop=True)
     df["patient_id"] = [f"SYN-{i + 1:03d}" for i in range(len(df))]
     out = df[COLUMNS].copy()
     for c in ("age", "ecog", "grade", "hr_positive", "de_novo", "visceral", "local_therapy", "ned",
               "progressed"):
         out[c] = out[c].astype(int)
+    return out
+
+
+def _with_pfs(df: pd.DataFrame, t, e, decimals: int = ASSUMPTIONS.pfs_decimals) -> pd.DataFrame:
+    """A copy of ``df`` with PFS times (rounded as published) and progression flags replaced."""
+    out = df.copy()
+    out["pfs_months"] = np.round(t, decimals)
+    out["progressed"] = np.asarray(e).astype(int)
     return out
 
 
@@ -921,6 +972,7 @@ def format_cohort_csv(df: pd.DataFrame, decimals: int = ASSUMPTIONS.pfs_decimals
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"df lacks column(s) {missing}; required: {COLUMNS}")
+    decimals = count(decimals, "decimals", low=0, high=12)
     return df[COLUMNS].to_csv(index=False, float_format=f"%.{decimals}f", lineterminator="\n")
 
 
@@ -943,6 +995,7 @@ def reproduced_values(df: pd.DataFrame, assumptions: Assumptions = ASSUMPTIONS) 
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"df lacks column(s) {missing}; required: {COLUMNS}")
+    _require_assumptions(assumptions)
     d = add_model_columns(df)
     v: dict[str, float] = {"tog_centres": float(d["centre"].nunique()),
                            "tog_min_pfs": float(d["pfs_months"].min()),
@@ -984,7 +1037,10 @@ def check_targets(values: dict, targets: dict | None = None) -> pd.DataFrame:
     >>> bool(tab["met"].all())
     True
     """
-    targets = targets_from_claims() if targets is None else targets
+    targets = targets_from_claims() if targets is None else _require_targets(targets)
+    if not isinstance(values, dict):
+        raise TypeError(f"values must be a dict {{target name: value}} from reproduced_values, "
+                        f"got {type(values).__name__}")
     rows = []
     for name, t in targets.items():
         if name not in values:
@@ -998,6 +1054,7 @@ def check_targets(values: dict, targets: dict | None = None) -> pd.DataFrame:
 
 def assumptions_table(assumptions: Assumptions = ASSUMPTIONS) -> pd.DataFrame:
     """Every assumption of the reconstruction as a two-column table (for the book)."""
+    _require_assumptions(assumptions)
     return pd.DataFrame([{"assumption": k, "value": ", ".join(map(str, v)) if isinstance(v, tuple)
                           else (f"{v:.3g}" if isinstance(v, float) else str(v))}
                          for k, v in asdict(assumptions).items()])
@@ -1023,6 +1080,8 @@ def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
 
     ``median_followup_months`` is the reverse Kaplan–Meier median (censoring as the event).
     """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < -1:
+        raise TypeError(f"seed must be an integer ≥ -1 (-1: no seed), got {seed!r}")
     tab = check_targets(reproduced_values(df))
     t = df["pfs_months"].to_numpy(float)
     c = 1 - df["progressed"].to_numpy(int)
@@ -1058,6 +1117,9 @@ def format_ensemble_csv(ens: pd.DataFrame) -> str:
     """The ensemble summary as CSV text with fixed formatting (4 decimals)."""
     if not isinstance(ens, pd.DataFrame):
         raise TypeError(f"ens must be a pandas DataFrame, got {type(ens).__name__}")
+    missing = [c for c in ENSEMBLE_COLUMNS if c not in ens.columns]
+    if missing:
+        raise ValueError(f"ens lacks column(s) {missing}; required: {ENSEMBLE_COLUMNS}")
     return ens[ENSEMBLE_COLUMNS].to_csv(index=False, float_format="%.4f", lineterminator="\n")
 
 

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
-from ._arguments import rng_from_seed
+from ._arguments import count, generator, rng_from_seed
 
 __all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select_cohort",
            "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS"]
@@ -163,12 +163,6 @@ def _check_params(params) -> SimulationParams:
     return params
 
 
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
 def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
                     n: int | None = None) -> dict[str, np.ndarray]:
     """Draw a population as a dict of numpy arrays (the fast path).
@@ -196,7 +190,7 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
     (5,)
     """
     p = _check_params(params)
-    rng = _check_rng(rng)
+    rng = generator(rng)
     if n is None:
         n = p.n
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -264,7 +258,17 @@ def _check_threshold(threshold_months) -> float:
 def select_arrays(arrays: dict, threshold_months: float = 36.0) -> dict[str, np.ndarray]:
     """Keep the patients progression-free and still observed at ``threshold_months`` (arrays)."""
     thr = _check_threshold(threshold_months)
-    keep = arrays["pfs_months"] >= thr
+    if not isinstance(arrays, dict) or "pfs_months" not in arrays:
+        raise TypeError("arrays must be a dict of numpy arrays with 'pfs_months' (from simulate_arrays), got "
+                        + (f"keys {list(arrays)}" if isinstance(arrays, dict) else type(arrays).__name__))
+    pfs = arrays["pfs_months"]
+    if not (isinstance(pfs, np.ndarray) and pfs.ndim == 1 and pfs.dtype.kind in "fiu" and not np.isnan(pfs).any()):
+        raise ValueError("arrays['pfs_months'] must be a 1-d numpy array of numbers without nan")
+    bad = [k for k, v in arrays.items() if not (isinstance(v, np.ndarray) and v.shape == pfs.shape)]
+    if bad:
+        raise ValueError(f"arrays must hold one numpy array entry per patient ({pfs.shape[0]}) under every key; "
+                         f"not so for {bad}")
+    keep = pfs >= thr
     out = {k: v[keep] for k, v in arrays.items()}
     out["entry_months"] = np.full(int(keep.sum()), thr)
     return out
@@ -285,15 +289,16 @@ def simulate_cohort_arrays(params: SimulationParams | None, rng: np.random.Gener
     118
     """
     p = _check_params(params)
-    rng = _check_rng(rng)
-    if isinstance(n_selected, bool) or not isinstance(n_selected, (int, np.integer)) or n_selected < 1:
-        raise ValueError(f"n_selected must be a positive integer, got {n_selected!r}")
+    rng = generator(rng)
+    n_selected = count(n_selected, "n_selected", high=100_000)
+    # a batch is at most max_draws patients (13 uniform draws each)
+    max_draws = count(max_draws, "max_draws", high=10_000_000)
     thr = p.threshold_months if threshold_months is None else _check_threshold(threshold_months)
     parts, have, drawn, batch = [], 0, 0, max(256, 4 * n_selected)
     while have < n_selected:
         if drawn >= max_draws:
             raise ValueError(f"only {have} of {drawn:,} simulated patients were progression-free at "
-                             f"{thr:g} months; lower threshold_months or n_selected")
+                             f"{thr:g} months; lower threshold_months or n_selected, or raise max_draws")
         sel = select_arrays(simulate_arrays(p, rng, n=batch), thr)
         drawn += batch
         got = len(sel["ned"])

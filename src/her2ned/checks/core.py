@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
+from .._arguments import finite, sequence, string
 from ..palette import FEEDBACK
 
 
@@ -31,6 +32,11 @@ class Feedback:
         )
 
 
+def _texts(**values):
+    for key, value in values.items():
+        string(value, key)
+
+
 def check_number(answer, expected: float, *, rel_tol: float = 0.01, abs_tol: float = 0.0,
                  hint: str = "", explanation: str = "", name: str = "answer") -> Feedback:
     """Compare a numeric answer with the expected value, within a relative or absolute tolerance.
@@ -42,6 +48,9 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.01, abs_tol: flo
     >>> bool(check_number(0.466, 55 / 118, rel_tol=0.01))
     True
     """
+    expected = finite(expected, "expected")
+    rel_tol, abs_tol = finite(rel_tol, "rel_tol", low=0), finite(abs_tol, "abs_tol", low=0)
+    _texts(hint=hint, explanation=explanation, name=name)
     if isinstance(answer, bool) or not isinstance(answer, Real):
         try:
             answer = float(answer)
@@ -68,6 +77,17 @@ def check_choice(answer, expected, *, allowed=None, hint: str = "", explanation:
     def norm(x):
         return " ".join(x.lower().split()) if isinstance(x, str) else x
 
+    _texts(hint=hint, explanation=explanation, name=name)
+    try:
+        hash(expected)
+    except TypeError:
+        raise TypeError(f"expected must be a single value, got {type(expected).__name__}") from None
+    if allowed is not None:
+        allowed = sequence(allowed, "allowed")
+        try:
+            {norm(a) for a in allowed}
+        except TypeError:
+            raise TypeError(f"allowed must list single values, got {allowed!r}") from None
     try:
         hash(answer)
     except TypeError:

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .._arguments import column_name
 from .core import TidyFrame, cox_table
 
 __all__ = ["ph_table"]
@@ -45,15 +46,23 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
     """
     from lifelines.statistics import proportional_hazard_test
 
-    if time_transform not in _TRANSFORMS:
+    if not isinstance(time_transform, str) or time_transform not in _TRANSFORMS:
         raise ValueError(f"time_transform must be one of {_TRANSFORMS}, got {time_transform!r}")
+    column_name(duration, "duration")
+    column_name(event, "event")
     if entry is not None:
-        if entry not in df:
-            raise ValueError(f"entry column {entry!r} not in df")
-        en = df[entry].to_numpy(dtype=float)
+        column_name(entry, "entry")
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+        for name, col in (("entry", entry), ("duration", duration)):
+            if col not in df:
+                raise ValueError(f"{name} column {col!r} not in df")
+        en = pd.to_numeric(df[entry], errors="coerce").to_numpy(dtype=float)
+        if en.size == 0 or np.isnan(en).any():
+            raise ValueError(f"entry column {entry!r} must hold numbers, without gaps, in at least one row")
         # With one common entry time at or before every duration the risk sets at every event
         # time are the same with or without it, so the fit (and its residuals) are identical.
-        if not (np.ptp(en) == 0 and en[0] <= df[duration].min()):
+        if not (np.ptp(en) == 0 and en[0] <= pd.to_numeric(df[duration], errors="coerce").min()):
             raise ValueError("ph_table: lifelines has no Schoenfeld residuals for varying entry times; "
                              "only a common entry at or before every duration is supported")
         entry = None

@@ -9,9 +9,12 @@ good as the reported precision: a p-value printed as 0.005 may be anything from 
 from __future__ import annotations
 
 import math
+import sys
 
 import pandas as pd
 from scipy.stats import norm
+
+from .._arguments import positive
 
 __all__ = ["se_from_ratio_p", "ci_from_ratio_p", "published_ci_table"]
 
@@ -48,11 +51,15 @@ def ci_from_ratio_p(ratio: float, p: float, level: float = 0.95) -> tuple[float,
     >>> [round(x, 2) for x in ci_from_ratio_p(5.99, 0.005)]
     [1.72, 20.91]
     """
-    if not 0 < level < 1:
+    if not positive(level, "level") < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
     se = se_from_ratio_p(ratio, p)
     z = float(norm.ppf(0.5 + level / 2))
-    return math.exp(math.log(ratio) - z * se), math.exp(math.log(ratio) + z * se)
+    log_high = math.log(ratio) + z * se
+    if log_high > math.log(sys.float_info.max):
+        raise ValueError(f"ratio {ratio!r} with p {p!r} and level {level!r} puts the upper limit beyond "
+                         "the largest floating-point number")
+    return math.exp(math.log(ratio) - z * se), math.exp(log_high)
 
 
 #: The four TOG 2026 ratios with their p-values (abstract); the CIs are not published.

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._arguments import axes_or_new
+from .._arguments import axes_or_new, positive
 from ..bias import ESTIMATOR_LABELS, ESTIMATORS
 from ..palette import COHORTS, ESTIMATOR, INK, MUTED, REFERENCE
 
@@ -56,8 +56,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
         if "true_hr" not in table:
             raise ValueError("true_hr must be given when the table has no 'true_hr' column")
         true_hr = float(table["true_hr"].iloc[0])
-    if not (true_hr > 0 and math.isfinite(true_hr)):
-        raise ValueError(f"true_hr must be a positive finite number, got {true_hr!r}")
+    positive(true_hr, "true_hr")
     ax = axes_or_new(ax, figsize=(8, 3.4))
     ok = table[table["converged"].astype(bool)]
     if ok.empty:

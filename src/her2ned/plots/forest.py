@@ -9,19 +9,44 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._arguments import axes_or_new
+from .._arguments import axes_or_new, flag, float_array, positive
 from ..models.core import MODEL_TERMS
 from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
 
 __all__ = ["plot_forest", "plot_estimate_spread"]
 
 
-def _estimate_column(table: pd.DataFrame) -> str:
-    for col in ("odds_ratio", "hazard_ratio", "ratio"):
-        if col in table:
-            return col
-    raise ValueError("table must have an 'odds_ratio', 'hazard_ratio' or 'ratio' column "
-                     f"(from logistic_table / cox_table); got {list(table.columns)}")
+def _estimate_column(table: pd.DataFrame, name: str = "table") -> str:
+    """The ratio column of ``table`` (the parameter called ``name``), after checking its columns."""
+    if not isinstance(table, pd.DataFrame) or "term" not in table:
+        raise TypeError(f"{name} must be a DataFrame with a 'term' column")
+    est = next((col for col in ("odds_ratio", "hazard_ratio", "ratio") if col in table), None)
+    if est is None:
+        raise ValueError(f"{name} must have an 'odds_ratio', 'hazard_ratio' or 'ratio' column "
+                         f"(from logistic_table / cox_table); got {list(table.columns)}")
+    missing = [c for c in ("ci_low", "ci_high") if c not in table]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {missing}")
+    not_numeric = [c for c in (est, "ci_low", "ci_high") if not pd.api.types.is_numeric_dtype(table[c])]
+    if not_numeric:
+        raise TypeError(f"{name} column(s) {not_numeric} must hold numbers")
+    return est
+
+
+def _xlim(xlim) -> tuple[float, float]:
+    """Two finite numbers 0 < low < high (a log axis)."""
+    if not (isinstance(xlim, (tuple, list, np.ndarray)) and len(xlim) == 2):
+        raise TypeError(f"xlim must be a pair (low, high), got {xlim!r}")
+    lo, hi = (positive(v, "xlim") for v in xlim)
+    if not lo < hi:
+        raise ValueError(f"xlim must satisfy low < high, got {xlim}")
+    return xlim
+
+
+def _labels(labels) -> dict:
+    if labels is not None and not isinstance(labels, dict):
+        raise TypeError(f"labels must be a dict of term -> label or None, got {type(labels).__name__}")
+    return {**MODEL_TERMS, **(labels or {})}
 
 
 def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, ax=None,
@@ -50,20 +75,24 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
     >>> pub = published_ci_table().iloc[:3]
     >>> ax = plot_forest(pub, pub)
     """
-    if not isinstance(table, pd.DataFrame) or "term" not in table:
-        raise TypeError("table must be a DataFrame with a 'term' column")
-    lo_x, hi_x = xlim
+    est = _estimate_column(table)
+    lo_x, hi_x = _xlim(xlim)
     if not 0 < lo_x < 1 < hi_x:
         raise ValueError(f"xlim must satisfy 0 < low < 1 < high, got {xlim}")
-    est = _estimate_column(table)
-    labels = {**MODEL_TERMS, **(labels or {})}
+    labels = _labels(labels)
+    annotate = flag(annotate, "annotate")
+    if xlabel is not None and not isinstance(xlabel, str):
+        raise TypeError(f"xlabel must be a str or None, got {type(xlabel).__name__}")
+    if published is not None:
+        pest = _estimate_column(published, "published")
+        if published["term"].duplicated().any():
+            raise ValueError("published has a term more than once")
     ax = axes_or_new(ax, figsize=(7, 0.8 + 0.75 * len(table)))
     terms = list(table["term"])
     n = len(terms)
     pub = None
     if published is not None:
         pub = published.set_index("term")
-        pest = _estimate_column(published)
     off = 0.17 if pub is not None else 0.0
     for i, row in enumerate(table.itertuples(index=False)):
         y = n - 1 - i
@@ -124,14 +153,19 @@ def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=N
     """
     if not isinstance(estimates, dict) or not estimates:
         raise TypeError("estimates must be a non-empty dict of term -> array of ratios")
-    labels = {**MODEL_TERMS, **(labels or {})}
+    if published is not None:
+        if not isinstance(published, dict):
+            raise TypeError(f"published must be a dict of term -> ratio or None, got {type(published).__name__}")
+        for term, ratio in published.items():
+            positive(ratio, f"published[{term!r}]")
+    labels = _labels(labels)
+    lo_x, hi_x = _xlim(xlim)
+    estimates = {term: float_array(values, f"estimates[{term!r}]") for term, values in estimates.items()}
     ax = axes_or_new(ax, figsize=(7, 0.9 + 0.9 * len(estimates)))
     rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
     n = len(estimates)
-    lo_x, hi_x = xlim
-    for i, (term, values) in enumerate(estimates.items()):
+    for i, (term, v) in enumerate(estimates.items()):
         y = n - 1 - i
-        v = np.asarray(values, dtype=float)
         v = v[np.isfinite(v)]
         shown = np.clip(v, lo_x, hi_x)
         ax.scatter(shown, y + rng.uniform(-0.22, 0.22, len(v)), s=6, alpha=0.35, color=OURS, lw=0)

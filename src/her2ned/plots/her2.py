@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from .._arguments import axes_or_new
+from .._arguments import axes_or_new, flag, positive, string
 from .. import her2
 from ..power import detectable_hr, logrank_power
 from ..proportions import wilson_interval
@@ -36,9 +36,7 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
     >>> ax.get_xlabel()
     'mean HER2 signals per cell'
     """
-    for name, flag in (("ultralow", ultralow), ("show_historic", show_historic)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"{name} must be True or False, got {type(flag).__name__}")
+    flag(ultralow, "ultralow"), flag(show_historic, "show_historic")
     ax = axes_or_new(ax, figsize=(6.4, 4.6))
     # The axes must show every boundary: copies 6.0 and ratio 2.0 (Wolff 2018).
     for name, v, low, top in (("max_copies", max_copies, 6.5, 100), ("max_ratio", max_ratio, 2.5, 50)):
@@ -209,6 +207,12 @@ def plot_two_proportions(result, *, title: str = "", ax=None):
     >>> len(ax.get_yticks())
     2
     """
+    from ..power import TwoProportions
+
+    if not isinstance(result, TwoProportions):
+        raise TypeError(f"result must be a TwoProportions from her2ned.power.compare_proportions, "
+                        f"got {type(result).__name__}")
+    string(title, "title")
     ax = axes_or_new(ax, figsize=(6, 2.3))
     rows = [(result.labels[0], result.k1, result.n1), (result.labels[1], result.k2, result.n2)]
     colours = (OURS, HIGHLIGHT)
@@ -240,6 +244,8 @@ def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: flo
     >>> bool(ax.get_ylim()[1] <= 1.05)
     True
     """
+    if observed_hr is not None:
+        positive(observed_hr, "observed_hr")
     ax = axes_or_new(ax, figsize=(6.2, 3.6))
     hrs = np.linspace(0.4, 1.0, 200)
     pw = [logrank_power(h, events, allocation, alpha) for h in hrs]

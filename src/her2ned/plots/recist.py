@@ -6,13 +6,16 @@ thresholds (Eisenhauer 2009): -30 % from baseline for PR, +20 % (from the nadir)
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 
-from .._arguments import axes_or_new
+from .._arguments import axes_or_new, sequence, string
 from ..recist import PD_INCREASE, PR_DECREASE, Assessment
-from ..recist_cohort import MeasurementError, p_lesion_seen, p_node_called_normal
+from ..recist_cohort import MeasurementError, _check_error, p_lesion_seen, p_node_called_normal
 from ..palette import INK, MUTED, NED_GROUP, PAPER, REFERENCE, RESPONSE, SIZES
 
 
@@ -56,6 +59,7 @@ def plot_spider(long: pd.DataFrame, ax=None, *, title: str = ""):
     >>> ax = plot_spider(simulate_cohort(10, seed=1).long)
     """
     _check_cols(long, ["patient", "week", "change", "bor"], "long")
+    string(title, "title")
     ax = axes_or_new(ax, figsize=(7, 4.2))
     seen = set()
     for pid, g in long.groupby("patient", sort=False):
@@ -91,6 +95,7 @@ def plot_waterfall(summary: pd.DataFrame, ax=None, *, title: str = ""):
     >>> ax = plot_waterfall(simulate_cohort(10, seed=1).summary)
     """
     _check_cols(summary, ["best_change", "bor"], "summary")
+    string(title, "title")
     d = summary.dropna(subset=["best_change"]).sort_values("best_change", ascending=False).reset_index(drop=True)
     if d.empty:
         raise ValueError("summary has no patient with a measured change: nothing to draw")
@@ -131,6 +136,7 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
     """
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
+    string(title, "title")
     ax = axes_or_new(ax, figsize=(6.5, 3.6))
     p, t = assessment.patient, assessment.table
     weeks = np.asarray(p.weeks)
@@ -181,9 +187,10 @@ def plot_ned_call(ax=None, *, sds_mm=(1.0, 1.5, 2.5), error: MeasurementError = 
     --------
     >>> ax = plot_ned_call()
     """
-    sds = list(sds_mm)
-    if not sds or any((not np.isfinite(s)) or s < 0 for s in sds):
+    sds = sequence(sds_mm, "sds_mm")
+    if not sds or any(isinstance(s, bool) or not isinstance(s, Real) or not 0 <= s < math.inf for s in sds):
         raise ValueError(f"sds_mm must be a non-empty list of finite sds >= 0 mm, got {sds_mm!r}")
+    _check_error(error)
     ax = axes_or_new(ax, figsize=(7, 3.8))
     x = np.linspace(0, 16, 321)
     ramp = LinearSegmentedColormap.from_list("sizes", SIZES)

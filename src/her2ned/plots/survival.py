@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._arguments import axes_or_new, column_name
+from .._arguments import axes_or_new, column_name, finite, flag, positive
 from ..models.fast import km_curve, km_median
 from ..palette import INK, MUTED, NED_GROUP, REFERENCE, SHADE
 
@@ -73,6 +73,13 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
         column_name(c, param)
         if c not in df:
             raise ValueError(f"{param} {c!r} is not a column of df; available: {list(df.columns)}")
+    if labels is not None and not isinstance(labels, dict):
+        raise TypeError(f"labels must be None or a dict {{group value: label}}, got {type(labels).__name__}")
+    if threshold is not None:
+        finite(threshold, "threshold", low=0)
+    if xmax is not None:
+        positive(xmax, "xmax")
+    flag(show_medians, "show_medians"), flag(at_risk, "at_risk")
     labels = labels or {1: "NED", 0: "no NED"}
     ax = axes_or_new(ax, figsize=(7, 4))
     if threshold is not None:

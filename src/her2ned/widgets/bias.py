@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .._arguments import sequence
+from .._arguments import count, sequence
 from ..bias import DEFAULT_LANDMARK_MONTHS, compare_estimators
 from ..plots.bias import plot_estimates
 from ..simulate import SimulationParams
@@ -22,6 +22,19 @@ THRESHOLD_RANGE = (6, 60)    # months; TOG 2026 used 36, HER-OS 24
 LANDMARK_RANGE = (3, 60)     # months
 N_RANGE = (200, 5000)        # patients in the whole first-line population
 TIMINGS = ("early", "late")  # her2ned.simulate.NED_TIMING_PRESETS (both assumptions)
+
+
+def _in_range(value, name: str, bounds: tuple, unit: str = ""):
+    lo, hi = bounds
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {lo} and {hi}{unit}, got {value!r}")
+    return value
+
+
+def _timing(value, name: str = "ned_timing") -> str:
+    if not isinstance(value, str) or value not in TIMINGS:
+        raise ValueError(f"{name} must be one of {TIMINGS}, got {value!r}")
+    return value
 
 
 def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timing: str = "late",
@@ -54,16 +67,10 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
     >>> len(t)
     5
     """
-    if not isinstance(hr_ned, (int, float)) or not HR_RANGE[0] <= hr_ned <= HR_RANGE[1]:
-        raise ValueError(f"hr_ned must be between {HR_RANGE[0]} and {HR_RANGE[1]}, got {hr_ned!r}")
-    if not isinstance(threshold_months, (int, float)) or not THRESHOLD_RANGE[0] <= threshold_months <= THRESHOLD_RANGE[1]:
-        raise ValueError(f"threshold_months must be between {THRESHOLD_RANGE[0]} and "
-                         f"{THRESHOLD_RANGE[1]} months, got {threshold_months!r}")
-    if not isinstance(landmark_months, (int, float)) or not LANDMARK_RANGE[0] <= landmark_months <= LANDMARK_RANGE[1]:
-        raise ValueError(f"landmark_months must be between {LANDMARK_RANGE[0]} and "
-                         f"{LANDMARK_RANGE[1]} months, got {landmark_months!r}")
-    if ned_timing not in TIMINGS:
-        raise ValueError(f"ned_timing must be one of {TIMINGS}, got {ned_timing!r}")
+    _in_range(hr_ned, "hr_ned", HR_RANGE)
+    _in_range(threshold_months, "threshold_months", THRESHOLD_RANGE, " months")
+    _in_range(landmark_months, "landmark_months", LANDMARK_RANGE, " months")
+    _timing(ned_timing)
     if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
         raise ValueError(f"n must be an integer between {N_RANGE[0]} and {N_RANGE[1]}, got {n!r}")
     params = SimulationParams(n=n, hr_ned=float(hr_ned), ned_timing=ned_timing,
@@ -87,6 +94,13 @@ class BiasLabPanel(widgets.VBox):
 
     def __init__(self, *, threshold_months: int = 36, hr_ned: float = 1.0, ned_timing: str = "late",
                  landmark_months: int = int(DEFAULT_LANDMARK_MONTHS), n: int = 1000, seed: int = 1):
+        # the controls would clamp or cast a value silently (or fail without naming it)
+        threshold_months = count(threshold_months, "threshold_months", *THRESHOLD_RANGE)
+        hr_ned = _in_range(hr_ned, "hr_ned", HR_RANGE)
+        ned_timing = _timing(ned_timing)
+        landmark_months = count(landmark_months, "landmark_months", *LANDMARK_RANGE)
+        n = count(n, "n", *N_RANGE)
+        seed = count(seed, "seed", low=0, high=10**6)
         style = {"description_width": "190px"}
         layout = widgets.Layout(width="min(100%, 520px)")
         self.threshold = widgets.IntSlider(value=threshold_months, min=THRESHOLD_RANGE[0],
@@ -157,8 +171,17 @@ def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, s
     >>> len(twin.children[2].children)
     1
     """
+    grid = sequence(grid, "grid")
+    if not grid:
+        raise ValueError("grid must hold at least one (true HR, NED timing, threshold) setting")
+    for i, setting in enumerate(grid):
+        if not (isinstance(setting, (tuple, list)) and len(setting) == 3):
+            raise TypeError(f"grid must hold (true HR, NED timing, threshold) triples, got {setting!r}")
+        _in_range(setting[0], f"grid[{i}] true HR", HR_RANGE)
+        _timing(setting[1], f"grid[{i}] NED timing")
+        _in_range(setting[2], f"grid[{i}] threshold", THRESHOLD_RANGE, " months")
     frames, labels = [], []
-    for hr, timing, thr in sequence(grid, "grid"):
+    for hr, timing, thr in grid:
         table = lab_estimates(threshold_months=thr, hr_ned=hr, ned_timing=timing,
                               landmark_months=landmark_months, n=n, seed=seed)
         fig = _figure(table)

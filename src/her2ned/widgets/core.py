@@ -15,12 +15,14 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from .._arguments import count, flag, sequence, string
 from ..palette import MESSAGE
 
 
 def message_html(text: str, kind: str = "warning") -> str:
     """An HTML box carrying a plain-language message (``kind``: info, warning or error)."""
-    if kind not in MESSAGE:
+    string(text, "text")
+    if not isinstance(kind, str) or kind not in MESSAGE:
         raise ValueError(f"kind must be one of {sorted(MESSAGE)}, got {kind!r}")
     return (
         f'<div class="her2ned-message" role="status" style="border-left:4px solid {MESSAGE[kind]};'
@@ -33,6 +35,12 @@ def figure_to_html(fig, alt: str, *, dpi: int = 80, close: bool = True) -> str:
 
     Used for the frames of kernel-free twins; ``alt`` describes the frame for screen readers.
     """
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    string(alt, "alt"), flag(close, "close")
+    dpi = count(dpi, "dpi", low=10, high=600)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     if close:
@@ -62,9 +70,13 @@ def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: st
         ``children`` are (caption, slider, stack); the slider is a ``SelectionSlider`` whose
         ``index`` is linked in the browser to the stack's ``selected_index``.
     """
-    frames, labels = list(frames), list(labels)
+    frames, labels = sequence(frames, "frames"), sequence(labels, "labels")
+    description, caption = string(description, "description"), string(caption, "caption")
     if not frames:
-        raise ValueError("frames_twin needs at least one frame")
+        raise ValueError("frames must hold at least one frame")
+    bad = [i for i, f in enumerate(frames) if not isinstance(f, str)]
+    if bad:
+        raise TypeError(f"frames must be HTML strings; frames[{bad[0]}] is {type(frames[bad[0]]).__name__}")
     if len(labels) != len(frames):
         raise ValueError(f"labels has {len(labels)} entries but frames has {len(frames)}; they must match")
     if len(set(labels)) != len(labels):
@@ -132,6 +144,10 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
     from IPython.display import HTML
     from IPython.utils.capture import capture_output
 
+    if not isinstance(output, widgets.Output):
+        raise TypeError(f"output must be an ipywidgets Output, got {type(output).__name__}")
+    if not callable(draw):
+        raise TypeError(f"draw must be a function of no arguments, got {type(draw).__name__}")
     def display_data(obj) -> dict:
         data, metadata = format_display_data(obj)
         return {"output_type": "display_data", "data": data, "metadata": metadata}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from .._arguments import axes_or_new
+from .._arguments import axes_or_new, count, sequence
 from ..palette import OURS, PUBLISHED
 from ..proportions import wilson_interval
 from .core import figure_to_html, frames_twin, show_safely
@@ -39,6 +39,9 @@ def plot_share_interval(k: int, n: int, ax=None):
 
 def share_panel(n: int = STUDY_N, k: int = STUDY_NED) -> widgets.VBox:
     """Live panel: sliders for N and the number reaching NED; the figure follows."""
+    n, k = count(n, "n", low=10, high=1000), count(k, "k", low=0, high=1000)
+    if k > n:
+        raise ValueError(f"k ({k}) cannot exceed n ({n})")
     n_slider = widgets.IntSlider(value=n, min=10, max=1000, step=1, description="N patients")
     k_slider = widgets.IntSlider(value=k, min=0, max=1000, step=1, description="NED")
     out = widgets.Output()
@@ -61,6 +64,9 @@ def share_panel(n: int = STUDY_N, k: int = STUDY_NED) -> widgets.VBox:
 
 def share_twin(sizes=(30, 60, 118, 250, 500, 1000)) -> widgets.VBox:
     """Kernel-free twin: the study's NED share (46.6 %) at several cohort sizes."""
+    sizes = [count(n, f"sizes[{i}]", low=2, high=100_000) for i, n in enumerate(sequence(sizes, "sizes"))]
+    if not sizes:
+        raise ValueError("sizes must list at least one cohort size")
     frames, labels = [], []
     for n in sizes:
         k = round(n * STUDY_NED / STUDY_N)

@@ -20,13 +20,14 @@ import html
 import io
 import math
 from dataclasses import dataclass, field
+from numbers import Real
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
 from .. import SYNTHETIC_NOTICE, palette
-from .._arguments import sequence
+from .._arguments import count, sequence
 from ..models.fast import cox_one, km_curve, km_median, logit_newton
 from ..plots.survival import numbers_at_risk
 from ..models.published import published_ci_table
@@ -228,7 +229,7 @@ class ExplorerFigure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.patches import Rectangle
 
-        self.dpi = dpi
+        self.dpi = dpi = count(dpi, "dpi", low=10, high=600)
         self.fig = Figure(figsize=(10, 3.5), dpi=dpi)
         FigureCanvasAgg(self.fig)
         self.ax_or = ax = self.fig.add_axes([0.15, 0.17, 0.25, 0.68])
@@ -413,9 +414,13 @@ TWIN_GRID = [(hr, thr) for hr in (1.0, 0.24) for thr in (0, 12, 24, 36, 48, 60)]
 
 def explorer_twin(seed: int = 0, grid=TWIN_GRID, dpi: int = 70) -> widgets.VBox:
     """Kernel-free twin: the explorer precomputed over the true HR of NED × selection threshold."""
+    grid = sequence(grid, "grid")
+    if not grid or not all(isinstance(g, (tuple, list)) and len(g) == 2 and all(
+            isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x) and x >= 0 for x in g) for g in grid):
+        raise ValueError(f"grid must be a non-empty list of (true HR, threshold in months) pairs, got {grid!r}")
     frames, labels = [], []
     fig = ExplorerFigure(dpi=dpi)
-    for hr, thr in sequence(grid, "grid"):
+    for hr, thr in grid:
         try:
             r = explore(hr_ned=hr, threshold_months=thr, seed=seed)
             fig.update(r)

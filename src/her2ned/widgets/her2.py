@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML
 
 from .. import her2
-from .._arguments import sequence
+from .._arguments import count, finite, flag, sequence
 from ..palette import PAPER, REFERENCE
 from ..plots.her2 import plot_ish_plane
 from .core import figure_to_html, frames_twin, show_safely
@@ -57,6 +57,9 @@ def _figure(result: her2.HER2Result, figsize=(6.0, 4.2)):
     return fig
 
 
+_RATIO, _COPIES = (0.5, 5.0), (0.5, 12.0)   # the sliders' ranges
+
+
 class HER2Panel(widgets.VBox):
     """Live classifier: IHC selector, ISH switch, ratio and copy-number sliders; result and ISH plane.
 
@@ -65,15 +68,21 @@ class HER2Panel(widgets.VBox):
     """
 
     def __init__(self, ihc: str = "2+", ratio: float = 1.7, copies: float = 6.6, ish_done: bool = True):
+        if not isinstance(ihc, str) or ihc not in IHC_OPTIONS:
+            raise ValueError(f"ihc must be one of {list(IHC_OPTIONS)}, got {ihc!r}")
+        for name, value, (low, high) in (("ratio", ratio, _RATIO), ("copies", copies, _COPIES)):
+            if not low <= finite(value, name) <= high:
+                raise ValueError(f"{name} must be from {low} to {high} (the sliders' range), got {value!r}")
+        flag(ish_done, "ish_done")
         style = {"description_width": "initial"}
         # Slider ranges match the axes of plot_ish_plane (copies 0-12, ratio 0-5), so the point never leaves it.
         self.ihc = widgets.ToggleButtons(options=list(IHC_OPTIONS), value=ihc, description="IHC score",
                                          style={"button_width": "70px", "description_width": "initial"})
         self.ultralow = widgets.Checkbox(value=False, description="ultralow pattern (IHC 0 only)", style=style)
         self.ish_done = widgets.Checkbox(value=ish_done, description="dual-probe ISH done", style=style)
-        self.ratio = widgets.FloatSlider(value=ratio, min=0.5, max=5.0, step=0.05, description="HER2/CEP17 ratio",
+        self.ratio = widgets.FloatSlider(value=ratio, min=_RATIO[0], max=_RATIO[1], step=0.05, description="HER2/CEP17 ratio",
                                          style=style, continuous_update=False, readout_format=".2f")
-        self.copies = widgets.FloatSlider(value=copies, min=0.5, max=12.0, step=0.1,
+        self.copies = widgets.FloatSlider(value=copies, min=_COPIES[0], max=_COPIES[1], step=0.1,
                                           description="HER2 copies per cell", style=style,
                                           continuous_update=False, readout_format=".1f")
         self.output = widgets.Output()
@@ -106,8 +115,13 @@ def her2_panel(**kwargs) -> HER2Panel:
 
 def twin_frames(examples=her2.EXAMPLES, dpi: int = 70) -> tuple[list[str], list[str]]:
     """Pre-rendered HTML frames (result + ISH plane) for each example tumour, and their labels."""
+    examples, dpi = sequence(examples, "examples"), count(dpi, "dpi", low=10, high=600)
+    for i, example in enumerate(examples):
+        if not (isinstance(example, (tuple, list)) and len(example) == 2 and isinstance(example[0], str)
+                and isinstance(example[1], dict)):
+            raise TypeError(f"examples[{i}] must be a (label, classify keyword arguments) pair, got {example!r}")
     frames, labels = [], []
-    for label, kwargs in sequence(examples, "examples"):
+    for label, kwargs in examples:
         result = her2.classify(**kwargs)
         fig = _figure(result, figsize=(5.4, 3.8))
         alt = f"{label}: HER2 {result.call}, {result.category}"

@@ -11,15 +11,18 @@ Twin (:func:`recist_twin`, static HTML): the same output pre-rendered for prepar
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
+from numbers import Real
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
+from .._arguments import count, flag, sequence
 from ..palette import INK, RESPONSE
 from ..plots.recist import plot_patient
-from ..recist import (TOO_SMALL, Assessment, NonTargetLesion, Patient, TargetLesion, assess,
+from ..recist import (TOO_SMALL, Assessment, NonTargetLesion, Patient, TargetLesion, _instances, assess,
                       best_overall_response, radiologic_ned)
 from .core import figure_to_html, frames_twin, show_safely
 
@@ -82,6 +85,8 @@ def response_table_html(assessment: Assessment) -> str:
     >>> "PR" in response_table_html(assess(p))
     True
     """
+    if not isinstance(assessment, Assessment):
+        raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
     t = assessment.table
     head = ("<tr>" + "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in
                               ("visit", "week", "sum (mm)", "vs baseline", "target", "non-target",
@@ -115,6 +120,42 @@ DEFAULT_GRID = [[32, 20, 12, 6, 0], [14, 9, 6, 0, 0], [19, 13, 10, 9, 8]]
 DEFAULT_NON_TARGET = ["present", "present", "present", "absent", "absent"]
 
 
+def _check_panel_arguments(names, organs, nodal, weeks, grid, non_target, new_lesions):
+    """The panel's arguments as lists, each checked by name (the panel's edits are checked by the panel)."""
+    weeks = sequence(weeks, "weeks")
+    if not weeks:
+        raise ValueError("weeks must list at least the baseline visit")
+    for k, w in enumerate(weeks):
+        if isinstance(w, bool) or not isinstance(w, Real) or not math.isfinite(w):
+            raise TypeError(f"weeks[{k}] must be a finite number, got {w!r}")
+    n = len(weeks)
+    grid = [sequence(row, f"grid[{i}]") for i, row in enumerate(sequence(grid, "grid"))]
+    names, organs, nodal = sequence(names, "names"), sequence(organs, "organs"), sequence(nodal, "nodal")
+    for name, seq in (("names", names), ("organs", organs), ("nodal", nodal)):
+        if len(seq) != len(grid):
+            raise ValueError(f"{name} has {len(seq)} entries but grid has {len(grid)} lesion rows")
+    for i, (nm, org, nd, row) in enumerate(zip(names, organs, nodal, grid)):
+        for name, x in (("names", nm), ("organs", org)):
+            if not isinstance(x, str):
+                raise TypeError(f"{name}[{i}] must be a string, got {x!r}")
+        flag(nd, f"nodal[{i}]")
+        if len(row) != n:
+            raise ValueError(f"grid[{i}] has {len(row)} values but there are {n} weeks")
+        for k, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, Real):
+                raise TypeError(f"grid[{i}][{k}] must be a number of mm, got {v!r}")
+    non_target = sequence(non_target, "non_target")
+    new_lesions = [False] * n if new_lesions is None else sequence(new_lesions, "new_lesions")
+    for name, seq in (("non_target", non_target), ("new_lesions", new_lesions)):
+        if len(seq) != n:
+            raise ValueError(f"{name} has {len(seq)} entries but there are {n} weeks")
+    for k, (st, new) in enumerate(zip(non_target, new_lesions)):
+        if not isinstance(st, str) or st not in NON_TARGET_OPTIONS:
+            raise ValueError(f"non_target[{k}] must be one of {list(NON_TARGET_OPTIONS)}, got {st!r}")
+        flag(new, f"new_lesions[{k}]")
+    return names, organs, nodal, weeks, grid, non_target, new_lesions
+
+
 class RecistPanel(widgets.VBox):
     """The live calculator. Controls are attributes so tests can drive it by setting ``.value``:
 
@@ -126,9 +167,9 @@ class RecistPanel(widgets.VBox):
     def __init__(self, names=DEFAULT_NAMES, organs=DEFAULT_ORGANS, nodal=DEFAULT_NODAL,
                  weeks=DEFAULT_WEEKS, grid=DEFAULT_GRID, non_target=DEFAULT_NON_TARGET,
                  new_lesions=None):
-        self.names, self.organs, self.nodal, self.weeks = list(names), list(organs), list(nodal), list(weeks)
-        n = len(self.weeks)
-        new_lesions = [False] * n if new_lesions is None else list(new_lesions)
+        names, organs, nodal, weeks, grid, non_target, new_lesions = _check_panel_arguments(
+            names, organs, nodal, weeks, grid, non_target, new_lesions)
+        self.names, self.organs, self.nodal, self.weeks = names, organs, nodal, weeks
         box = widgets.Layout(width="92px")
         # the row and column headers are separate HTML widgets, so each control also carries its own
         # name as a zero-width description: screen readers announce it, the grid looks the same
@@ -243,6 +284,9 @@ EXAMPLES = (
 
 def example_frame(example: Example, dpi: int = 72) -> str:
     """One twin frame: the patient's spider plot and the response table, as HTML."""
+    if not isinstance(example, Example):
+        raise TypeError(f"example must be an Example, got {type(example).__name__}")
+    count(dpi, "dpi", low=20, high=600)
     a = assess(example.patient)
     fig, ax = plt.subplots(figsize=(6.2, 3.2))
     plot_patient(a, ax=ax, title=example.label)
@@ -259,7 +303,7 @@ def example_frame(example: Example, dpi: int = 72) -> str:
 
 def recist_twin(examples=EXAMPLES) -> widgets.VBox:
     """Kernel-free twin: a slider steps through prepared example patients (frames made in advance)."""
-    examples = list(examples)
+    examples = _instances(examples, "examples", Example)
     if not examples:
         raise ValueError("examples must hold at least one Example")
     frames = [example_frame(e) for e in examples]

@@ -1,0 +1,80 @@
+"""Imports run one way: no module of ``her2ned`` imports, directly or through others, a module that
+imports it back, counting imports inside functions too (a cycle hidden in a function is still a cycle)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import her2ned
+
+PACKAGE = Path(her2ned.__file__).parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imported(name: str, tree: ast.AST) -> set[str]:
+    """The package's modules that module ``name`` imports anywhere in its body."""
+    package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            candidates = [target] + [f"{target}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            candidates = [a.name for a in node.names]
+        else:
+            continue
+        found.update(c for c in candidates if c in MODULES)
+    # a module's own package (its __init__) runs first anyway; importing names from it is not a cycle
+    return {m for m in found if m != name and not name.startswith(m + ".")}
+
+
+GRAPH = {name: _imported(name, ast.parse(path.read_text(encoding="utf-8"))) for name, path in MODULES.items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a path ``[a, b, ..., a]``, or None (depth-first search)."""
+    state: dict[str, int] = {}   # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node):
+        state[node], _ = 1, path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        state[node], _ = 2, path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_the_graph_sees_imports_inside_functions():
+    # feasible imports models inside conclusion_measures only
+    assert "her2ned.models" in GRAPH["her2ned.feasible"]
+    assert "her2ned.reconstruct" in GRAPH["her2ned.reproduce"]
+
+
+def test_no_import_cycle():
+    cycle = _cycle(GRAPH)
+    assert cycle is None, "import cycle: " + " → ".join(cycle)
