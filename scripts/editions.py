@@ -119,7 +119,8 @@ def bibliography(path: Path = ROOT / "references.bib") -> dict[str, dict[str, st
         else:
             short_names = " and ".join(last)
         names = ", ".join(
-            _latex_to_text(" ".join(p.last_names)) + " " + "".join(_latex_to_text(n)[0] for n in p.first_names + p.middle_names)
+            _latex_to_text(" ".join(p.last_names)) + " "
+            + "".join(_latex_to_text(n)[0] for n in p.first_names + p.middle_names)
             for p in people if str(p) != "others")
         if etal and any(str(p) == "others" for p in people):
             names += ", et al."
@@ -258,8 +259,8 @@ def _plain_md(text: str, ctx: Context) -> str:
     out = []
     for block in parse_blocks(text):
         if block[0] == "md":
-            md = "\n".join(l for l in block[1].splitlines()
-                           if not re.fullmatch(r"\((?:[\w-]+)\)=", l.strip()) and not l.startswith("%"))
+            md = "\n".join(line for line in block[1].splitlines()
+                           if not re.fullmatch(r"\((?:[\w-]+)\)=", line.strip()) and not line.startswith("%"))
             out.append(convert_roles(md, ctx))
             continue
         _, name, arg, options, body = block
@@ -267,7 +268,7 @@ def _plain_md(text: str, ctx: Context) -> str:
             raise ValueError(f"{ctx.stem}: an {name} nested inside another directive")
         title = arg or name.capitalize()
         inner = _plain_md(body, ctx)
-        quoted = "\n".join("> " + l if l else ">" for l in inner.splitlines())
+        quoted = "\n".join("> " + line if line else ">" for line in inner.splitlines())
         out.append(f"> **{convert_roles(title, ctx)}**\n>\n{quoted}")
     return "\n".join(out).strip("\n")
 
@@ -556,7 +557,7 @@ def solution_fragments() -> dict[str, str]:
     rest = " ".join(" ".join(elsewhere).split())
     out = {}
     for label, body in solutions.items():
-        prose = "\n".join(l for l in body.splitlines() if not l.startswith("    "))
+        prose = "\n".join(line for line in body.splitlines() if not line.startswith("    "))
         prose = re.sub(r"\{[a-z:]+\}`[^`]*`|`[^`]*`|\$[^$]*\$|\*\*|\*", "|", prose)
         runs = {" ".join(r.split()) for part in prose.split("|") for r in PLAIN_RUN.findall(part)}
         unique = sorted((r for r in runs if len(r.split()) >= 5 and r not in rest), key=len)

@@ -126,7 +126,8 @@ def test_glue_import_is_replaced_and_hidden_cells_stay_runnable_with_folded_inpu
     cell = SimpleNamespace(source="from myst_nb import glue\nglue('n', 1, display=False)",
                            metadata={"tags": ["hide-input"]})
     out = editions.convert_code_cell(cell)
-    assert "import glue" not in out.source and "def glue(" in out.source and out.source.endswith("glue('n', 1, display=False)")
+    assert "import glue" not in out.source and "def glue(" in out.source
+    assert out.source.endswith("glue('n', 1, display=False)")
     assert out.metadata["jupyter"] == {"source_hidden": True} and out.metadata["tags"] == ["hide-input"]
 
 
@@ -243,11 +244,13 @@ def test_built_pages_launch_and_download_the_edition_notebooks(book_html, studen
         binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/student/{stem}.ipynb"
         colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/notebooks/student/{stem}.ipynb"
         download = f"../notebooks/{edition}/{stem}.ipynb"
-        assert {binder, colab, download} <= links, f"{edition} {stem}: {sorted(l for l in links if 'http' in l)}"
+        web = sorted(link for link in links if "http" in link)
+        assert {binder, colab, download} <= links, f"{edition} {stem}: {web}"
         assert (page.parent / download).read_bytes() == editions.edition_path(stem, edition).read_bytes()
-        assert not any("/chapters/" in l and l.endswith(".md") for l in links if "mybinder" in l or "colab" in l)
+        assert not any("/chapters/" in link and link.endswith(".md")
+                       for link in links if "mybinder" in link or "colab" in link)
         if edition == "student":
-            assert not any("_sources" in l for l in links), f"student {stem} links to its source"
+            assert not any("_sources" in link for link in links), f"student {stem} links to its source"
 
 
 # --- The student HTML edition ------------------------------------------------------------------------

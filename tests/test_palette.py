@@ -91,7 +91,8 @@ COLOUR_KEYWORDS = {"color", "colour", "c", "fc", "ec", "mfc", "mec", "facecolor"
 def literal_colours(path: Path):
     """Colour strings in ``path``: any string that looks like a colour, and any keyword colour argument."""
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.match(r"^#[0-9a-fA-F]{3,8}$", node.value):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and re.match(r"^#[0-9a-fA-F]{3,8}$", node.value)):
             yield node.lineno, node.value
         if isinstance(node, ast.keyword) and node.arg in COLOUR_KEYWORDS and isinstance(node.value, ast.Constant):
             if isinstance(node.value.value, str) and COLOUR_LITERAL.match(node.value.value):
@@ -102,7 +103,8 @@ def literal_colours(path: Path):
 
 def test_the_detector_finds_literal_colours(tmp_path):
     f = tmp_path / "m.py"
-    f.write_text('ax.plot(x, color="#1b7837")\nax.bar(x, fc="white")\nc = plt.cm.Blues(0.5)\nok = "#abc is no colour"\n')
+    f.write_text('ax.plot(x, color="#1b7837")\nax.bar(x, fc="white")\nc = plt.cm.Blues(0.5)\n'
+                 'ok = "#abc is no colour"\n')
     assert sorted(line for line, _ in literal_colours(f)) == [1, 1, 2, 3]
 
 

@@ -22,7 +22,8 @@ C = load_claims()
 
 
 def test_counts_matching_ma_percentages():
-    # The Ma 2025 split: 117 HER2 2+/ISH+ and 458 HER2 3+ (the only split consistent with the abstract's percentages, derived by hand).
+    # The Ma 2025 split: 117 HER2 2+/ISH+ and 458 HER2 3+ (the only split consistent with the abstract's
+    # percentages, derived by hand).
     assert pw.counts_matching(C["ma_pcr_2plus"].value, 117, C["ma_pcr_2plus"].precision) == [19]
     assert pw.counts_matching(C["ma_pcr_3plus"].value, 458, C["ma_pcr_3plus"].precision) == [211]
     assert pw.counts_matching(C["ma_hr_pos_2plus"].value, 117, 1) == [89]
@@ -189,8 +190,8 @@ def test_compare_medians_invalid():
 
 
 @pytest.mark.parametrize("est, p, ref", [
-    # derived by hand from the abstract's ratios and p-values (arithmetic only): OR 5.99 -> (1.7, 21), OR 4.79 -> (1.1, 21),
-    # OR 0.25 -> (0.09, 0.73), HR 0.24 -> (0.09, 0.62)
+    # derived by hand from the abstract's ratios and p-values (arithmetic only): OR 5.99 -> (1.7, 21),
+    # OR 4.79 -> (1.1, 21), OR 0.25 -> (0.09, 0.73), HR 0.24 -> (0.09, 0.62)
     (5.99, 0.005, (1.7, 21)), (4.79, 0.035, (1.1, 21)), (0.25, 0.011, (0.09, 0.73)), (0.24, 0.003, (0.09, 0.62)),
 ])
 def test_wald_ci_from_p_matches_hand_derived_intervals(est, p, ref):

@@ -32,7 +32,8 @@ def imported_modules(paths) -> set[str]:
         for cell in json.loads(Path(path).read_text())["cells"]:
             if cell["cell_type"] != "code":
                 continue
-            source = "\n".join(l for l in "".join(cell["source"]).splitlines() if not l.lstrip().startswith(("%", "!")))
+            source = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                               if not line.lstrip().startswith(("%", "!")))
             for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.Import):
                     names |= {a.name.split(".")[0] for a in node.names}
@@ -54,12 +55,14 @@ def test_binder_environment_has_everything_the_notebooks_import(student_env):
                          text=True, check=True, cwd=student_env.home, env=student_env.env()).stdout
     assert out.strip() == "[]", f"the Binder environment lacks {out.strip()}"
     # every pin of the lock holds in the Binder environment: the class runs what the tests ran on
-    lock = {l.split("==")[0].lower().replace("_", "-"): l.split("==")[1]
-            for l in (ROOT / "requirements.lock").read_text().splitlines() if "==" in l}
+    def pin(line):
+        name, version = line.split("==")
+        return name.lower().replace("_", "-"), version
+
+    lock = dict(pin(line) for line in (ROOT / "requirements.lock").read_text().splitlines() if "==" in line)
     frozen = subprocess.run([str(student_env.bin_dir / "pip"), "freeze"], capture_output=True, text=True,
                             check=True, env=student_env.env()).stdout.splitlines()
-    off = [l for l in frozen if "==" in l and lock.get(l.split("==")[0].lower().replace("_", "-"),
-                                                      l.split("==")[1]) != l.split("==")[1]]
+    off = [line for line in frozen if "==" in line and lock.get(pin(line)[0], pin(line)[1]) != pin(line)[1]]
     assert not off, f"Binder installed versions other than the lock's: {off}"
 
 

@@ -50,7 +50,14 @@ FOLLOWUP_SCENARIO = {"accrual_growth_per_year": 0.4, "loss_rate_per_year": 0.20}
 
 
 def scenario_assumptions(scenario: dict):
-    """The reconstruction's assumptions with the follow-up model and one scenario's values."""
+    """The reconstruction's assumptions with the follow-up model and one scenario's values.
+
+    Examples
+    --------
+    >>> a = scenario_assumptions(FOLLOWUP_SCENARIO)
+    >>> a.pfs_model, a.accrual_growth_per_year, a.loss_rate_per_year
+    ('accrual', 0.4, 0.2)
+    """
     if not isinstance(scenario, dict):
         raise TypeError(f"scenario must be a dict, got {type(scenario).__name__}")
     if not all(isinstance(k, str) for k in scenario):

@@ -56,7 +56,8 @@ SIZES = ("#4292C6", "#2171B5", "#08306B")
 """An ordered series of measurement-error sizes, light to dark blue."""
 
 FEEDBACK = {True: "#1B7837", False: "#C51B7D"}
-"""Self-check feedback: right (green, ✔) and not yet (magenta, ✘; red and green merge for deuteranopes); the mark says it too."""
+"""Self-check feedback: right (green, ✔) and not yet (magenta, ✘; red and green merge for deuteranopes); the
+mark says it too."""
 
 MESSAGE = {"info": "#2166AC", "warning": "#B35806", "error": "#B2182B"}
 """Left borders of the panels' messages."""
@@ -71,6 +72,7 @@ DIAGRAM = {
 """The HER2 signalling diagram (chapter 1): named parts, not data categories."""
 
 PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "HER2_CALL": HER2_CALL,
-            "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)), "SIZES": dict(enumerate(SIZES)), "MESSAGE": MESSAGE, "FEEDBACK": FEEDBACK,
+            "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)), "SIZES": dict(enumerate(SIZES)),
+            "MESSAGE": MESSAGE, "FEEDBACK": FEEDBACK,
             "OURS_PUBLISHED": {"ours": OURS, "published": PUBLISHED, "highlight": HIGHLIGHT}}
 """The palettes whose colours tell categories apart (checked for colour-vision deficiency)."""

@@ -140,7 +140,8 @@ def consistent_splits(total: int, group_a, group_b) -> pd.DataFrame:
                 break
         if ok:
             rows.append(row)
-    cols = ["n_a", "n_b"] + [f"a{i}" for i in range(1, len(group_a) + 1)] + [f"b{i}" for i in range(1, len(group_b) + 1)]
+    cols = (["n_a", "n_b"] + [f"a{i}" for i in range(1, len(group_a) + 1)]
+            + [f"b{i}" for i in range(1, len(group_b) + 1)])
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -181,7 +182,8 @@ class TwoProportions:
         lo, hi = self.difference_ci
         return (self.to_frame().to_html(index=False)
                 + f"<p>Difference {100 * self.difference:.1f} points (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); "
-                  f"odds ratio {self.odds_ratio:.2f}.</p>" + self.tests().to_html(index=False, float_format="{:.3g}".format))
+                  f"odds ratio {self.odds_ratio:.2f}.</p>"
+                  + self.tests().to_html(index=False, float_format="{:.3g}".format))
 
 
 def compare_proportions(k1: int, n1: int, k2: int, n2: int, labels=("group 1", "group 2")) -> TwoProportions:

@@ -13,9 +13,9 @@ Two parts:
   the millimetre, and one measured under 5 mm is recorded as "too small to measure" (5 mm). That
   last step is a *modelling assumption* of this package: RECIST 1.1 (appendix I) assigns the 5 mm
   default only to a lesion that is faintly seen but too small to measure reliably; it does not say
-  that every measurement under 5 mm becomes 5 mm. A lymph node is always seen (normal nodes exist); its short axis is measured as
-  ``x + sd * Z`` rounded to the millimetre and called normal when the recorded value is < 10 mm
-  (RECIST 1.1 s.3.1). Closed forms: :func:`p_lesion_seen`, :func:`p_node_called_normal`,
+  that every measurement under 5 mm becomes 5 mm. A lymph node is always seen (normal nodes exist);
+  its short axis is measured as ``x + sd * Z`` rounded to the millimetre and called normal when the
+  recorded value is < 10 mm (RECIST 1.1 s.3.1). Closed forms: :func:`p_lesion_seen`, :func:`p_node_called_normal`,
   :func:`p_called_ned`; the random version: :func:`measure`.
 * **Tumour course** -- each lesion's true size follows a shrink-and-regrow curve
   ``f(t) = exp(-d t) + exp(g t) - 1`` (a common empirical tumour-size model; here an assumption),

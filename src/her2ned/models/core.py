@@ -342,7 +342,8 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
     who = "cox_table"
     if isinstance(covariates, str) or not isinstance(covariates, Sequence) or len(covariates) == 0:
         raise TypeError(f"{who}: covariates must be a non-empty list of column names")
-    t, e = _check_survival(df, duration, event, {"covariates": list(covariates), **({} if entry is None else {"entry": entry})}, who)
+    columns = {"covariates": list(covariates), **({} if entry is None else {"entry": entry})}
+    t, e = _check_survival(df, duration, event, columns, who)
     if e.sum() == 0:
         raise ValueError(f"{who}: no events (every patient censored); hazard ratios are undefined")
     data = df[[duration, event, *covariates, *([entry] if entry is not None else [])]].copy()

@@ -160,7 +160,8 @@ def plot_her2_signalling(ax=None):
     legend = ("Where the drugs act\n\n"
               "1  trastuzumab: antibody on\n    domain IV; immune killing\n    (ADCC), blocks shedding\n\n"
               "2  pertuzumab: antibody on\n    domain II, the arm HER2\n    pairs with; blocks dimers\n\n"
-              "3  T-DM1, trastuzumab\n    deruxtecan: trastuzumab\n    carrying a cytotoxic payload\n    into the cell\n\n"
+              "3  T-DM1, trastuzumab\n    deruxtecan: trastuzumab\n"
+              "    carrying a cytotoxic payload\n    into the cell\n\n"
               "4  tucatinib: small molecule\n    blocking the kinase inside")
     ax.text(11.55, 9.8, legend, fontsize=8.3, va="top", ha="left", color=D["drug_dark"], linespacing=1.25,
             bbox=dict(boxstyle="round,pad=0.45", fc=D["drug_light"], ec=D["drug"], lw=1))

@@ -20,7 +20,13 @@ from ..palette import MESSAGE
 
 
 def message_html(text: str, kind: str = "warning") -> str:
-    """An HTML box carrying a plain-language message (``kind``: info, warning or error)."""
+    """An HTML box carrying a plain-language message (``kind``: info, warning or error).
+
+    Examples
+    --------
+    >>> message_html("NED (60) cannot exceed N (50)", "error")[:32]
+    '<div class="her2ned-message" rol'
+    """
     string(text, "text")
     if not isinstance(kind, str) or kind not in MESSAGE:
         raise ValueError(f"kind must be one of {sorted(MESSAGE)}, got {kind!r}")

@@ -18,7 +18,14 @@ STUDY_N, STUDY_NED = 118, 55  # TOG 2026 abstract: 55 of 118 reached NED
 
 
 def plot_share_interval(k: int, n: int, ax=None):
-    """Draw k/n with its Wilson 95 % interval against the study's 55/118. Returns ``ax``."""
+    """Draw k/n with its Wilson 95 % interval against the study's 55/118. Returns ``ax``.
+
+    Examples
+    --------
+    >>> ax = plot_share_interval(28, 60)
+    >>> len(ax.get_yticks())
+    2
+    """
     low, high = wilson_interval(k, n)
     study_low, study_high = wilson_interval(STUDY_NED, STUDY_N)
     ax = axes_or_new(ax, figsize=(6, 2.2))

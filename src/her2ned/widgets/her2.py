@@ -80,7 +80,8 @@ class HER2Panel(widgets.VBox):
                                          style={"button_width": "70px", "description_width": "initial"})
         self.ultralow = widgets.Checkbox(value=False, description="ultralow pattern (IHC 0 only)", style=style)
         self.ish_done = widgets.Checkbox(value=ish_done, description="dual-probe ISH done", style=style)
-        self.ratio = widgets.FloatSlider(value=ratio, min=_RATIO[0], max=_RATIO[1], step=0.05, description="HER2/CEP17 ratio",
+        self.ratio = widgets.FloatSlider(value=ratio, min=_RATIO[0], max=_RATIO[1], step=0.05,
+                                         description="HER2/CEP17 ratio",
                                          style=style, continuous_update=False, readout_format=".2f")
         self.copies = widgets.FloatSlider(value=copies, min=_COPIES[0], max=_COPIES[1], step=0.1,
                                           description="HER2 copies per cell", style=style,

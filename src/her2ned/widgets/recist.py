@@ -282,6 +282,10 @@ EXAMPLES = (
 )
 
 
+def _measurement_text(m) -> str:
+    return "—" if m is None else ("too small" if isinstance(m, str) else f"{m:g}")
+
+
 def example_frame(example: Example, dpi: int = 72) -> str:
     """One twin frame: the patient's spider plot and the response table, as HTML."""
     if not isinstance(example, Example):
@@ -293,7 +297,7 @@ def example_frame(example: Example, dpi: int = 72) -> str:
     img = figure_to_html(fig, alt=f"{example.label}: change from baseline per visit with the RECIST "
                                   f"response written at each visit", dpi=dpi)
     lesions = "; ".join(
-        f"{t.name}: {', '.join('—' if m is None else ('too small' if isinstance(m, str) else f'{m:g}') for m in t.measurements)} mm"
+        f"{t.name}: {', '.join(_measurement_text(m) for m in t.measurements)} mm"
         for t in example.patient.targets)
     return (f"<div class='her2ned-recist-frame'><p style='margin:2px 0'><b>{html.escape(example.label)}.</b> "
             f"{html.escape(example.lesson)}</p><p style='font-size:85%;margin:2px 0'>Weeks "
