@@ -224,6 +224,8 @@ VALID = {
     "simulate.simulate_cohort_arrays": lambda: dict(params=None, rng=_rng(), n_selected=20),
     "tables.table_one": lambda: dict(df=cohort()),
     "her2.classify": lambda: dict(ihc="2+", ratio=2.5, copies=5.0),
+    "ipd.ipd_from_km": lambda: dict(times=[0, 12, 12, 20], surv=[1, 1, 0.5, 0.5], risk_times=[0, 12], n_risk=[10, 6]),
+    "ipd.digitise_km": lambda: dict(times=[0, 5, 9], surv=[1, 0.5, 0.25], rng=_rng()),
     "widgets.core.message_html": lambda: dict(text="hello"),
     "widgets.core.figure_to_html": lambda: dict(fig=plt.figure(), alt="an empty figure"),
     "widgets.core.frames_twin": lambda: dict(frames=["<p>a</p>", "<p>b</p>"], labels=["a", "b"]),
