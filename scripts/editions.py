@@ -523,6 +523,17 @@ def execute(chapter: Path, timeout: int = WATCHDOG_S, retries: int = 1, on_retry
                 on_retry(message + "; retried in a fresh kernel")
 
 
+def executed_from_cache(chapter: Path, cache: Path):
+    """The chapter as the book build executed it: its outputs from the build's jupyter-cache.
+
+    Raises ``KeyError`` if the cache holds no execution of the chapter's current code.
+    """
+    from jupyter_cache import get_cache
+
+    _, merged = get_cache(str(cache)).merge_match_into_notebook(jupytext.read(chapter))
+    return merged
+
+
 def write_notebooks(chapters: list[Path] | None = None) -> list[Path]:
     written = []
     for chapter in chapters or notebook_chapters():
