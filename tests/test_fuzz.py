@@ -189,7 +189,6 @@ VALID = {
     "power.logrank_statistic": lambda: dict(time=[1.0, 2, 3, 4], event=[1, 1, 0, 1], group=[0, 1, 0, 1]),
     "power.simulated_logrank_power": lambda: dict(median_a=16.0, median_b=13.9, n_a=50, n_b=50, followup_min=0,
                                                   followup_max=60, n_sim=20),
-    "power.wald_ci_from_p": lambda: dict(estimate=0.24, p=0.003),
     "proportions.wilson_interval": lambda: dict(k=5, n=20),
     "recist.check_baseline": lambda: dict(targets=[her2ned.recist.TargetLesion("liver 1", "liver", [20])]),
     "recist.target_response": lambda: dict(values=[35.0], nodal=[False], baseline_sum=50, nadir=50),

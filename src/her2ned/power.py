@@ -494,29 +494,3 @@ def simulated_logrank_power(median_a: float, median_b: float, n_a: int, n_b: int
             continue
         hits += logrank_statistic(time, event, group)[1] < alpha
     return hits / n_sim
-
-
-def wald_ci_from_p(estimate: float, p: float, level: float = 0.95) -> tuple[float, float]:
-    """Approximate confidence interval of a ratio (OR, HR) from its estimate and two-sided Wald p-value.
-
-    ``z = Phi^-1(1 - p/2)`` gives the standard error of the log ratio, ``|log estimate| / z``; the
-    interval is ``exp(log estimate +/- z_level * se)``. Valid only if the paper's p-value is a Wald
-    p-value of that estimate, and only as accurate as the printed p-value.
-
-    Examples
-    --------
-    >>> low, high = wald_ci_from_p(4.79, 0.035)   # TOG 2026: IHC 3+ vs 2+/ISH+, odds of NED
-    >>> round(low, 1), round(high)
-    (1.1, 21)
-    """
-    estimate = _real(estimate, "estimate", 0, low_open=True)
-    if estimate == 1:
-        raise ValueError("estimate must differ from 1: a ratio of 1 carries no information on its SE")
-    p = _real(p, "p", 0, 1, low_open=True, high_open=True)
-    level = _real(level, "level", 0, 1, low_open=True, high_open=True)
-    se = abs(math.log(estimate)) / stats.norm.ppf(1 - p / 2)
-    z = stats.norm.ppf(0.5 + level / 2)
-    try:
-        return float(math.exp(math.log(estimate) - z * se)), float(math.exp(math.log(estimate) + z * se))
-    except OverflowError:
-        raise ValueError(f"estimate {estimate!r} with p = {p!r} gives an interval beyond floating point") from None
