@@ -40,6 +40,7 @@ import pandas as pd
 
 from ._arguments import count, generator, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
+from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
 
 __all__ = ["ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
@@ -228,8 +229,8 @@ def estimate_all(population, *, threshold_months: float = 36.0,
             beta, se, conv, n_ev = fit.beta, fit.se, fit.converged, fit.n_events
         out.append(pd.DataFrame({
             "replicate": np.arange(n_groups), "estimator": est, "log_hr": beta, "se": se,
-            "hr": np.exp(beta), "ci_low": np.exp(beta - 1.959963984540054 * se),
-            "ci_high": np.exp(beta + 1.959963984540054 * se), "n_patients": n_pat,
+            "hr": np.exp(beta), "ci_low": np.exp(beta - Z_95 * se),
+            "ci_high": np.exp(beta + Z_95 * se), "n_patients": n_pat,
             "n_events": n_ev, "converged": conv}))
     res = pd.concat(out, ignore_index=True)
     return res.sort_values("replicate", kind="stable").reset_index(drop=True)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import column_name
+from .fast import Z_95
 
 __all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table",
            "add_model_columns", "MODEL_TERMS"]
@@ -192,7 +193,7 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
         raise ValueError(f"{who}: the fit did not converge (quasi-separation or too few events); "
                          "an odds ratio cannot be estimated by maximum likelihood: try the "
                          "Firth-penalised fit")
-    z = 1.959963984540054
+    z = Z_95
     from scipy.stats import norm
     p = 2 * norm.sf(np.abs(params / bse))
     out = TidyFrame({

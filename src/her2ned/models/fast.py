@@ -17,7 +17,10 @@ import numpy as np
 
 from .._arguments import count, float_array, positive
 
-__all__ = ["logit_newton", "cox_one", "km_curve", "km_median"]
+__all__ = ["logit_newton", "cox_one", "km_curve", "km_median", "Z_95"]
+
+#: The standard normal's 97.5 % quantile (scipy.stats.norm.ppf(0.975)): the multiplier of 95 % Wald intervals.
+Z_95 = 1.959963984540054
 
 _MAX_ABS_COEF = 15.0  # |log OR| beyond this (OR > 3 million) is treated as separation: an assumption
 

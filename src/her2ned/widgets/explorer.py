@@ -28,7 +28,8 @@ from matplotlib.figure import Figure
 
 from .. import SYNTHETIC_NOTICE, palette
 from .._arguments import count, sequence
-from ..models.fast import cox_one, km_curve, km_median, logit_newton
+from ..claims import load_claims
+from ..models.fast import Z_95, cox_one, km_curve, km_median, logit_newton
 from ..plots.survival import numbers_at_risk
 from ..models.published import published_ci_table
 from ..simulate import SimulationParams, simulate_cohort_arrays
@@ -37,12 +38,14 @@ from .core import PanelImage, frames_twin, message_html, show_safely
 __all__ = ["explore", "ExplorerResult", "ExplorerFigure", "explorer_panel", "explorer_twin",
            "CONTROL_RANGES", "PUBLISHED"]
 
-#: TOG 2026 abstract: ORs, HR and medians (months); 55 of 118 reached NED.
-PUBLISHED = {"ecog0": 5.99, "ihc3": 4.79, "grade_le2": 0.25, "hr": 0.24,
-             "median_ned": 131.0, "median_non_ned": 66.0, "n": 118, "n_ned": 55}
+#: TOG 2026 abstract: ORs, HR, medians (months) and counts, read from the claim ledger.
+_CLAIMS = load_claims()
+PUBLISHED = {key: _CLAIMS[claim].value for key, claim in {
+    "ecog0": "tog_or_ecog", "ihc3": "tog_or_ihc", "grade_le2": "tog_or_grade", "hr": "tog_hr_ned",
+    "median_ned": "tog_pfs_median_ned", "median_non_ned": "tog_pfs_median_non_ned", "n": "tog_n",
+    "n_ned": "tog_ned_n"}.items()}
 TERMS = ("ecog0", "ihc3", "grade_le2")
 TERM_LABELS = {"ecog0": "ECOG 0 vs 1", "ihc3": "IHC 3+ vs 2+/ISH+", "grade_le2": "grade ≤2 vs 3"}
-_Z = 1.959963984540054
 
 #: (min, max) of every control; the tests sweep these ranges.
 CONTROL_RANGES = {
@@ -184,8 +187,8 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
     else:
         beta, se, ok = logit_newton(X, ned)
         if ok:
-            ors = {t: (math.exp(beta[j + 1]), math.exp(beta[j + 1] - _Z * se[j + 1]),
-                       math.exp(beta[j + 1] + _Z * se[j + 1])) for j, t in enumerate(TERMS)}
+            ors = {t: (math.exp(beta[j + 1]), math.exp(beta[j + 1] - Z_95 * se[j + 1]),
+                       math.exp(beta[j + 1] + Z_95 * se[j + 1])) for j, t in enumerate(TERMS)}
         else:
             notes.append("Odds ratios not estimable: a category predicts NED perfectly in this draw "
                          "(separation); the Firth-penalised fit in the chapter handles this.")
@@ -199,7 +202,7 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
         at_risk[g] = numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, entry[m])
     b, s = cox_one(a["pfs_months"], a["progressed"], ned, entry)
     if np.isfinite(b):
-        hr, hr_ci = math.exp(b), (math.exp(b - _Z * s), math.exp(b + _Z * s))
+        hr, hr_ci = math.exp(b), (math.exp(b - Z_95 * s), math.exp(b + Z_95 * s))
     else:
         hr, hr_ci = math.nan, (math.nan, math.nan)
         notes.append("The Cox HR is not estimable: one group has no progression in this draw.")
