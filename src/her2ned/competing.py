@@ -49,6 +49,8 @@ def cumulative_incidence(time, cause, event: int = 1) -> pd.DataFrame:
     """
     t, c = _competing(time, cause)
     event = count(event, "event", low=1, high=1_000)
+    if not (c == event).any():
+        raise ValueError(f"event {event} occurs in no patient: no incidence to estimate")
     times = np.unique(t[c > 0])
     at_risk = len(t) - np.searchsorted(np.sort(t), times, side="left")
     d_all = np.bincount(np.searchsorted(times, t[c > 0]), minlength=len(times))
@@ -85,18 +87,19 @@ def _censoring_km(t, c):
     return cens_times, np.cumprod(1 - d / at_risk)
 
 
-def _g_at(cens_times, g, s, left=False):
-    """G at times ``s`` (``left``: just before ``s``)."""
-    k = np.searchsorted(cens_times, s, side="left" if left else "right")
-    return np.where(k > 0, np.r_[1.0, g][k], 1.0)
+def _g_before(cens_times, g, s):
+    """G just before the times ``s``."""
+    return np.r_[1.0, g][np.searchsorted(cens_times, s, side="left")]
 
 
 def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50, tol: float = 1e-10):
     """Fine & Gray's proportional subdistribution-hazards model for ``event`` (Breslow ties).
 
     ``X`` is an (n, p) array or a DataFrame of covariates (no intercept). Patients with a competing
-    event stay in the risk set after it, weighted by G(t) / G(their event time), G the Kaplan–Meier
-    curve of censoring, as in R's ``cmprsk::crr``.
+    event stay in the risk set after it, weighted by G(s-) / G(T-) at each event time s, T their own
+    event time and G the Kaplan–Meier curve of censoring (left limits, as R's ``cmprsk::crr``; crr
+    differs for records at time 0, where it takes G(0)). Newton–Raphson without step-halving:
+    ``converged`` is False, and the coefficients not to be used, when a covariate separates the events.
 
     Examples
     --------
@@ -130,8 +133,7 @@ def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50,
     # weight of patient j in the risk set at each event time s: 1 while event-free, and after a
     # competing event G(s-) / G(T_j-) (crr's convention); 0 after censoring or the event of interest
     competing = (c > 0) & (c != event)
-    g_s = _g_at(cens_times, g, ev_times, left=True)
-    g_t = _g_at(cens_times, g, t, left=True)
+    g_s, g_t = _g_before(cens_times, g, ev_times), _g_before(cens_times, g, t)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(t[None, :] >= ev_times[:, None], 1.0,
                      np.where(competing[None, :] & (t[None, :] < ev_times[:, None]), g_s[:, None] / g_t[None, :], 0.0))

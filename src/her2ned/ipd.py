@@ -7,8 +7,9 @@ of censorings in each interval that makes the rebuilt number at risk at the next
 the printed one, spreads those censorings evenly over the interval (Guyot's assumption: censoring at
 a constant rate within an interval), and reads the events at each point off the drop of the curve.
 In the last interval, after the last risk time, the number of censorings comes from the total
-number of events if the paper gives it, and otherwise from the average censoring rate of the earlier
-intervals (Guyot's rule). Patients still at risk at the last point are censored there.
+number of events if the paper gives it, and otherwise from the average censoring rate per month of the
+earlier intervals (Guyot's rule, here per month of risk-table interval rather than of digitised span).
+Patients still at risk at the last point are censored there.
 
 The result is *a* patient table consistent with the figure, not the trial's data: times of events
 are only as precise as the digitised points, and censoring times are placed by assumption.
@@ -18,13 +19,12 @@ checked end to end (the round trip in the tests and in chapter 5).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._arguments import count, float_array, generator
+from ._arguments import count, finite, float_array, generator
 
 __all__ = ["IPDResult", "ipd_from_km", "digitise_km", "MAX_NOISE_RISE"]
 
@@ -38,8 +38,8 @@ MAX_NOISE_RISE = 0.1
 class IPDResult:
     """Rebuilt patient data: ``table`` (``time``, ``event``: 1 = event, 0 = censored), one row per
     patient; ``intervals``, one row per risk-table interval (``start``, ``end``, ``n_risk`` printed at
-    the start, the rebuilt ``events`` and ``censored``, and the number at risk at the end, printed and
-    rebuilt); ``repairs``, what was changed in the input and why."""
+    the start, the rebuilt ``events`` and ``censored``, the number at risk at the end as printed and as
+    Guyot's censoring search reached it before any repair); ``repairs``, what was changed and why."""
 
     table: pd.DataFrame
     intervals: pd.DataFrame
@@ -68,7 +68,10 @@ def _points(times, surv, repairs):
     order = np.lexsort((-s, t))   # by time; at one time, the top of a drop before its bottom
     if (order != np.arange(len(t))).any():
         repairs.append("sorted the points by time")
-    t, s = t[order], np.clip(s[order], 0.0, 1.0)
+    t, s = t[order], s[order]
+    if (s < 0).any() or (s > 1).any():
+        repairs.append(f"clipped {int(((s < 0) | (s > 1)).sum())} point(s) just outside 0–1 to the axis")
+        s = np.clip(s, 0.0, 1.0)
     running_min = np.minimum.accumulate(s)
     if (s - running_min).max() > MAX_NOISE_RISE:
         k = int(np.argmax(s - running_min))
@@ -78,7 +81,12 @@ def _points(times, surv, repairs):
         repairs.append(f"lowered {int((s > running_min).sum())} point(s) that rose above an earlier one "
                        f"(by at most {float((s - running_min).max()):.3f}: digitiser noise)")
         s = running_min
-    if t[0] > 0 or s[0] < 1:
+    if t[0] == 0 and s[0] < 1:   # a start clicked a little low: the curve starts at 1, not with events
+        if s[0] < 1 - MAX_NOISE_RISE:
+            raise ValueError(f"surv starts at {s[0]:.3f} at time 0: a Kaplan–Meier curve starts at 1")
+        repairs.append(f"raised the start (0, {s[0]:.3f}) to (0, 1)")
+        s = np.where(t == 0, 1.0, s)
+    if t[0] > 0:
         repairs.append("added the curve's start (0, 1)")
         t, s = np.r_[0.0, t], np.r_[1.0, s]
     return t, s
@@ -178,6 +186,7 @@ def ipd_from_km(times, surv, risk_times, n_risk, *, total_events: int | None = N
                 if gap == 0 or (gap < 0 and n_censor == 0):
                     break
                 n_censor = max(n_censor + gap, 0)
+            n_guyot = n_end
             if n_end < target:   # the drop implies more events than the risk table leaves room for
                 d, cen, n_end, km_end = _interval(t, s, lo, up, end_time, n_start, n_censor, km,
                                                   max_events=n_start - target - n_censor)
@@ -195,6 +204,9 @@ def ipd_from_km(times, surv, risk_times, n_risk, *, total_events: int | None = N
                 if gap == 0 or (gap < 0 and n_censor == 0) or (gap > 0 and n_censor >= n_start):
                     break
                 n_censor = min(max(n_censor + gap, 0), n_start)
+            if n_events + int(d.sum()) != total_events:
+                repairs.append(f"total_events {total_events} cannot be reached from this curve and risk table: "
+                               f"kept {n_events + int(d.sum())} events")
         else:   # ... or by the average censoring rate of the earlier intervals
             span = sum(length for _, length in done)
             rate = sum(c for c, _ in done) / span if span > 0 else 0.0
@@ -205,7 +217,7 @@ def ipd_from_km(times, surv, risk_times, n_risk, *, total_events: int | None = N
         censored.append(cen)
         rows.append({"start": float(tr[i]), "end": float(end_time), "n_risk": n_start, "events": int(d.sum()),
                      "censored": len(cen), "n_end_printed": np.nan if last else int(nr[i + 1]),
-                     "n_end_rebuilt": int(n_end)})
+                     "n_end_guyot": n_end if last else n_guyot})
     censored.append(np.full(n_end, t[-1]))   # still at risk at the last point: censored there
     ev, ce = np.concatenate(events), np.concatenate(censored)
     table = pd.DataFrame({"time": np.r_[ev, ce], "event": np.r_[np.ones(len(ev), int), np.zeros(len(ce), int)]})
@@ -221,7 +233,8 @@ def digitise_km(times, surv, rng, *, n_points: int | None = None, time_sd: float
     the survival just after it). Every step is given as two points, its top and its bottom, unless
     ``n_points`` asks for fewer: then that many corner points are drawn at random (the start and the
     end always kept). ``time_sd`` and ``surv_sd`` add the digitiser's hand: normal noise on each step's
-    time (shared by its top and bottom, which lie on one vertical line) and on each point's survival.
+    time (shared by its top and bottom, which lie on one vertical line; the clicks keep their left-to-right
+    order) and on each point's survival (the start stays at 1).
 
     Examples
     --------
@@ -234,17 +247,16 @@ def digitise_km(times, surv, rng, *, n_points: int | None = None, time_sd: float
     if t.shape != s.shape or len(t) < 1 or not (np.isfinite(t).all() and np.isfinite(s).all()):
         raise ValueError("times and surv must be finite and of the same length")
     generator(rng)
-    for name, v in (("time_sd", time_sd), ("surv_sd", surv_sd)):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < math.inf:
-            raise ValueError(f"{name} must be a finite number ≥ 0, got {v!r}")
-    # the top and the bottom of a drop lie on one vertical line: they share the step's time, and its error
-    shift = rng.normal(0, time_sd, len(t)) * (time_sd > 0)
+    time_sd, surv_sd = finite(time_sd, "time_sd", low=0), finite(surv_sd, "surv_sd", low=0)
+    # the top and the bottom of a drop lie on one vertical line: they share the step's time and its error;
+    # a person clicks the steps from left to right, so the clicked times keep their order
+    clicked = np.r_[t[0], np.maximum.accumulate(np.maximum(t[1:] + rng.normal(0, time_sd, len(t) - 1), 0.0))]
     step = np.r_[0, np.repeat(np.arange(1, len(t)), 2)]
-    pt = np.maximum(t[step] + shift[step], 0.0)
+    pt = clicked[step]
     ps = np.r_[s[0], np.column_stack([s[:-1], s[1:]]).ravel()]
     if n_points is not None:
         n_points = count(n_points, "n_points", low=2, high=len(pt))
         keep = np.sort(np.r_[0, rng.choice(np.arange(1, len(pt) - 1), n_points - 2, replace=False), len(pt) - 1])
         pt, ps = pt[keep], ps[keep]
-    ps = np.clip(ps + rng.normal(0, surv_sd, len(ps)) * (surv_sd > 0), 0.0, 1.0)
+    ps[1:] = np.clip(ps[1:] + rng.normal(0, surv_sd, len(ps) - 1), 0.0, 1.0)   # the start is the axis: 1
     return pt, ps
