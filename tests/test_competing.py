@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from lifelines import AalenJohansenFitter, KaplanMeierFitter
 
-from her2ned.competing import cumulative_incidence, fine_gray
+from her2ned.competing import NED, PROGRESSION, cumulative_incidence, fine_gray, ned_events
 
 ROOT = Path(__file__).resolve().parents[1]
 AT = [0.5, 1.0, 1.5, 2.0]
@@ -120,3 +120,14 @@ def test_bad_input_is_refused_by_name(kwargs, name):
     good = dict(time=[1.0, 2, 3, 4], cause=[1, 2, 1, 0], X=np.array([[0.0], [1], [1], [0]]))
     with pytest.raises((ValueError, TypeError), match=name):
         fine_gray(**{**good, **kwargs})
+
+
+def test_ned_events_codes_the_first_event():
+    # NED before progression is the event; progression without NED competes; neither is censored
+    df = pd.DataFrame({"ned": [1, 1, 0, 0], "time_to_ned": [8.0, 12.0, np.nan, np.nan],
+                       "pfs_months": [50.0, 30.0, 20.0, 40.0], "progressed": [1, 0, 1, 0]})
+    time, cause = ned_events(df)
+    assert time.tolist() == [8.0, 12.0, 20.0, 40.0]
+    assert cause.tolist() == [NED, NED, PROGRESSION, 0]
+    with pytest.raises(ValueError, match="time_to_ned"):
+        ned_events(df.drop(columns="time_to_ned"))

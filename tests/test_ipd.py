@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lifelines import CoxPHFitter, KaplanMeierFitter
 
-from her2ned.ipd import MAX_NOISE_RISE, digitise_km, ipd_from_km
+from her2ned.ipd import MAX_NOISE_RISE, ipd_from_km, round_trip
 from her2ned.plots.survival import numbers_at_risk
 
 RISK_EVERY = 6.0   # months between the columns of the risk table, as under most published figures
@@ -36,11 +36,8 @@ def _published(t, e):
 
 
 def _rebuild(t, e, rng, **digitiser):
-    times, surv, risk_times, n_risk, km = _published(t, e)
-    pt, ps = digitise_km(times, surv, rng, **digitiser)
-    if t.max() > pt[-1]:   # the curve drawn on to the last follow-up
-        pt, ps = np.r_[pt, t.max()], np.r_[ps, ps[-1]]
-    return ipd_from_km(pt, ps, risk_times, n_risk), risk_times, n_risk, km
+    r, _, (risk_times, n_risk) = round_trip(t, e, rng, risk_every=RISK_EVERY, **digitiser)
+    return r, risk_times, n_risk, KaplanMeierFitter().fit(t, e)
 
 
 def _log_hr(arms):

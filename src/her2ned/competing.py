@@ -19,8 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, float_array, positive
+from .models.fast import km_curve
 
-__all__ = ["cumulative_incidence", "fine_gray", "FineGrayFit"]
+__all__ = ["NED", "PROGRESSION", "ned_events", "cumulative_incidence", "fine_gray", "FineGrayFit"]
+
+#: Event codes of :func:`ned_events`.
+NED, PROGRESSION = 1, 2
 
 
 def _competing(time, cause):
@@ -32,6 +36,32 @@ def _competing(time, cause):
     if not np.isfinite(c).all() or (c != np.round(c)).any() or (c < 0).any():
         raise ValueError("cause must be whole numbers: 0 for censored, 1, 2, ... for the event types")
     return t, c.astype(int)
+
+
+def ned_events(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Time to NED as a competing-risks outcome from a patient table (``ned``, ``time_to_ned``,
+    ``pfs_months``, ``progressed``, as :func:`her2ned.simulate.simulate_population` draws them).
+
+    NED counts only if reached before progression (the study's definition), so each patient has one
+    first event: NED (code 1) at ``time_to_ned``, else progression (2) or censoring (0) at ``pfs_months``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t, cause = ned_events(pd.DataFrame({"ned": [1, 0, 0], "time_to_ned": [8.0, None, None],
+    ...                                     "pfs_months": [50.0, 20.0, 30.0], "progressed": [1, 1, 0]}))
+    >>> t.tolist(), cause.tolist()
+    ([8.0, 20.0, 30.0], [1, 2, 0])
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in ("ned", "time_to_ned", "pfs_months", "progressed") if c not in df.columns]
+    if missing:
+        raise ValueError(f"df lacks column(s) {missing}")
+    ned = df["ned"].to_numpy() == 1
+    time = np.where(ned, df["time_to_ned"].to_numpy(float), df["pfs_months"].to_numpy(float))
+    cause = np.where(ned, NED, np.where(df["progressed"].to_numpy() == 1, PROGRESSION, 0))
+    return time, cause
 
 
 def cumulative_incidence(time, cause, event: int = 1) -> pd.DataFrame:
@@ -79,17 +109,10 @@ class FineGrayFit:
                 + self.summary.to_html(index=False, float_format="{:.4g}".format))
 
 
-def _censoring_km(t, c):
-    """Kaplan–Meier of the censoring distribution, G(s) just after each distinct time (as cmprsk)."""
-    cens_times = np.unique(t[c == 0])
-    at_risk = len(t) - np.searchsorted(np.sort(t), cens_times, side="left")
-    d = np.bincount(np.searchsorted(cens_times, t[c == 0]), minlength=len(cens_times))
-    return cens_times, np.cumprod(1 - d / at_risk)
-
-
-def _g_before(cens_times, g, s):
-    """G just before the times ``s``."""
-    return np.r_[1.0, g][np.searchsorted(cens_times, s, side="left")]
+def _censoring_before(t, c, s):
+    """G(s-), the Kaplan–Meier curve of censoring just before each time in ``s``."""
+    times, g = km_curve(t, (c == 0).astype(float))   # vertices: 0, then each distinct censoring time
+    return g[np.searchsorted(times[1:], s, side="left")]
 
 
 def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50, tol: float = 1e-10):
@@ -125,7 +148,6 @@ def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50,
     max_iter, tol = count(max_iter, "max_iter", high=10_000), positive(tol, "tol")
     if not (c == event).any():
         raise ValueError(f"event {event} occurs in no patient: nothing to model")
-    cens_times, g = _censoring_km(t, c)
     ev_times = np.unique(t[c == event])
     d = np.bincount(np.searchsorted(ev_times, t[c == event]), minlength=len(ev_times))
     xsum = np.zeros((len(ev_times), x.shape[1]))
@@ -133,10 +155,10 @@ def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50,
     # weight of patient j in the risk set at each event time s: 1 while event-free, and after a
     # competing event G(s-) / G(T_j-) (crr's convention); 0 after censoring or the event of interest
     competing = (c > 0) & (c != event)
-    g_s, g_t = _g_before(cens_times, g, ev_times), _g_before(cens_times, g, t)
+    g_s, g_t = _censoring_before(t, c, ev_times), _censoring_before(t, c, t)
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(t[None, :] >= ev_times[:, None], 1.0,
-                     np.where(competing[None, :] & (t[None, :] < ev_times[:, None]), g_s[:, None] / g_t[None, :], 0.0))
+                     np.where(competing[None, :], g_s[:, None] / g_t[None, :], 0.0))
     beta, converged = np.zeros(x.shape[1]), False
     for _ in range(max_iter):
         risk = w * np.exp(x @ beta)[None, :]
@@ -149,8 +171,7 @@ def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50,
         try:
             step = np.linalg.solve(info, score)
         except np.linalg.LinAlgError:
-            raise ValueError("X: the information matrix is singular (a constant or collinear covariate, "
-                             "or no event of interest)") from None
+            raise ValueError("X: the information matrix is singular (a constant or collinear covariate)") from None
         beta = beta + step
         if np.abs(step).max() < tol:
             converged = True

@@ -26,11 +26,11 @@ import pandas as pd
 
 from ._arguments import count, finite, float_array, generator
 
-__all__ = ["IPDResult", "ipd_from_km", "digitise_km", "MAX_NOISE_RISE"]
+__all__ = ["IPDResult", "ipd_from_km", "digitise_km", "round_trip", "MAX_NOISE_RISE"]
 
-#: A rise of the digitised curve up to this much is taken as digitiser noise (the top and bottom of a drop
-#: clicked in the wrong order, a hand that shook) and repaired (running
-#: minimum); a larger rise is refused: it is not a survival curve, or two curves were mixed.
+#: A rise of the digitised curve up to this much is taken as digitiser noise (the top and bottom of a
+#: drop clicked in the wrong order, a hand that shook) and repaired (running minimum); a larger rise
+#: is refused: it is not a survival curve, or two curves were mixed.
 MAX_NOISE_RISE = 0.1
 
 
@@ -260,3 +260,41 @@ def digitise_km(times, surv, rng, *, n_points: int | None = None, time_sd: float
         pt, ps = pt[keep], ps[keep]
     ps[1:] = np.clip(ps[1:] + rng.normal(0, surv_sd, len(ps) - 1), 0.0, 1.0)   # the start is the axis: 1
     return pt, ps
+
+
+def round_trip(time, event, rng, *, risk_every: float = 6.0, **digitiser):
+    """Publish a curve and rebuild it: the check of :func:`ipd_from_km` the book and its tests run.
+
+    The Kaplan–Meier curve of ``time, event`` (drawn by lifelines, not by this package), its steps
+    digitised by :func:`digitise_km` (``digitiser``: ``n_points``, ``time_sd``, ``surv_sd``) and drawn on
+    to the last follow-up, and a risk table every ``risk_every`` months; then rebuilt. Returns
+    ``(result, points, risk_table)``: the :class:`IPDResult`, the digitised ``(times, surv)`` and the
+    printed ``(risk_times, n_risk)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r, _, _ = round_trip([5.0, 8, 12, 20, 30], [1, 0, 1, 1, 0], np.random.default_rng(0))
+    >>> len(r.table), int(r.table.event.sum())
+    (5, 3)
+    """
+    from lifelines import KaplanMeierFitter
+
+    from .plots.survival import numbers_at_risk
+
+    t, e = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
+    if t.shape != e.shape or len(t) == 0 or not np.isfinite(t).all() or (t < 0).any():
+        raise ValueError("time must be finite numbers ≥ 0, one per value of event")
+    if not np.isin(e, (0, 1)).all():
+        raise ValueError("event must be 0 or 1 for every patient")
+    risk_every = finite(risk_every, "risk_every", low=0)
+    if risk_every <= 0:
+        raise ValueError(f"risk_every must be > 0 months, got {risk_every!r}")
+    sf = KaplanMeierFitter().fit(t, e).survival_function_.iloc[:, 0]
+    steps = sf[sf.diff().fillna(-1) != 0]   # the start and every drop: what a figure shows
+    pt, ps = digitise_km(steps.index.to_numpy(), steps.to_numpy(), rng, **digitiser)
+    if t.max() > pt[-1]:   # the curve drawn on to the last follow-up
+        pt, ps = np.r_[pt, t.max()], np.r_[ps, ps[-1]]
+    risk_times = np.arange(0, t.max() + 1e-9, risk_every)
+    n_risk = numbers_at_risk(t, risk_times)
+    return ipd_from_km(pt, ps, risk_times, n_risk), (pt, ps), (risk_times, n_risk)
