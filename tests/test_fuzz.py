@@ -69,6 +69,20 @@ def population():
 
 
 @functools.cache
+def cure_cohort():
+    from her2ned.cure import simulated_cohort
+
+    return simulated_cohort(cure_fraction=0.3, follow_up_months=120.0, n_selected=200, seed=5)
+
+
+@functools.cache
+def detection_rows():
+    from her2ned.cure import cure_detection
+
+    return cure_detection(replicates=2, seed=1, progress=False)
+
+
+@functools.cache
 def arrays():
     from her2ned.simulate import simulate_arrays
 
@@ -242,6 +256,14 @@ VALID = {
     "recist.TargetLesion": lambda: dict(name="liver 1", organ="liver", measurements=[20, 10]),
     "recist.NonTargetLesion": lambda: dict(name="bone 1", organ="bone", statuses=["present", "absent"]),
     "recist.Patient": lambda: dict(weeks=[0, 8], targets=[her2ned.recist.TargetLesion("liver 1", "liver", [20, 10])]),
+    "cure.cure_versus_no_cure": lambda: dict(durations=cure_cohort().pfs_months, events=cure_cohort().progressed),
+    "cure.fit_mixture_cure": lambda: dict(data=cure_cohort(), entry=36.0),
+    "cure.follow_up_check": lambda: dict(durations=[10.0, 20, 30, 90], events=[1, 1, 0, 0]),
+    "cure.simulated_cohort": lambda: dict(cure_fraction=0.1, follow_up_months=60.0, seed=1),
+    "cure.cure_detection": lambda: dict(replicates=1, seed=1, progress=False),
+    "cure.summarise_detection": lambda: dict(rows=detection_rows()),
+    "plots.cure.plot_cure_fit": lambda: dict(fit=her2ned.cure.fit_mixture_cure(cure_cohort(), entry=36.0)),
+    "plots.cure.plot_cure_detection": lambda: dict(summary=her2ned.cure.summarise_detection(detection_rows())),
     "checks.core.check_number": lambda: dict(answer=3.0, expected=3.0),
     "checks.core.check_choice": lambda: dict(answer="a", expected="a"),
 }
@@ -255,7 +277,7 @@ SLOW = {"reconstruct.reconstruct", "reconstruct.reconstruct_ensemble", "reconstr
         "recist_cohort.simulate_cohort", "widgets.explorer.explorer_twin", "widgets.bias.bias_lab_twin",
         "claims.ledger_table", "feasible.feasible_starts", "feasible.push_share", "feasible.events_scan",
         "feasible.search_region", "feasible.conclusion_table", "followup.scenario_row", "followup.scenario_table",
-        "followup.followup_table", "reconstruct.complete_table"}
+        "followup.followup_table", "reconstruct.complete_table", "cure.cure_detection"}
 """Valid calls that take seconds to minutes: fuzzed with values that must be refused only."""
 
 READER_CLASSES = {"recist.Rules", "recist.TargetLesion", "recist.NonTargetLesion", "recist.Patient",

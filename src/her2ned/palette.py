@@ -16,7 +16,7 @@ palette is a change of this file.
 from __future__ import annotations
 
 __all__ = ["INK", "MUTED", "REFERENCE", "SHADE", "ON_DARK", "PAPER", "OURS", "PUBLISHED", "HIGHLIGHT",
-           "NED_GROUP", "RESPONSE", "ESTIMATOR", "HER2_CALL", "ISH_GROUP", "COHORTS", "SIZES",
+           "NED_GROUP", "RESPONSE", "ESTIMATOR", "LATENCY", "HER2_CALL", "ISH_GROUP", "COHORTS", "SIZES",
            "MESSAGE", "FEEDBACK", "DIAGRAM", "PALETTES"]
 
 # Neutrals: text, reference lines, backgrounds.
@@ -42,6 +42,9 @@ RESPONSE = {"CR": "#005A32", "PR": "#0072B2", "SD": "#595959", "non-CR/non-PD": 
 ESTIMATOR = {"naive": "#D55E00", "study": "#882255", "left_truncated": "#CC79A7",
              "landmark": "#0072B2", "time_dependent": "#009E73"}
 """The bias lab's estimators (Okabe–Ito vermillion, reddish purple, bluish green, blue; Tol wine)."""
+
+LATENCY = {"weibull": "#0072B2", "lognormal": "#D55E00", "loglogistic": "#009E73"}
+"""The latency models of the cure chapter (Okabe–Ito blue, vermillion, bluish green)."""
 
 HER2_CALL = {"positive": "#B2182B", "negative": "#2166AC", "equivocal": "#542146"}
 """HER2 calls written on the ISH map."""
@@ -71,8 +74,9 @@ DIAGRAM = {
 }
 """The HER2 signalling diagram (chapter 1): named parts, not data categories."""
 
-PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "HER2_CALL": HER2_CALL,
-            "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)), "SIZES": dict(enumerate(SIZES)),
+PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "LATENCY": LATENCY,
+            "HER2_CALL": HER2_CALL, "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)),
+            "SIZES": dict(enumerate(SIZES)),
             "MESSAGE": MESSAGE, "FEEDBACK": FEEDBACK,
             "OURS_PUBLISHED": {"ours": OURS, "published": PUBLISHED, "highlight": HIGHLIGHT}}
 """The palettes whose colours tell categories apart (checked for colour-vision deficiency)."""

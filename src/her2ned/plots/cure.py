@@ -1,0 +1,112 @@
+"""Figures of the cure chapter: a fitted cure model over its data, and how often a study finds a cure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._arguments import axes_or_new, finite
+from ..models.fast import km_curve
+from ..palette import INK, LATENCY, MUTED, NED_GROUP, REFERENCE
+
+__all__ = ["plot_cure_fit", "plot_cure_detection"]
+
+
+def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
+    """Kaplan–Meier curve(s) of the data and the cure model's curve(s), with the cure share marked.
+
+    With one binary cure covariate, one pair of curves per level; otherwise the whole cohort, the
+    model curve averaged over its patients.
+
+    Examples
+    --------
+    >>> from her2ned.cure import fit_mixture_cure, simulated_cohort
+    >>> df = simulated_cohort(cure_fraction=0.3, follow_up_months=120, seed=5, n_selected=300)
+    >>> ax = plot_cure_fit(fit_mixture_cure(df, entry=36.0))
+    """
+    from ..cure import CureFit
+
+    if not isinstance(fit, CureFit):
+        raise TypeError(f"fit must be a CureFit (from fit_mixture_cure), got {type(fit).__name__}")
+    ax = axes_or_new(ax, (7.5, 4.2))
+    data = fit.data
+    last = float(data["T"].max())
+    xmax = last * 1.05 if xmax is None else finite(xmax, "xmax")
+    if xmax <= fit.entry:
+        raise ValueError(f"xmax must be after the entry time {fit.entry:g}, got {xmax:g}")
+    grid = np.linspace(max(fit.entry, 1e-6), xmax, 300)
+    covs = fit.cure_covariates
+    binary = len(covs) == 1 and set(np.unique(data[covs[0]])) <= {0.0, 1.0}
+    groups = [(None, data)] if not binary else [(v, data[data[covs[0]] == v]) for v in (1.0, 0.0)]
+    for value, part in groups:
+        colour = INK if value is None else NED_GROUP[int(value)]
+        label = "all patients" if value is None else f"{covs[0]} = {int(value)}"
+        times, surv = km_curve(part["T"].to_numpy(), part["E"].to_numpy(), np.full(len(part), fit.entry))
+        ax.step(np.r_[times, part["T"].max()], np.r_[surv, surv[-1]], where="post", color=colour, lw=1.6,
+                label=f"Kaplan–Meier, {label}")
+        if value is None:
+            rows = [dict(zip(covs, r)) for r in part[covs].to_numpy()] if covs else [None]
+            model = np.mean([fit.survival(grid, r) for r in rows], axis=0)
+            share = float(np.mean([fit.cure_share(r)["cure_share"] for r in rows]))
+        else:
+            model = fit.survival(grid, {covs[0]: value})
+            share = float(fit.cure_share({covs[0]: value})["cure_share"])
+        ax.plot(grid, model, color=colour, lw=1.4, ls="--", label=f"cure model, {label}")
+        ax.axhline(share, color=colour, lw=0.8, ls=":")
+        ax.annotate(f"cured {share:.0%}", (xmax, share), xytext=(-4, 3), textcoords="offset points",
+                    ha="right", fontsize=8, color=colour)
+    ax.axvline(last, color=REFERENCE, lw=0.8)
+    ax.annotate("last follow-up", (last, 1.0), xytext=(-3, -10), textcoords="offset points", ha="right",
+                fontsize=8, color=MUTED)
+    ax.set_xlim(fit.entry, xmax)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("months from the start of first-line therapy")
+    ax.set_ylabel(f"progression-free, given free at {fit.entry:g} months")
+    ax.set_title(f"Mixture cure model, {fit.latency} latency (dashed) over the data (steps)", fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
+    return ax
+
+
+def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax=None):
+    """Share of simulated studies that "found" a cure share, by true cure fraction, follow-up and latency.
+
+    ``summary`` has columns ``cure_fraction, follow_up_months, latency, found`` (a share), one row per
+    setting (``summarise_detection`` gives it).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"cure_fraction": [0.0, 0.0], "follow_up_months": [24.0, 120.0],
+    ...                   "latency": ["weibull", "weibull"], "found": [0.05, 0.1]})
+    >>> ax = plot_cure_detection(s)
+    """
+    if not isinstance(summary, pd.DataFrame):
+        raise TypeError(f"summary must be a DataFrame, got {type(summary).__name__}")
+    need = {"cure_fraction", "follow_up_months", "latency", "found"}
+    if not need <= set(summary.columns):
+        raise ValueError(f"summary needs the columns {sorted(need)}; missing {sorted(need - set(summary.columns))}")
+    alpha = finite(alpha, "alpha")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    ax = axes_or_new(ax, (7.5, 3.8))
+    settings = summary[["cure_fraction", "follow_up_months"]].drop_duplicates().to_numpy()
+    lats = list(dict.fromkeys(summary["latency"]))
+    width = 0.8 / len(lats)
+    for j, lat in enumerate(lats):
+        part = summary[summary["latency"] == lat].set_index(["cure_fraction", "follow_up_months"])["found"]
+        heights = [float(part.get((c, f), np.nan)) for c, f in settings]
+        x = np.arange(len(settings)) - 0.4 + width * (j + 0.5)
+        ax.bar(x, heights, width * 0.92, color=LATENCY.get(lat, INK), label=f"{lat} latency")
+        for xi, h in zip(x, heights):
+            ax.annotate(f"{h:.0%}", (xi, h), xytext=(0, 2), textcoords="offset points", ha="center",
+                        fontsize=7, color=INK)
+    ax.axhline(alpha, color=MUTED, lw=0.9, ls="--")
+    ax.annotate(f"test level {alpha:.0%}", (len(settings) - 0.5, alpha), xytext=(-2, 3),
+                textcoords="offset points", ha="right", fontsize=8, color=MUTED)
+    ax.set_xticks(np.arange(len(settings)))
+    ax.set_xticklabels([f"{'no one' if c == 0 else f'{c:.0%}'} cured\n{f:g} mo follow-up" for c, f in settings],
+                       fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel('studies that "find" a cure share')
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return ax
