@@ -259,6 +259,7 @@ VALID = {
     "cure.cure_versus_no_cure": lambda: dict(durations=cure_cohort().pfs_months, events=cure_cohort().progressed),
     "cure.fit_mixture_cure": lambda: dict(data=cure_cohort(), entry=36.0),
     "cure.follow_up_check": lambda: dict(durations=[10.0, 20, 30, 90], events=[1, 1, 0, 0]),
+    "cure.share_cured_at_entry": lambda: dict(cure_fraction=0.1, n=20_000),
     "cure.simulated_cohort": lambda: dict(cure_fraction=0.1, follow_up_months=60.0, seed=1),
     "cure.cure_detection": lambda: dict(replicates=1, seed=1, progress=False),
     "cure.summarise_detection": lambda: dict(rows=detection_rows()),

@@ -42,9 +42,11 @@ from autograd import grad, hessian
 from autograd.scipy.stats import norm as anorm
 
 from ._arguments import count, finite, flag, float_array, rng_from_seed, string
+from .models.fast import km_curve
 
 __all__ = ["LATENCIES", "fit_mixture_cure", "CureFit", "cure_versus_no_cure", "CureTest",
-           "follow_up_check", "FollowUpCheck", "simulated_cohort", "cure_detection", "summarise_detection"]
+           "follow_up_check", "FollowUpCheck", "share_cured_at_entry", "simulated_cohort", "cure_detection",
+           "summarise_detection"]
 
 #: Latency models and the names of their two parameters (both on the log-time scale).
 LATENCIES = {
@@ -299,7 +301,7 @@ def _lifelines_fitter(latency: str, entry: float):
     return MixtureCureFitter
 
 
-@dataclass
+@dataclass(repr=False)
 class CureFit:
     """A fitted mixture cure model (lifelines engine).
 
@@ -318,6 +320,10 @@ class CureFit:
     level: float
     data: pd.DataFrame
     fitter: object
+
+    def __repr__(self) -> str:
+        return (f"<CureFit: mixture cure model, {self.latency} latency, n = {self.n}, events = {self.events}, "
+                f"entry {self.entry:g}, log-likelihood {self.log_likelihood:.2f}>")
 
     def _linear_predictor(self, covariates):
         covariates = {} if covariates is None else covariates
@@ -365,12 +371,6 @@ class CureFit:
         return (f"<p><b>Mixture cure model</b> ({self.latency} latency): n = {self.n}, events = "
                 f"{self.events}, log-likelihood {self.log_likelihood:.2f}; logit_cure rows are log odds "
                 f"of being cured.</p>" + self.summary.to_html(float_format=lambda v: f"{v:.3f}"))
-
-    def plot(self, ax=None):
-        """The fitted curve(s) over the Kaplan–Meier curve(s) of the data (see plots.cure)."""
-        from .plots.cure import plot_cure_fit
-
-        return plot_cure_fit(self, ax=ax)
 
 
 def fit_mixture_cure(data: pd.DataFrame, duration_col: str = "pfs_months", event_col: str = "progressed", *,
@@ -523,6 +523,30 @@ def _world(params, cure_fraction, follow_up_months):
                      followup_after_accrual_months=finite(follow_up_months, "follow_up_months", low=0.0))
 
 
+def share_cured_at_entry(params=None, *, cure_fraction: float, follow_up_months: float = 60.0,
+                         n: int = 400_000, seed: int = 0) -> float:
+    """The true share cured among patients progression-free at the simulator's threshold: the target
+    that :func:`cure_versus_no_cure` estimates in cohorts drawn by :func:`simulated_cohort`.
+
+    The cured all pass the selection, so the share is the cure fraction divided by the chance of being
+    progression-free at the threshold, S(threshold), estimated by Kaplan–Meier from ``n`` simulated
+    patients (censoring in the simulator is independent of progression, so the selected are a random
+    sample of those progression-free at the threshold).
+
+    Examples
+    --------
+    >>> share_cured_at_entry(cure_fraction=0.0)
+    0.0
+    """
+    from .simulate import simulate_arrays
+
+    world = _world(params, cure_fraction, follow_up_months)
+    a = simulate_arrays(world, rng_from_seed(seed), n=count(n, "n", low=1000, high=10_000_000))
+    times, surv = km_curve(a["pfs_months"], a["progressed"])
+    passed = float(surv[np.searchsorted(times, world.threshold_months, side="right") - 1])
+    return float(min(1.0, world.cure_fraction / passed))
+
+
 def simulated_cohort(params=None, *, cure_fraction: float, follow_up_months: float, n_selected: int = 118,
                      seed) -> pd.DataFrame:
     """One synthetic selected cohort (progression-free at the simulator's threshold) as a table.
@@ -596,6 +620,7 @@ def cure_detection(params=None, *, cure_fractions=(0.0,), follow_up_months=(60.0
                     test = cure_versus_no_cure(t, d, entry=world.threshold_months, latency=lat, interval=False)
                     check = follow_up_check(t, d)
                     rows.append(row | {"cure_share": test.cure_share, "p_value": test.p_value,
+                                       "latency_b": float(test.params[2]),
                                        "found": test.p_value < alpha, "converged": test.converged,
                                        "plateau_months": check.plateau_months, "sufficient": check.sufficient})
                 bar.update(1)

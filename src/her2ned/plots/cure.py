@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, finite
+from ..cure import CureFit, follow_up_check
 from ..models.fast import km_curve
-from ..palette import INK, LATENCY, MUTED, NED_GROUP, REFERENCE
+from ..palette import INK, LATENCY, MUTED, NED_GROUP, OURS, REFERENCE, SHADE
 
-__all__ = ["plot_cure_fit", "plot_cure_detection"]
+__all__ = ["plot_cure_fit", "plot_follow_up_check", "plot_cure_detection"]
 
 
 def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
@@ -24,8 +25,6 @@ def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
     >>> df = simulated_cohort(cure_fraction=0.3, follow_up_months=120, seed=5, n_selected=300)
     >>> ax = plot_cure_fit(fit_mixture_cure(df, entry=36.0))
     """
-    from ..cure import CureFit
-
     if not isinstance(fit, CureFit):
         raise TypeError(f"fit must be a CureFit (from fit_mixture_cure), got {type(fit).__name__}")
     ax = axes_or_new(ax, (7.5, 4.2))
@@ -53,8 +52,9 @@ def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
             share = float(fit.cure_share({covs[0]: value})["cure_share"])
         ax.plot(grid, model, color=colour, lw=1.4, ls="--", label=f"cure model, {label}")
         ax.axhline(share, color=colour, lw=0.8, ls=":")
-        ax.annotate(f"cured {share:.0%}", (xmax, share), xytext=(-4, 3), textcoords="offset points",
-                    ha="right", fontsize=8, color=colour)
+        below = value == 0.0   # two groups: one label above its line, one below
+        ax.annotate(f"cured {share:.0%}", (xmax, share), xytext=(-4, -10 if below else 3),
+                    textcoords="offset points", ha="right", fontsize=8, color=colour)
     ax.axvline(last, color=REFERENCE, lw=0.8)
     ax.annotate("last follow-up", (last, 1.0), xytext=(-3, -10), textcoords="offset points", ha="right",
                 fontsize=8, color=MUTED)
@@ -64,6 +64,45 @@ def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
     ax.set_ylabel(f"progression-free, given free at {fit.entry:g} months")
     ax.set_title(f"Mixture cure model, {fit.latency} latency (dashed) over the data (steps)", fontsize=10)
     ax.legend(fontsize=8, frameon=False, loc="lower left")
+    return ax
+
+
+def plot_follow_up_check(durations, events, *, entry: float = 0.0, ax=None, title: str = ""):
+    """A Kaplan–Meier curve with the plateau after the last progression and Maller and Zhou's window.
+
+    The window (shaded) is as long as the plateau and ends at the last progression; ticks mark
+    progressions, so a reader sees how many fall in the window and none after it.
+
+    Examples
+    --------
+    >>> ax = plot_follow_up_check([40, 44, 52, 55, 58, 60, 70], [1, 1, 1, 1, 1, 0, 0], entry=36.0)
+    """
+    check = follow_up_check(durations, events)
+    entry = finite(entry, "entry", low=0.0)
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    t, d = np.asarray(durations, dtype=float), np.asarray(events, dtype=float)
+    if (t < entry).any():
+        raise ValueError(f"entry must not be after any duration, got {entry:g}")
+    ax = axes_or_new(ax, (7.5, 3.6))
+    lo = max(2 * check.last_event_months - check.last_follow_up_months, entry)
+    ax.axvspan(lo, check.last_event_months, color=SHADE, zorder=0)
+    times, surv = km_curve(t, d, np.full(len(t), entry))
+    ax.step(np.r_[times, t.max()], np.r_[surv, surv[-1]], where="post", color=OURS, lw=1.6)
+    ax.plot(t[d == 1], np.full(int(d.sum()), 0.03), "|", color=INK, ms=8)
+    ax.annotate(f"window: {check.window_events} progressions", (lo, 0.10), xytext=(3, 0),
+                textcoords="offset points", fontsize=8, color=INK)
+    ax.annotate("", xy=(check.last_follow_up_months, 0.2), xytext=(check.last_event_months, 0.2),
+                arrowprops={"arrowstyle": "<->", "color": MUTED})
+    middle = (check.last_event_months + check.last_follow_up_months) / 2
+    ax.annotate(f"plateau {check.plateau_months:.0f} months", (middle, 0.2), xytext=(0, 4),
+                textcoords="offset points", ha="center", fontsize=8, color=MUTED)
+    verdict = "looks sufficient" if check.sufficient else "not shown sufficient"
+    ax.set_title(title or f"q = {check.q:.3g}: follow-up {verdict}", loc="left", fontsize=10)
+    ax.set_xlim(entry, t.max() * 1.03)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("months from the start of first-line therapy")
+    ax.set_ylabel("progression-free")
     return ax
 
 
@@ -101,12 +140,13 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax=None):
             ax.annotate(f"{h:.0%}", (xi, h), xytext=(0, 2), textcoords="offset points", ha="center",
                         fontsize=7, color=INK)
     ax.axhline(alpha, color=MUTED, lw=0.9, ls="--")
-    ax.annotate(f"test level {alpha:.0%}", (len(settings) - 0.5, alpha), xytext=(-2, 3),
-                textcoords="offset points", ha="right", fontsize=8, color=MUTED)
+    ax.annotate(f"test level {alpha:.0%}", (-0.5, alpha), xytext=(2, 3), textcoords="offset points",
+                ha="left", fontsize=8, color=MUTED)
     ax.set_xticks(np.arange(len(settings)))
     ax.set_xticklabels([f"{'no one' if c == 0 else f'{c:.0%}'} cured\n{f:g} mo follow-up" for c, f in settings],
                        fontsize=8)
-    ax.set_ylim(0, 1.05)
+    top = float(np.nanmax(summary["found"])) if len(summary) else 0.0
+    ax.set_ylim(0, min(1.05, max(0.3, 1.3 * top)))
     ax.set_ylabel('studies that "find" a cure share')
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     return ax
