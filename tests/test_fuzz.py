@@ -256,6 +256,9 @@ VALID = {
     "recist.TargetLesion": lambda: dict(name="liver 1", organ="liver", measurements=[20, 10]),
     "recist.NonTargetLesion": lambda: dict(name="bone 1", organ="bone", statuses=["present", "absent"]),
     "recist.Patient": lambda: dict(weeks=[0, 8], targets=[her2ned.recist.TargetLesion("liver 1", "liver", [20, 10])]),
+    "targets.build_targets": lambda: dict(defaults={"heros_n": ("exact", 0)}, claims=her2ned.claims.load_claims()),
+    "targets.check_targets": lambda: dict(values={"heros_n": 268.0}, targets=her2ned.targets.build_targets(
+        {"heros_n": ("exact", 0)}, her2ned.claims.load_claims())),
     "cure.cure_versus_no_cure": lambda: dict(durations=cure_cohort().pfs_months, events=cure_cohort().progressed),
     "cure.fit_mixture_cure": lambda: dict(data=cure_cohort(), entry=36.0),
     "cure.follow_up_check": lambda: dict(durations=[10.0, 20, 30, 90], events=[1, 1, 0, 0]),
@@ -264,6 +267,7 @@ VALID = {
     "cure.cure_detection": lambda: dict(replicates=1, seed=1, progress=False),
     "cure.summarise_detection": lambda: dict(rows=detection_rows()),
     "plots.cure.plot_cure_fit": lambda: dict(fit=her2ned.cure.fit_mixture_cure(cure_cohort(), entry=36.0)),
+    "plots.cure.plot_follow_up_check": lambda: dict(durations=[40.0, 44, 52, 60, 70], events=[1, 1, 1, 0, 0]),
     "plots.cure.plot_cure_detection": lambda: dict(summary=her2ned.cure.summarise_detection(detection_rows())),
     "checks.core.check_number": lambda: dict(answer=3.0, expected=3.0),
     "checks.core.check_choice": lambda: dict(answer="a", expected="a"),

@@ -32,9 +32,10 @@ import pandas as pd
 from ._arguments import count, flag, generator, rng_from_seed
 from .plots.survival import numbers_at_risk
 from .reconstruct import (_PAT, ASSUMPTIONS, COLUMNS, ReconstructionError, _cov_distance, _cov_stats, _ils,
-                          _km_median, _require_targets, _with_pfs, complete_table, search_covariates, search_pfs,
+                          _km_median, _with_pfs, complete_table, search_covariates, search_pfs,
                           targets_from_claims)
 from .reproduce import reproduction_report
+from .targets import require_targets
 
 __all__ = ["QUANTITIES", "CONCLUSIONS", "REGION_SEED", "START_SHARES", "unreported", "witness_name",
            "feasible_starts", "push_share", "events_scan", "search_region", "range_table", "conclusion_measures",
@@ -160,7 +161,7 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     from tqdm.auto import tqdm
 
     generator(rng)
-    _require_targets(targets)
+    require_targets(targets)
     flag(progress, "progress")
     n_starts, kicks = count(n_starts, "n_starts"), count(kicks, "kicks", high=10_000)
     n, n_ned = count(n, "n", low=20, high=2000), count(n_ned, "n_ned", low=5, high=n - 5)
@@ -206,7 +207,7 @@ def push_share(cells, quantity: str, end: str, rng: np.random.Generator, targets
     if cells is None or cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
         raise ValueError("cells must be a (2, 32) array of non-negative counts (as from search_covariates)")
     generator(rng)
-    _require_targets(targets)
+    require_targets(targets)
     kicks = count(kicks, "kicks", low=0, high=10_000)
 
     def score(c):   # a miss costs far more than the whole range of the share, so feasibility comes first
@@ -237,7 +238,7 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
 
     _check_table(df)
     generator(rng)
-    _require_targets(targets)
+    require_targets(targets)
     flag(progress, "progress")
     if group not in (0, 1) or isinstance(group, bool):
         raise ValueError(f"group must be 1 (NED) or 0 (not), got {group!r}")

@@ -43,7 +43,9 @@ from scipy.special import erfc
 
 from . import SYNTHETIC_NOTICE
 from ._arguments import count, float_array, generator, rng_from_seed, sequence
-from .claims import Claim, LedgerError, load_claims, parse_p
+from .claims import load_claims, parse_p
+from .targets import ReconstructionError, Target, build_targets, require_targets
+from .targets import check_targets as _check_targets
 
 __all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
            "targets_from_claims", "search_covariates", "complete_table", "START_MARGINS", "search_ages",
@@ -170,89 +172,6 @@ DEFAULT_TOLERANCES: dict[str, tuple[str, float | None]] = {
 }
 
 
-class ReconstructionError(ValueError):
-    """The reconstruction could not meet a claim. ``claims`` lists them; ``closest`` holds the best try."""
-
-    def __init__(self, message: str, claims=(), closest=None):
-        super().__init__(message)
-        self.claims = list(claims)
-        self.closest = closest
-
-
-@dataclass(frozen=True)
-class Target:
-    """One number the table must reproduce: ``name`` is the claim id (``:p`` for its p-value)."""
-
-    name: str
-    claim_id: str
-    quantity: str
-    published: float
-    kind: str
-    tol: float | None
-    decimals: int | None = None   # digits the paper printed (None for a bound)
-
-    def rounds(self, value: float) -> bool:
-        """Does ``value``, rounded half up to the printed digits, give the published number?"""
-        if self.decimals is None:
-            raise ValueError(f"target {self.name!r} was published as a bound, not to a number of digits")
-        if value is None or not np.isfinite(value):
-            return False
-        # half up, as printed; the tiny offset keeps 0.0125 from rounding down by representation error
-        scaled = math.floor(value * 10 ** self.decimals + 0.5 + 1e-9)
-        return abs(scaled / 10 ** self.decimals - self.published) < 1e-9
-
-    def distance(self, value: float) -> float:
-        """Distance in units of the tolerance: ≤ 1 means the target is met."""
-        if value is None or not np.isfinite(value):
-            return math.inf
-        if self.kind == "exact":
-            return 0.0 if abs(value - self.published) < 1e-9 else math.inf
-        if self.kind == "abs":
-            return abs(value - self.published) / self.tol
-        if self.kind == "rel":
-            return abs(value / self.published - 1) / self.tol
-        if self.kind == "below":
-            return 0.0 if value < self.published else value / self.published
-        if self.kind == "min":
-            return 0.0 if value >= self.published else math.inf
-        if self.kind == "ns":  # p must exceed the threshold
-            return 0.0 if value > self.tol else self.tol / max(value, 1e-300)
-        raise ValueError(f"unknown target kind {self.kind!r}")
-
-    def tolerance_text(self) -> str:
-        if self.kind == "abs":
-            return f"± {self.tol:g}"
-        if self.kind == "rel":
-            return f"± {100 * self.tol:g} %"
-        if self.kind == "below":
-            return f"< {self.published:g}"
-        if self.kind == "ns":
-            return f"p > {self.tol:g}"
-        if self.kind == "min":
-            return f"≥ {self.published:g}"
-        return "exact"
-
-
-def _number(claim: Claim, field_name: str) -> float:
-    if field_name == "p":
-        if claim.p is None:
-            raise LedgerError(f"claim {claim.id!r}: a p-value is needed for the reconstruction but the "
-                              "ledger entry has no 'p' field")
-        return parse_p(claim.p)[1]
-    if not claim.is_numeric:
-        raise LedgerError(f"claim {claim.id!r}: value must be a number for the reconstruction, got "
-                          f"{claim.value!r}")
-    return float(claim.value)
-
-
-def _require_targets(targets) -> dict:
-    """``targets`` if it is a non-empty dict of :class:`Target`, as :func:`targets_from_claims` returns."""
-    if not isinstance(targets, dict) or not targets or not all(isinstance(t, Target) for t in targets.values()):
-        raise TypeError("targets must be the dict of Target from her2ned.reconstruct.targets_from_claims(), "
-                        f"got {type(targets).__name__}")
-    return targets
-
-
 def _require_assumptions(assumptions) -> Assumptions:
     if not isinstance(assumptions, Assumptions):
         raise TypeError(f"assumptions must be an Assumptions instance, got {type(assumptions).__name__}")
@@ -261,7 +180,7 @@ def _require_assumptions(assumptions) -> Assumptions:
 
 def _search_args(rng, targets, assumptions, **budgets) -> None:
     """Refuse, by name, bad arguments of the searches (before any draw)."""
-    generator(rng), _require_targets(targets), _require_assumptions(assumptions)
+    generator(rng), require_targets(targets), _require_assumptions(assumptions)
     for name, value in budgets.items():
         count(value, name, high=100_000)
 
@@ -304,41 +223,7 @@ def targets_from_claims(claims: dict | None = None, tolerances: dict | None = No
     (5.99, 0.005)
     """
     claims = load_claims() if claims is None else claims
-    if not isinstance(claims, dict):
-        raise TypeError(f"claims must be a dict {{id: Claim}}, got {type(claims).__name__}")
-    tol = dict(DEFAULT_TOLERANCES)
-    if tolerances is not None:
-        if not isinstance(tolerances, dict):
-            raise TypeError(f"tolerances must be a dict, got {type(tolerances).__name__}")
-        unknown = sorted(set(tolerances) - set(tol))
-        if unknown:
-            raise ValueError(f"tolerances: unknown target(s) {unknown}; allowed: {sorted(tol)}")
-        for k, v in tolerances.items():
-            if (not isinstance(v, tuple) or len(v) != 2
-                    or v[0] not in ("exact", "abs", "rel", "below", "ns", "min")
-                    or (v[0] in ("abs", "rel") and not (isinstance(v[1], (int, float)) and v[1] > 0))):
-                raise ValueError(f"tolerances[{k!r}] must be (kind, tol) with kind in exact/abs/rel/"
-                                 f"below/ns and tol > 0 for abs/rel, got {v!r}")
-        tol.update(tolerances)
-    out = {}
-    for name, (kind, t) in tol.items():
-        cid, _, fld = name.partition(":")
-        if cid not in claims:
-            raise LedgerError(f"claim {cid!r} is missing from the ledger; the reconstruction needs it")
-        c = claims[cid]
-        if kind == "ns":
-            published = t
-        elif kind == "below" or fld == "p":
-            published = _number(c, "p")
-        else:
-            published = _number(c, "value")
-        if kind in ("ns", "below", "min"):
-            decimals = None
-        elif fld == "p":
-            decimals = len(str(c.p).split(".")[1]) if "." in str(c.p) else 0
-        else:
-            decimals = c.precision
-        out[name] = Target(name, cid, c.quantity + (" (p)" if fld == "p" else ""), published, kind, t, decimals)
+    out = build_targets(DEFAULT_TOLERANCES, claims, tolerances)
     n, k = out["tog_n"].published, out["tog_ned_n"].published
     if n != int(n) or not 20 <= n <= 2000:
         raise ReconstructionError(f"claim 'tog_n': N must be a whole number 20-2000, got {n}", ["tog_n"])
@@ -929,7 +814,7 @@ def complete_table(rng: np.random.Generator, targets: dict, cells, *, assumption
     function ``(ned, local_therapy, tp) -> (pfs_months, progressed)`` (used to explore follow-up).
     """
     generator(rng)
-    _require_targets(targets)
+    require_targets(targets)
     cells = np.asarray(cells) if isinstance(cells, (np.ndarray, list)) else np.empty(0)
     if cells.shape != (2, 32) or not np.issubdtype(cells.dtype, np.integer) or (cells < 0).any():
         raise ValueError(f"cells must be a (2, 32) array of non-negative counts, got shape {cells.shape}")
@@ -1026,9 +911,8 @@ def reproduced_values(df: pd.DataFrame, assumptions: Assumptions = ASSUMPTIONS) 
 
 
 def check_targets(values: dict, targets: dict | None = None) -> pd.DataFrame:
-    """Compare reproduced values with the targets: one row per target, with its distance.
-
-    ``distance`` is in tolerance units (≤ 1 means met; 0 for exact and bound targets that hold).
+    """Compare reproduced values with the TOG targets (default) or ``targets``; see
+    :func:`her2ned.targets.check_targets`.
 
     Examples
     --------
@@ -1037,19 +921,7 @@ def check_targets(values: dict, targets: dict | None = None) -> pd.DataFrame:
     >>> bool(tab["met"].all())
     True
     """
-    targets = targets_from_claims() if targets is None else _require_targets(targets)
-    if not isinstance(values, dict):
-        raise TypeError(f"values must be a dict {{target name: value}} from reproduced_values, "
-                        f"got {type(values).__name__}")
-    rows = []
-    for name, t in targets.items():
-        if name not in values:
-            raise ValueError(f"values lacks target {name!r}")
-        dist = t.distance(values[name])
-        rows.append({"target": name, "claim_id": t.claim_id, "quantity": t.quantity,
-                     "published": t.published, "reproduced": values[name],
-                     "tolerance": t.tolerance_text(), "distance": dist, "met": bool(dist <= 1)})
-    return pd.DataFrame(rows)
+    return _check_targets(values, targets_from_claims() if targets is None else targets)
 
 
 def assumptions_table(assumptions: Assumptions = ASSUMPTIONS) -> pd.DataFrame:
