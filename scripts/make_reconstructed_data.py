@@ -1,4 +1,4 @@
-"""Regenerate data/reconstructed/: the TOG 2026 cohort, the ensemble of 20 tables, the feasible region.
+"""Regenerate data/reconstructed/: the TOG 2026 cohort, its ensemble and feasible region; the HER-OS table.
 
 Usage::
 
@@ -7,6 +7,7 @@ Usage::
     .venv/bin/python scripts/make_reconstructed_data.py --feasible # only feasible/ (about 15 min)
     .venv/bin/python scripts/make_reconstructed_data.py --ranges   # only feasible/ranges.csv
     .venv/bin/python scripts/make_reconstructed_data.py --followup # only the follow-up model's two files
+    .venv/bin/python scripts/make_reconstructed_data.py --heros    # only the HER-OS table and its ranges
 
 The feasible region (``feasible/``) is the witness table at each end of every unreported quantity,
 the search's log and two summaries; the follow-up model gives ``tog2026_followup.csv`` and
@@ -24,6 +25,7 @@ from pathlib import Path
 from her2ned.datasets import load_csv
 from her2ned.feasible import (REGION_SEED, committed_conclusions, committed_ranges, format_range_csv,
                               search_region, witness_name)
+from her2ned import heros
 from her2ned.followup import followup_table, format_scenarios_csv, scenario_table
 from her2ned.reconstruct import (COHORT_SEED, ENSEMBLE_SEEDS, format_cohort_csv, format_ensemble_csv,
                                  reconstruct, reconstruct_ensemble)
@@ -37,9 +39,18 @@ def main(argv=None) -> int:
                     help="only tog2026_followup.csv and followup_scenarios.csv (the follow-up model)")
     ap.add_argument("--ranges", action="store_true",
                     help="only feasible/ranges.csv and conclusions.csv, from the committed witnesses")
+    ap.add_argument("--heros", action="store_true",
+                    help="only heros2014_cohort.csv and heros2014_ranges.csv (about a minute)")
     args = ap.parse_args(argv)
     out = Path(__file__).resolve().parents[1] / "data" / "reconstructed"  # the repository's copy
     out.mkdir(parents=True, exist_ok=True)
+    if args.heros:
+        (out / "heros2014_cohort.csv").write_text(heros.format_cohort_csv(heros.reconstruct(heros.COHORT_SEED)),
+                                                  encoding="utf-8")
+        (out / "heros2014_ranges.csv").write_text(heros.format_range_csv(heros.feasible_range(heros.RANGE_SEED)),
+                                                  encoding="utf-8")
+        print(f"wrote {out / 'heros2014_cohort.csv'} and heros2014_ranges.csv")
+        return 0
     if args.followup:
         cohort = load_csv("reconstructed", "tog2026_cohort.csv")
         table, missed = followup_table(cohort)

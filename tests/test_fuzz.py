@@ -259,6 +259,10 @@ VALID = {
     "targets.build_targets": lambda: dict(defaults={"heros_n": ("exact", 0)}, claims=her2ned.claims.load_claims()),
     "targets.check_targets": lambda: dict(values={"heros_n": 268.0}, targets=her2ned.targets.build_targets(
         {"heros_n": ("exact", 0)}, her2ned.claims.load_claims())),
+    "heros.reproduced_values": lambda: dict(df=her2ned.datasets.load_csv("reconstructed", "heros2014_cohort.csv")),
+    "heros.search_table": lambda: dict(rng=np.random.default_rng(11), targets=her2ned.heros.targets()),
+    "heros.format_cohort_csv": lambda: dict(df=her2ned.datasets.load_csv("reconstructed", "heros2014_cohort.csv")),
+    "heros.format_range_csv": lambda: dict(ranges=her2ned.datasets.load_csv("reconstructed", "heros2014_ranges.csv")),
     "cure.cure_versus_no_cure": lambda: dict(durations=cure_cohort().pfs_months, events=cure_cohort().progressed),
     "cure.fit_mixture_cure": lambda: dict(data=cure_cohort(), entry=36.0),
     "cure.follow_up_check": lambda: dict(durations=[10.0, 20, 30, 90], events=[1, 1, 0, 0]),
@@ -282,12 +286,14 @@ SLOW = {"reconstruct.reconstruct", "reconstruct.reconstruct_ensemble", "reconstr
         "recist_cohort.simulate_cohort", "widgets.explorer.explorer_twin", "widgets.bias.bias_lab_twin",
         "claims.ledger_table", "feasible.feasible_starts", "feasible.push_share", "feasible.events_scan",
         "feasible.search_region", "feasible.conclusion_table", "followup.scenario_row", "followup.scenario_table",
-        "followup.followup_table", "reconstruct.complete_table", "cure.cure_detection"}
+        "followup.followup_table", "reconstruct.complete_table", "cure.cure_detection",
+        "heros.search_table", "heros.reconstruct", "heros.feasible_range"}
 """Valid calls that take seconds to minutes: fuzzed with values that must be refused only."""
 
 READER_CLASSES = {"recist.Rules", "recist.TargetLesion", "recist.NonTargetLesion", "recist.Patient",
                   "recist_cohort.MeasurementError", "recist_cohort.CohortAssumptions", "reconstruct.Assumptions",
-                  "simulate.SimulationParams", "widgets.bias.BiasLabPanel", "widgets.her2.HER2Panel",
+                  "simulate.SimulationParams", "heros.HerosAssumptions", "widgets.bias.BiasLabPanel",
+                  "widgets.her2.HER2Panel",
                   "widgets.recist.RecistPanel", "widgets.explorer.ExplorerFigure"}
 """Classes a reader constructs. The other public classes are results (fits, verdicts, feedback) whose fields
 the package fills in; they are not fuzzed."""

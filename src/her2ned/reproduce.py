@@ -1,18 +1,24 @@
-"""The reproduction report: each published TOG number beside the value a reconstructed table gives.
+"""The reproduction report: each published number beside the value a reconstructed table gives.
 
-Downstream of the ledger (:mod:`her2ned.claims`) and the reconstruction (:mod:`her2ned.reconstruct`):
-one row per claim id with the method, the tolerance, the reproduced value and the status.
+Downstream of the ledger (:mod:`her2ned.claims`) and the reconstructions (:mod:`her2ned.reconstruct` for
+the TOG study, :mod:`her2ned.heros` for HER-OS): one row per claim id with the method, the tolerance,
+the reproduced value and the status. :data:`STUDIES` says, per study, where its targets, its analysis,
+its methods and its committed table come from; the report itself knows no study.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from dataclasses import dataclass, replace
+
+from . import heros
 from .claims import load_claims
 from .datasets import load_csv
-from .reconstruct import check_targets, reproduced_values, targets_from_claims
+from .reconstruct import reproduced_values, targets_from_claims
+from .targets import check_targets
 
-__all__ = ["METHODS", "reproduction_report"]
+__all__ = ["METHODS", "Study", "STUDIES", "reproduction_report"]
 
 #: How each reproduced TOG number is computed from the table (named test or model).
 METHODS = {
@@ -56,13 +62,34 @@ def _rounds(target, value: float) -> str:
     return "yes" if target.rounds(value) else "no"
 
 
-def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Published vs reproduced, claim by claim, for the TOG 2026 study.
+@dataclass(frozen=True)
+class Study:
+    """What the report needs to know about one reconstructed study."""
+
+    key: str                 # the ledger's study key (``study.key`` in data/published/*.yaml)
+    table: str               # the committed table in data/reconstructed/
+    targets: object          # () -> {name: Target}
+    analyse: object          # (DataFrame) -> {name: reproduced value}
+    methods: dict            # claim id or target name -> how it is computed
+
+
+STUDIES = {
+    "dursun2026": Study("dursun2026", "tog2026_cohort.csv", targets_from_claims, reproduced_values, METHODS),
+    "witzel2014": Study("witzel2014", "heros2014_cohort.csv", heros.targets, heros.reproduced_values,
+                        heros.METHODS),
+}
+"""The reconstructed studies, by ledger key: TOG 2026 and HER-OS 2014."""
+
+
+def reproduction_report(df: pd.DataFrame | None = None, study: str = "dursun2026") -> pd.DataFrame:
+    """Published vs reproduced, claim by claim, for one reconstructed study (default TOG 2026).
 
     Parameters
     ----------
     df : pandas.DataFrame, optional
-        A reconstructed table; default the committed ``data/reconstructed/tog2026_cohort.csv``.
+        A reconstructed table; default the study's committed table in ``data/reconstructed/``.
+    study : str
+        A key of :data:`STUDIES` (``"dursun2026"`` or ``"witzel2014"``).
 
     Returns
     -------
@@ -87,13 +114,16 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
     >>> bool(rep.set_index("id").loc["tog_or_ecog", "distance"] <= 1)
     True
     """
+    if not isinstance(study, str) or study not in STUDIES:
+        raise ValueError(f"study must be one of {sorted(STUDIES)}, got {study!r}")
+    spec = STUDIES[study]
     if df is None:
-        df = load_csv("reconstructed", "tog2026_cohort.csv")
+        df = load_csv("reconstructed", spec.table)
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame or None, got {type(df).__name__}")
     claims = load_claims()
-    targets = targets_from_claims(claims)
-    tab = check_targets(reproduced_values(df), targets)
+    targets = spec.targets()
+    tab = check_targets(spec.analyse(df), targets)
     rows = []
     for r in tab.itertuples(index=False):
         c = claims[r.claim_id]
@@ -102,6 +132,8 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
             published = str(c.p)
         elif r.tolerance.startswith("p >"):
             published = "not significant"
+        elif r.target.endswith((":lower", ":upper")):   # an end of the published CI, printed as the value
+            published = replace(c, value=targets[r.target].published).display
         else:
             published = c.display
         rows.append({"id": r.target, "quantity": r.quantity, "published": published,
@@ -109,10 +141,11 @@ def reproduction_report(df: pd.DataFrame | None = None) -> pd.DataFrame:
                      "distance": float(r.distance),
                      "status": "met within tolerance" if r.met else "missed",
                      "rounds": _rounds(targets[r.target], r.reproduced),
-                     "method": METHODS.get(r.claim_id, "") + (" (Wald p)" if is_p else "")})
+                     "method": spec.methods.get(r.target, spec.methods.get(r.claim_id, ""))
+                     + (" (Wald p)" if is_p else "")})
     covered = set(tab["claim_id"])
     for c in claims.values():
-        if c.study == "dursun2026" and c.id not in covered:
+        if c.study == spec.key and c.id not in covered:
             rows.append({"id": c.id, "quantity": c.quantity, "published": c.display,
                          "reproduced": "–", "tolerance": "–", "distance": float("nan"),
                          "status": "not reproducible from the abstract", "rounds": "–",

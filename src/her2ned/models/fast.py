@@ -9,6 +9,9 @@ milliseconds and a chapter can repeat the study 1,000 times in a few seconds.
 * :func:`cox_one` — Cox partial likelihood for one covariate by Newton–Raphson, Breslow's risk sets
   with Efron's correction for ties (as lifelines); every patient is at risk from ``entry``.
 * :func:`km_curve` — the Kaplan–Meier step function with optional delayed entry.
+* :func:`km_band` — the same curve with its pointwise confidence band (Greenwood variance, log(−log)
+  transform, as lifelines' ``confidence_interval_``); :func:`km_median` of its two edges gives the
+  Brookmeyer–Crowley interval of the median, and :func:`km_at` reads a curve at given times.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 
 from .._arguments import count, float_array, positive
 
-__all__ = ["logit_newton", "cox_one", "km_curve", "km_median", "Z_95"]
+__all__ = ["logit_newton", "cox_one", "km_curve", "km_band", "km_at", "km_median", "Z_95"]
 
 #: The standard normal's 97.5 % quantile (scipy.stats.norm.ppf(0.975)): the multiplier of 95 % Wald intervals.
 Z_95 = 1.959963984540054
@@ -215,3 +218,53 @@ def km_median(times: np.ndarray, surv: np.ndarray) -> float:
         raise ValueError(f"times and surv must have the same length, got {len(times)} and {len(surv)}")
     below = np.nonzero(surv <= 0.5 + 1e-12)[0]
     return float(times[below[0]]) if len(below) else float("nan")
+
+
+def km_band(time: np.ndarray, event: np.ndarray, z: float = Z_95):
+    """Kaplan–Meier vertices with a pointwise band: Greenwood's variance on the log(−log) scale.
+
+    Returns ``times, surv, lower, upper`` (vertices as :func:`km_curve`, no delayed entry). Before the
+    first event and where the curve reaches 0 the band is the curve itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t, s, lo, hi = km_band(np.array([1., 2, 3, 4, 5]), np.array([1, 1, 0, 1, 0]))
+    >>> bool((lo <= s).all() and (s <= hi).all())
+    True
+    """
+    t, d = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
+    if t.shape != d.shape or len(t) == 0:
+        raise ValueError("time and event must have the same length, at least 1")
+    if not np.isfinite(t).all() or not np.isin(d, (0, 1)).all():
+        raise ValueError("time must be finite and event 0 or 1")
+    z = positive(z, "z")
+    times, surv = km_curve(t, d)
+    ev = times[1:]
+    n_risk = len(t) - np.searchsorted(np.sort(t), ev, side="left")
+    deaths = np.bincount(np.searchsorted(ev, t[d == 1]), minlength=len(ev))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(n_risk > deaths, deaths / (n_risk * (n_risk - deaths)), np.inf)
+        greenwood = np.concatenate([[0.0], np.cumsum(terms)])
+        log_s = np.log(surv)
+        width = z * np.sqrt(greenwood) / np.abs(log_s)
+        ok = (surv > 0) & (surv < 1) & np.isfinite(width)
+        lower = np.where(ok, surv ** np.exp(width), surv)
+        upper = np.where(ok, surv ** np.exp(-width), surv)
+    return times, surv, lower, upper
+
+
+def km_at(times: np.ndarray, values: np.ndarray, at) -> np.ndarray:
+    """A step curve (vertices ``times, values``, right-continuous) read at the times ``at``.
+
+    Examples
+    --------
+    >>> km_at(np.array([0., 2, 5]), np.array([1., 0.8, 0.5]), [1, 2, 10]).tolist()
+    [1.0, 0.8, 0.5]
+    """
+    times, values = float_array(times, "times", ndim=1), float_array(values, "values", ndim=1)
+    at = float_array(at, "at", ndim=1)
+    if times.shape != values.shape or len(times) == 0:
+        raise ValueError("times and values must have the same length, at least 1")
+    idx = np.searchsorted(times, at, side="right") - 1
+    return np.where(idx >= 0, values[np.clip(idx, 0, None)], 1.0)
