@@ -110,3 +110,28 @@ def test_add_model_columns():
     df = pd.DataFrame({"ecog": [0, 1], "her2_ihc": ["3+", "2+/ISH+"], "grade": [3, 1], "regimen": ["T", "T+P"]})
     out = add_model_columns(df)
     assert out[["ecog0", "ihc3", "grade_le2", "tp"]].values.tolist() == [[1, 1, 0, 0], [0, 0, 1, 1]]
+
+
+def test_km_band_equals_lifelines_confidence_interval_and_median_interval():
+    # lifelines' confidence_interval_ (exponential Greenwood) and median_survival_times of its edges
+    import numpy as np
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import median_survival_times
+
+    from her2ned.models.fast import km_at, km_band, km_median
+
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        n = int(rng.integers(20, 300))
+        latent = np.round(24 + 40 * rng.weibull(1.2, n), int(rng.integers(0, 3)))   # ties at 0 decimals
+        censor = 24 + rng.uniform(0, 120, n)
+        t, e = np.minimum(latent, censor), (latent <= censor).astype(int)
+        times, s, lo, hi = km_band(t, e)
+        kmf = KaplanMeierFitter().fit(t, e)
+        grid = kmf.survival_function_.index.to_numpy()
+        ci = kmf.confidence_interval_
+        assert np.allclose(km_at(times, s, grid), kmf.survival_function_.iloc[:, 0], atol=1e-12)
+        assert np.allclose(km_at(times, lo, grid), ci.iloc[:, 0], atol=1e-12)
+        assert np.allclose(km_at(times, hi, grid), ci.iloc[:, 1], atol=1e-12)
+        ref = np.asarray(median_survival_times(ci), dtype=float).ravel()[:2]
+        assert np.allclose([km_median(times, lo), km_median(times, hi)], ref, equal_nan=True)

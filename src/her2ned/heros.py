@@ -32,7 +32,7 @@ from .targets import ReconstructionError, build_targets, require_targets
 __all__ = ["HerosAssumptions", "ASSUMPTIONS", "TOLERANCES", "METHODS", "COLUMNS", "COHORT_SEED", "RANGE_SEED",
            "targets",
            "reproduced_values", "search_table", "reconstruct", "format_cohort_csv", "assumptions_table",
-           "feasible_range", "format_range_csv", "UNREPORTED", "SYNTHETIC_NOTICE"]
+           "feasible_range", "format_range_csv", "UNREPORTED", "simulator_check", "entry_rules", "SYNTHETIC_NOTICE"]
 
 #: Columns of the reconstructed table.
 COLUMNS = ["patient_id", "ttp_months", "progressed"]
@@ -389,3 +389,78 @@ def _unreported(t, e) -> dict:
     times, surv = km_curve(t, 1 - e)      # reverse Kaplan–Meier: censoring as the event
     return {"progressions": int(e.sum()), "median_follow_up_years": km_median(times, surv) / 12,
             "at_risk_60": int((t > 60).sum()), "longest_years": float(t.max()) / 12}
+
+
+# ---------------------------------------------------------------------------------------------
+# HER-OS as a check on the simulator, and the two entry rules side by side
+# ---------------------------------------------------------------------------------------------
+def _selected_summary(params, threshold: float, n: int, seed: int) -> dict:
+    """Kaplan–Meier median (years) and 5-year share (%) of a large simulated cohort selected at
+    ``threshold`` months, with the share selected, the share reaching NED and the share cured."""
+    from .simulate import select_arrays, simulate_arrays
+
+    a = simulate_arrays(params.replace(threshold_months=threshold), rng_from_seed(seed), n=n)
+    times_all, surv_all = km_curve(a["pfs_months"], a["progressed"])
+    passed = float(km_at(times_all, surv_all, [threshold])[0])
+    sel = select_arrays(a, threshold)
+    times, surv = km_curve(sel["pfs_months"], sel["progressed"])
+    return {"progression_free_at_entry": passed, "median_years": km_median(times, surv) / 12,
+            "remission_5y": 100 * float(km_at(times, surv, [60.0])[0]), "ned_share": float(sel["ned"].mean()),
+            "cured_share": min(1.0, params.cure_fraction / passed) if passed > 0 else float("nan")}
+
+
+def simulator_check(worlds: dict, *, n: int = 200_000, seed: int = 0) -> pd.DataFrame:
+    """Which simulated worlds HER-OS's numbers rule out, allowing for its 2-year entry.
+
+    Each world (a name → :class:`her2ned.simulate.SimulationParams`) is drawn with ``n`` first-line
+    patients, selected at HER-OS's entry rule (progression-free at 24 months) and summarised by its
+    Kaplan–Meier median and 5-year share; a world is *ruled out* when either lies outside the published
+    95 % interval. With ``n`` this large the simulated numbers have almost no noise of their own, so the
+    check asks only whether the world could have produced the registry's population. (The simulator's
+    time origin, the start of first-line therapy, is taken for HER-OS's start of trastuzumab.)
+
+    Examples
+    --------
+    >>> from her2ned.simulate import SimulationParams
+    >>> simulator_check({"defaults": SimulationParams()}, n=20_000).columns[:3].tolist()
+    ['world', 'median_years', 'remission_5y']
+    """
+    from .simulate import SimulationParams
+
+    if not isinstance(worlds, dict) or not worlds or not all(isinstance(w, SimulationParams) for w in worlds.values()):
+        raise TypeError("worlds must be a non-empty dict {name: SimulationParams}")
+    n = count(n, "n", low=1000, high=5_000_000)
+    rng_from_seed(seed)
+    claims = load_claims()
+    entry = float(claims["heros_min_pfs"].value)
+    (m_lo, m_hi), (r_lo, r_hi) = claims["heros_ttp_median"].ci, claims["heros_remission_5y"].ci
+    rows = []
+    for name, params in worlds.items():
+        s = _selected_summary(params, entry, n, seed)
+        inside = m_lo <= s["median_years"] <= m_hi, r_lo <= s["remission_5y"] <= r_hi
+        rows.append({"world": str(name), "median_years": s["median_years"], "remission_5y": s["remission_5y"],
+                     "median_inside_ci": inside[0], "share_inside_ci": inside[1],
+                     "verdict": "consistent" if all(inside) else "ruled out"})
+    return pd.DataFrame(rows)
+
+
+def entry_rules(params=None, thresholds=(24.0, 36.0), *, n: int = 200_000, seed: int = 0) -> pd.DataFrame:
+    """The same simulated population selected by a 2- and a 3-year entry rule, side by side.
+
+    Examples
+    --------
+    >>> entry_rules(n=20_000)["entry_months"].tolist()
+    [24.0, 36.0]
+    """
+    from ._arguments import finite, sequence
+    from .simulate import SimulationParams
+
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams or None, got {type(p).__name__}")
+    ths = [finite(t, "thresholds", low=0.0) for t in sequence(thresholds, "thresholds")]
+    if not ths or max(ths) > 240:
+        raise ValueError(f"thresholds must list 1 or more entry times up to 240 months, got {ths}")
+    n = count(n, "n", low=1000, high=5_000_000)
+    rng_from_seed(seed)
+    return pd.DataFrame([{"entry_months": t} | _selected_summary(p, t, n, seed) for t in ths])

@@ -8,9 +8,9 @@ import pandas as pd
 from .._arguments import axes_or_new, finite
 from ..cure import CureFit, follow_up_check
 from ..models.fast import km_curve
-from ..palette import INK, LATENCY, MUTED, NED_GROUP, OURS, REFERENCE, SHADE
+from ..palette import INK, LATENCY, MUTED, NED_GROUP, OURS, PUBLISHED, REFERENCE, SHADE
 
-__all__ = ["plot_cure_fit", "plot_follow_up_check", "plot_cure_detection"]
+__all__ = ["plot_cure_fit", "plot_follow_up_check", "plot_cure_detection", "plot_against_published"]
 
 
 def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
@@ -149,4 +149,44 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax=None):
     ax.set_ylim(0, min(1.05, max(0.3, 1.3 * top)))
     ax.set_ylabel('studies that "find" a cure share')
     ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return ax
+
+
+def plot_against_published(durations, events, *, median: tuple, share_at: tuple, ax=None, title: str = ""):
+    """A Kaplan–Meier curve with its 95 % band and the published median and share, each with its CI.
+
+    ``median`` is ``(value, low, high)`` in months; ``share_at`` is ``(time, value, low, high)`` with the
+    share as a proportion.
+
+    Examples
+    --------
+    >>> ax = plot_against_published([30, 40, 50, 60, 70, 80], [1, 1, 1, 0, 1, 0], median=(50, 40, 70),
+    ...                             share_at=(60, 0.5, 0.2, 0.8))
+    """
+    from ..models.fast import km_band
+
+    t, d = np.asarray(durations, dtype=float), np.asarray(events, dtype=float)
+    if len(median) != 3 or len(share_at) != 4:
+        raise ValueError("median must be (value, low, high) and share_at (time, value, low, high)")
+    m, m_lo, m_hi = (finite(x, "median") for x in median)
+    at, sv, s_lo, s_hi = (finite(x, "share_at") for x in share_at)
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}")
+    ax = axes_or_new(ax, (7.5, 4.0))
+    times, surv, lo, hi = km_band(t, d)
+    end = t.max()
+    ax.fill_between(np.r_[times, end], np.r_[lo, lo[-1]], np.r_[hi, hi[-1]], step="post", color=OURS, alpha=0.15,
+                    lw=0, label="95 % band (log(−log) Greenwood)")
+    ax.step(np.r_[times, end], np.r_[surv, surv[-1]], where="post", color=OURS, lw=1.6, label="this synthetic table")
+    ax.errorbar([m], [0.5], xerr=[[m - m_lo], [m_hi - m]], fmt="o", color=PUBLISHED, capsize=4,
+                label="published median, 95 % CI")
+    ax.errorbar([at], [sv], yerr=[[sv - s_lo], [s_hi - sv]], fmt="s", color=PUBLISHED, capsize=4,
+                label=f"published share at {at:g} months, 95 % CI")
+    ax.axhline(0.5, color=REFERENCE, lw=0.8, ls=":")
+    ax.set_xlim(0, end * 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("months from the start of trastuzumab")
+    ax.set_ylabel("progression-free")
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
     return ax
