@@ -259,6 +259,8 @@ VALID = {
     "targets.build_targets": lambda: dict(defaults={"heros_n": ("exact", 0)}, claims=her2ned.claims.load_claims()),
     "targets.check_targets": lambda: dict(values={"heros_n": 268.0}, targets=her2ned.targets.build_targets(
         {"heros_n": ("exact", 0)}, her2ned.claims.load_claims())),
+    "models.fast.km_band": lambda: dict(time=[5.0, 8, 12, 20, 30], event=[1, 0, 1, 1, 0]),
+    "models.fast.km_at": lambda: dict(times=[0.0, 2, 5], values=[1.0, 0.8, 0.5], at=[1.0, 6]),
     "heros.reproduced_values": lambda: dict(df=her2ned.datasets.load_csv("reconstructed", "heros2014_cohort.csv")),
     "heros.search_table": lambda: dict(rng=np.random.default_rng(11), targets=her2ned.heros.targets()),
     "heros.format_cohort_csv": lambda: dict(df=her2ned.datasets.load_csv("reconstructed", "heros2014_cohort.csv")),

@@ -165,7 +165,10 @@ def plot_against_published(durations, events, *, median: tuple, share_at: tuple,
     """
     from ..models.fast import km_band
 
+    follow_up_check(durations, events)   # refuses bad durations and events by name
     t, d = np.asarray(durations, dtype=float), np.asarray(events, dtype=float)
+    if not isinstance(median, (tuple, list)) or not isinstance(share_at, (tuple, list)):
+        raise TypeError("median and share_at must be tuples of numbers")
     if len(median) != 3 or len(share_at) != 4:
         raise ValueError("median must be (value, low, high) and share_at (time, value, low, high)")
     m, m_lo, m_hi = (finite(x, "median") for x in median)
