@@ -6,19 +6,25 @@ Prints
   * the time of the same work with lifelines fits in a loop (``her2ned.bias.lifelines_estimates``:
     CoxPHFitter x 4, CoxTimeVaryingFitter x 1 per replicate), measured in the same run on a subset
     of replicates and scaled to 1,000;
-  * their ratio (target >= 20x), and the largest difference between the two paths on the subset.
+  * their ratio (target >= 20x), and the largest difference between the two paths on the subset;
+  * the same study on two local processes (joblib's loky) and on a local two-worker Dask cluster
+    (``joblib.parallel_config(backend="dask")``), each with its wall time and whether its replicates
+    equal the sequential run's exactly (they must: one SeedSequence child per replicate, chunks fixed
+    by ``chunk_size``). On 2 cores these show the mechanism, not a speed-up to expect from a cluster.
 
-Run:  .venv/bin/python benchmarks/bias_mc.py [--replicates 1000] [--n 1000] [--subset 10]
+Run:  .venv/bin/python benchmarks/bias_mc.py [--replicates 1000] [--n 1000] [--subset 10] [--no-parallel]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import time
 
 import numpy as np
+import pandas as pd
 
 from her2ned.bias import ESTIMATORS, estimate_all, lifelines_estimates, monte_carlo
 from her2ned.simulate import SimulationParams, simulate_arrays
@@ -30,6 +36,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--subset", type=int, default=10, help="replicates timed with lifelines")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--no-parallel", action="store_true", help="skip the loky and Dask runs")
     args = ap.parse_args()
 
     params = SimulationParams(n=args.n)
@@ -62,11 +69,55 @@ def main() -> None:
             worst_b = max(worst_b, float(np.max(np.abs(f["log_hr"] - ref["log_hr"]))))
             worst_se = max(worst_se, float(np.max(np.abs(f["se"] - ref["se"]))))
         print(f"largest |fast - lifelines ({label})| on the subset: log HR {worst_b:.1e}, SE {worst_se:.1e}")
+    if not args.no_parallel:
+        parallel_runs(params, args, mc)
     print()
     print(f"Monte Carlo summary (true HR of NED = {params.hr_ned}, threshold "
           f"{params.threshold_months:g} months, landmark {mc.landmark_months:g} months):")
     print(mc.summary[["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage"]]
           .round(3).to_string())
+
+
+def _digest(replicates: pd.DataFrame) -> str:
+    """SHA-256 of the replicates' bytes: every column's values as stored (floats bit for bit)."""
+    h = hashlib.sha256()
+    for name, col in replicates.items():
+        h.update(name.encode())
+        values = col.to_numpy()
+        h.update("\0".join(values).encode() if values.dtype == object else np.ascontiguousarray(values).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _same(a, b) -> str:
+    try:
+        pd.testing.assert_frame_equal(a.replicates, b.replicates, check_exact=True)
+    except AssertionError as e:
+        return f"DIFFERENT ({str(e).splitlines()[0]})"
+    da, db = _digest(a.replicates), _digest(b.replicates)
+    return (f"equal to the sequential run exactly, sha256 {da} = {db}" if da == db
+            else f"equal values but different bytes: sha256 {da} vs {db}")
+
+
+def parallel_runs(params, args, mc) -> None:
+    """The same study on two loky processes and on a local two-worker Dask cluster."""
+    import joblib
+    from distributed import Client, LocalCluster
+
+    study = dict(n_replicates=args.replicates, seed=args.seed, progress=False)
+    t0 = time.perf_counter()
+    loky = monte_carlo(params, **study, n_jobs=2, backend="loky")
+    print(f"joblib loky, 2 processes (with start-up):   {time.perf_counter() - t0:8.2f} s")
+    print(f"loky result vs sequential:                  {_same(loky, mc)}")
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster):
+        started = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with joblib.parallel_config(backend="dask"):
+            dask = monte_carlo(params, **study)
+        ran = time.perf_counter() - t0
+    print(f"Dask LocalCluster, 2 workers:               {ran:8.2f} s   (+ {started:.1f} s to start the cluster)")
+    print(f"Dask result vs sequential:                  {_same(dask, mc)}")
 
 
 if __name__ == "__main__":

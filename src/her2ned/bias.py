@@ -26,6 +26,9 @@ Giobbie-Hurder 2013):
 All five are Cox models with one binary covariate, fitted by :func:`her2ned.fastcox.cox_binary`
 (agreeing with lifelines to 1e-6, see ``tests/test_fastcox.py``) for all Monte Carlo replicates
 at once. :func:`lifelines_estimates` is the slow reference path with lifelines itself.
+:func:`monte_carlo` hands its chunks of replicates to joblib (this process, local processes, or a Dask
+cluster under ``joblib.parallel_config(backend="dask")``); each replicate draws from its own
+``numpy.random.SeedSequence`` child, so the numbers do not depend on where the chunks ran.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arguments import count, generator, positive, rng_from_seed, sequence
+from ._arguments import count, flag, generator, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
@@ -371,26 +374,94 @@ class MonteCarloResult:
                 + s.to_html(float_format=lambda v: f"{v:.3f}"))
 
 
+def _seed_sequence(seed) -> np.random.SeedSequence:
+    """The root SeedSequence of a Monte Carlo study: from an int, a SeedSequence or a Generator."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        # 128 bits drawn from the Generator: deterministic given its state, and it advances it
+        hi, lo = (int(v) for v in seed.integers(0, 2**64, size=2, dtype=np.uint64))
+        return np.random.SeedSequence((hi << 64) | lo)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError("seed must be a non-negative integer, a numpy SeedSequence or a numpy Generator, "
+                        f"got {seed!r}")
+    return np.random.SeedSequence(int(seed))
+
+
+def _replicate_seed(root: np.random.SeedSequence, replicate: int) -> np.random.SeedSequence:
+    """Replicate ``replicate``'s SeedSequence: ``root.spawn(replicate + 1)[replicate]`` for a fresh
+    ``root``, built directly (and without advancing ``root``) so that a worker draws its replicates
+    without the others."""
+    return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, replicate), pool_size=root.pool_size)
+
+
+def _mc_chunk(p: SimulationParams, root: np.random.SeedSequence, start: int, k: int,
+              landmark_months: float) -> pd.DataFrame:
+    """Replicates ``start .. start + k - 1``: each drawn from its own SeedSequence child, fitted together.
+
+    The unit of work a joblib worker runs; it depends on nothing but its arguments."""
+    pops = [simulate_arrays(p, np.random.default_rng(_replicate_seed(root, start + j)), n=p.n) for j in range(k)]
+    pop = {key: np.concatenate([a[key] for a in pops]) for key in pops[0]}
+    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months,
+                       group=np.repeat(np.arange(k), p.n), n_groups=k)
+    res["replicate"] += start
+    return res
+
+
+def _backend(backend):
+    """None, a joblib backend name (``"loky"``, ``"dask"``...) or a joblib backend instance."""
+    if backend is None:
+        return None
+    from joblib.parallel import BACKENDS, EXTERNAL_BACKENDS, ParallelBackendBase
+
+    if isinstance(backend, ParallelBackendBase):
+        return backend
+    names = sorted(set(BACKENDS) | set(EXTERNAL_BACKENDS))
+    if not isinstance(backend, str):
+        raise TypeError(f"backend must be None, a joblib backend name {names} or a joblib backend, "
+                        f"got {type(backend).__name__}")
+    if backend not in names:
+        raise ValueError(f"backend must be one of {names} (or None), got {backend!r}")
+    return backend
+
+
 def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000, seed,
                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, chunk_size: int = 100,
-                progress: bool = True) -> MonteCarloResult:
+                progress: bool = True, n_jobs: int | None = None, backend=None) -> MonteCarloResult:
     """Repeat :func:`estimate_all` over independent synthetic populations and summarise.
 
-    Each replicate is a population of ``params.n`` patients. Patients are drawn independently, so a
-    chunk of ``k`` replicates is drawn as one population of ``k * n`` patients split into ``k`` groups
-    and all replicates of a chunk are fitted at once.
+    Each replicate is a population of ``params.n`` patients drawn from its own random stream:
+    replicate ``i`` uses the ``i``-th child of ``numpy.random.SeedSequence(seed)``, that is
+    ``SeedSequence(seed).spawn(i + 1)[i]``, so any replicate can be drawn again alone. Replicates are
+    cut into chunks of ``chunk_size`` (the last one shorter); the replicates of a chunk are fitted at
+    once by the vectorised Cox solver, and the chunk is the unit of work handed to joblib. Chunk
+    boundaries depend on ``chunk_size`` only, never on ``n_jobs`` or the backend, and a chunk's
+    result on nothing but its replicates' seeds, so a given ``seed`` and ``chunk_size`` give the same
+    numbers, byte for byte, run sequentially, on local processes or on a Dask cluster (with the same
+    package versions on every worker). The draws do not depend on ``chunk_size`` either; the fits of
+    a replicate agree across chunk sizes to rounding.
 
     Parameters
     ----------
     params : SimulationParams, optional
     n_replicates : int
         Number of populations (1 to 100,000).
-    seed : int or numpy.random.Generator
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        The study's root seed. A Generator is accepted for convenience: 128 bits are drawn from it
+        (deterministic given its state, and it advances it) to make the root SeedSequence.
     landmark_months : float
     chunk_size : int
-        Replicates per vectorised batch (memory vs speed; the progress bar moves once per chunk).
+        Replicates per vectorised batch and per task (1 to 100,000; memory vs speed; the progress bar
+        moves once per finished chunk).
     progress : bool
         Show a tqdm progress bar.
+    n_jobs : int, optional
+        Workers (1 to 4,096). None: joblib's default, which is 1 (in this process) unless an
+        enclosing ``joblib.parallel_config`` sets it; with ``parallel_config(backend="dask")`` every
+        worker of the cluster. joblib's ``-1`` is not accepted: pass ``os.cpu_count()``.
+    backend : str or joblib backend, optional
+        A joblib backend (``"loky"``, ``"threading"``, ``"dask"``...). None: the enclosing
+        ``joblib.parallel_config``'s, else joblib's default (``"loky"``).
 
     Returns
     -------
@@ -401,37 +472,47 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     >>> mc = monte_carlo(SimulationParams(n=500, hr_ned=1.0), n_replicates=20, seed=3, progress=False)
     >>> bool(mc.summary.loc["naive", "mean_hr"] < 1)
     True
+
+    The same study on two local processes gives the same numbers:
+
+    >>> two = monte_carlo(SimulationParams(n=500, hr_ned=1.0), n_replicates=20, seed=3, chunk_size=10,
+    ...                   progress=False, n_jobs=2)
+    >>> one = monte_carlo(SimulationParams(n=500, hr_ned=1.0), n_replicates=20, seed=3, chunk_size=10,
+    ...                   progress=False)
+    >>> two.replicates.equals(one.replicates)
+    True
     """
     p = SimulationParams() if params is None else params
     if not isinstance(p, SimulationParams):
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
-    if isinstance(n_replicates, bool) or not isinstance(n_replicates, (int, np.integer)) \
-            or not 1 <= n_replicates <= 100_000:
-        raise ValueError(f"n_replicates must be an integer from 1 to 100,000, got {n_replicates!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    _check_months("landmark_months", landmark_months)
-    rng = rng_from_seed(seed)
+    n_replicates = count(n_replicates, "n_replicates", high=_MAX_GROUPS)
+    chunk_size = count(chunk_size, "chunk_size", high=_MAX_GROUPS)
+    landmark = _check_months("landmark_months", landmark_months)
+    progress = flag(progress, "progress")
+    if n_jobs is not None:
+        n_jobs = count(n_jobs, "n_jobs", high=4096)
+    backend = _backend(backend)
+    root = _seed_sequence(seed)
+    from joblib import Parallel, delayed, parallel_config
     from tqdm.auto import tqdm
 
+    # only what the caller set: None leaves an enclosing parallel_config (e.g. backend="dask") in force
+    config = {k: v for k, v in (("backend", backend), ("n_jobs", n_jobs)) if v is not None}
+    starts = range(0, n_replicates, chunk_size)
+    tasks = (delayed(_mc_chunk)(p, root, s, min(chunk_size, n_replicates - s), landmark) for s in starts)
     start = time.perf_counter()
-    parts, done = [], 0
-    with tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress,
-              unit="rep") as bar:
-        while done < n_replicates:
-            k = min(chunk_size, n_replicates - done)
-            pop = simulate_arrays(p, rng, n=k * p.n)
-            group = np.repeat(np.arange(k), p.n)
-            res = estimate_all(pop, threshold_months=p.threshold_months,
-                               landmark_months=landmark_months, group=group, n_groups=k)
-            res["replicate"] += done
-            parts.append(res)
-            done += k
-            bar.update(k)
-    reps = pd.concat(parts, ignore_index=True)
+    parts = {}
+    with tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress, unit="rep") as bar, \
+            parallel_config(**config):
+        # chunks arrive as they finish; they are put back in replicate order below
+        for res in Parallel(return_as="generator_unordered")(tasks):
+            first = int(res["replicate"].iloc[0])
+            parts[first] = res
+            bar.update(int(res["replicate"].iloc[-1]) - first + 1)
+    reps = pd.concat([parts[s] for s in starts], ignore_index=True)
     seconds = time.perf_counter() - start
     return MonteCarloResult(replicates=reps, summary=summarise_replicates(reps, p.hr_ned), params=p,
-                            landmark_months=float(landmark_months), seconds=seconds)
+                            landmark_months=landmark, seconds=seconds)
 
 
 def lifelines_estimates(population, *, threshold_months: float = 36.0,
