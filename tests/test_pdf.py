@@ -52,8 +52,8 @@ def test_no_page_is_blank_and_figures_survive(book_pdf):
 
 def test_each_handout_prints_on_one_page(book_html, browser, tmp_path):
     paths = print_pdf.print_handouts(book_html, tmp_path, browser=browser)
-    assert [p.stem for p in paths] == [Path(n).name for n in toc_files() if Path(n).name.startswith("handout_")]
-    assert len(paths) == 3
+    assert paths and [p.stem for p in paths] == [Path(n).name for n in toc_files()
+                                                 if Path(n).name.startswith("handout_")]
     for path in paths:
         reader = PdfReader(path)
         assert len(reader.pages) == 1, f"{path.name} has {len(reader.pages)} pages"

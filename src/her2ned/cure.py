@@ -140,7 +140,10 @@ class CureTest:
     ``lr`` is twice the log-likelihood gain; under "no one is cured" the share lies on the edge of its
     range, so ``p_value`` is half the chi-square(1) tail (Self and Liang 1987). The interval is the
     profile-likelihood interval of the cure share, which, unlike a Wald interval, stays valid when the
-    estimate is at or near 0.
+    estimate is at or near 0 (NaN when not computed, or when the cure fit did not converge).
+    ``params`` are (logit of the cure share, latency a, latency b), the logit ``-inf`` when the best fit
+    has no one cured; ``converged`` refers to the cure fit (the model without cure may run to the edge
+    of its parameters, a heavy tail, whose log-likelihood is then the supremum the test uses).
     """
 
     latency: str
