@@ -32,6 +32,16 @@ BIN = Path(sys.executable).parent
 RETRIES: list[str] = []
 
 
+def require_rscript(packages: str = "") -> None:
+    """Skip an R agreement test where R is missing, except in CI, where .ci/run installs it: fail there."""
+    if shutil.which("Rscript") is not None:
+        return
+    needed = " ".join(["r-base-core", *packages.split()])
+    if os.environ.get("CI"):
+        pytest.fail(f"Rscript not found: .ci/run installs {needed}")
+    pytest.skip(f"Rscript not found (apt-get install {needed}); R agreement skipped")
+
+
 def report_retry(message: str) -> None:
     """Record a notebook run that was retried after a silent kernel: listed at the end of the run (and
     appended to $HER2NED_RETRY_LOG, which benchmarks/suite_stability.py reads)."""

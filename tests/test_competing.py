@@ -4,13 +4,13 @@ checked by hand, against lifelines and against R's cmprsk (``tests/r/competing.R
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_rscript
 from lifelines import AalenJohansenFitter, KaplanMeierFitter
 
 from her2ned.competing import NED, PROGRESSION, cumulative_incidence, fine_gray, ned_events
@@ -68,10 +68,7 @@ def test_one_minus_kaplan_meier_overstates_the_incidence():
 
 @pytest.fixture(scope="module")
 def r_reference(tmp_path_factory):
-    if shutil.which("Rscript") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Rscript not found: .ci/run installs r-base-core and r-cran-cmprsk")
-        pytest.skip("Rscript not found (apt-get install r-base-core r-cran-cmprsk); R agreement skipped")
+    require_rscript("r-cran-cmprsk")
     folder = tmp_path_factory.mktemp("competing")
     d = _data()
     d.to_csv(folder / "data.csv", index=False)

@@ -7,14 +7,13 @@ data drawn from a known cure model for recovery; the follow-up statistic worked 
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_rscript
 from lifelines import LogLogisticFitter, LogNormalFitter, WeibullFitter
 
 from her2ned.cure import (LATENCIES, cure_detection, cure_versus_no_cure, fit_mixture_cure, follow_up_check,
@@ -41,10 +40,7 @@ def _cure_data(n=400, cured=0.4, scale=40.0, shape=1.3, seed=1, entry=ENTRY, spr
 
 @pytest.fixture(scope="module")
 def r_reference(tmp_path_factory):
-    if shutil.which("Rscript") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Rscript not found: .ci/run installs r-base-core")
-        pytest.skip("Rscript not found (apt-get install r-base-core); R agreement skipped")
+    require_rscript()
     folder = tmp_path_factory.mktemp("cure")
     d = _cure_data()
     d.to_csv(folder / "data.csv", index=False)

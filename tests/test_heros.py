@@ -7,14 +7,13 @@ ledger (heros2014.yaml) for the published values.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_rscript
 
 from her2ned import heros
 from her2ned.datasets import data_path, load_csv
@@ -41,10 +40,7 @@ def test_fast_path_equals_lifelines_on_the_committed_table():
 
 
 def test_survival_numbers_agree_with_r(tmp_path):
-    if shutil.which("Rscript") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Rscript not found: .ci/run installs r-base-core and r-cran-survival")
-        pytest.skip("Rscript not found (apt-get install r-base-core r-cran-survival); R agreement skipped")
+    require_rscript("r-cran-survival")
     TABLE.rename(columns={"ttp_months": "time", "progressed": "event"}).to_csv(tmp_path / "d.csv", index=False)
     proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "km_ci.R"), str(tmp_path / "d.csv"), "60",
                            str(tmp_path / "out.csv")], capture_output=True, text=True)

@@ -10,13 +10,13 @@ r-cran-survival, so there it runs).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_rscript
 
 from her2ned.models import (add_model_columns, cox_table, firth_logistic_table, km_medians,
                             logistic_table, logrank_test)
@@ -42,8 +42,7 @@ def _cohorts():
 
 @pytest.fixture(scope="module", params=[name for name, _ in _cohorts()])
 def fitted(request, tmp_path_factory):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not found (apt-get install r-base-core r-cran-survival); R agreement tests skipped")
+    require_rscript("r-cran-survival")
     if request.param == "reconstructed" and not RECONSTRUCTED.exists():
         pytest.skip(f"{RECONSTRUCTED.relative_to(ROOT)} does not exist yet (made by her2ned.reconstruct)")
     df = dict(_cohorts())[request.param]()
