@@ -121,6 +121,13 @@ def _rng():
     return np.random.default_rng(1)
 
 
+@functools.cache
+def study_cohort():
+    from her2ned.simulate import SimulationParams, select_cohort, simulate_population
+
+    return select_cohort(simulate_population(SimulationParams(n=3000), seed=1))
+
+
 # A valid call for every function with required parameters (lambdas: built when needed, fresh each call).
 VALID = {
     "bias.estimator_rows": lambda: dict(population=arrays(), estimator="naive"),
@@ -128,6 +135,10 @@ VALID = {
     "bias.compare_estimators": lambda: dict(seed=1),
     "bias.monte_carlo": lambda: dict(seed=1, n_replicates=2, progress=False),
     "bias.summarise_replicates": lambda: dict(replicates=small_mc().replicates, true_hr=0.5),
+    "bias.summarise_against": lambda: dict(replicates=small_mc().replicates, truths={"conditional_hr": 0.5}),
+    "estimands.true_effects": lambda: dict(seed=1, n=10_000),
+    "study_analyses.landmark_weights": lambda: dict(cohort=study_cohort()),
+    "study_analyses.study_analyses": lambda: dict(cohort=study_cohort()),
     "bias.lifelines_estimates": lambda: dict(population=arrays(), estimators=("naive",)),
     "bias.predictor_odds_ratios": lambda: dict(seed=1, n=20_000),
     "bias.induced_association": lambda: dict(seed=1, n=20_000),
@@ -235,6 +246,7 @@ VALID = {
     "simulate.select_cohort": lambda: dict(population=population()),
     "simulate.select_arrays": lambda: dict(arrays=arrays()),
     "simulate.simulate_cohort_arrays": lambda: dict(params=None, rng=_rng(), n_selected=20),
+    "simulate.landmark_potential_outcomes": lambda: dict(params=None, rng=_rng(), n=1000, landmark_months=24.0),
     "tables.table_one": lambda: dict(df=cohort()),
     "her2.classify": lambda: dict(ihc="2+", ratio=2.5, copies=5.0),
     "competing.cumulative_incidence": lambda: dict(time=[2.0, 3, 5, 6], cause=[1, 2, 1, 0]),
@@ -293,7 +305,8 @@ SLOW = {"reconstruct.reconstruct", "reconstruct.reconstruct_ensemble", "reconstr
         "claims.ledger_table", "feasible.feasible_starts", "feasible.push_share", "feasible.events_scan",
         "feasible.search_region", "feasible.conclusion_table", "followup.scenario_row", "followup.scenario_table",
         "followup.followup_table", "reconstruct.complete_table", "cure.cure_detection",
-        "heros.search_table", "heros.reconstruct", "heros.feasible_range"}
+        "heros.search_table", "heros.reconstruct", "heros.feasible_range",
+        "simulate.landmark_potential_outcomes", "estimands.true_effects"}
 """Valid calls that take seconds to minutes: fuzzed with values that must be refused only."""
 
 READER_CLASSES = {"recist.Rules", "recist.TargetLesion", "recist.NonTargetLesion", "recist.Patient",

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2ned.bias import _mc_chunk, _seed_sequence, estimate_all, monte_carlo
+from her2ned.bias import ESTIMATORS, _mc_chunk, _seed_sequence, estimate_all, monte_carlo
 from her2ned.simulate import SimulationParams, simulate_arrays
 
 PARAMS = SimulationParams(n=300)
@@ -89,7 +89,7 @@ def test_chunks_do_not_depend_on_workers_or_order(sequential):
     root = _seed_sequence(STUDY["seed"])
     size, total = STUDY["chunk_size"], STUDY["n_replicates"]
     starts = list(range(0, total, size))
-    backwards = {s: _mc_chunk(PARAMS, root, s, size, 24.0) for s in reversed(starts)}
+    backwards = {s: _mc_chunk(PARAMS, root, s, size, 24.0, ESTIMATORS) for s in reversed(starts)}
     together = pd.concat([backwards[s] for s in starts], ignore_index=True)
     pd.testing.assert_frame_equal(together, sequential, check_exact=True)
     for n_jobs in (1, 2, 3):
@@ -102,7 +102,7 @@ def test_each_replicate_has_its_own_seed(sequential):
     it; the chunk size changes only how the fits are batched (agreement to rounding)."""
     children = np.random.SeedSequence(STUDY["seed"]).spawn(STUDY["n_replicates"])
     for i in (0, 13, 39):
-        alone = estimate_all(simulate_arrays(PARAMS, np.random.default_rng(children[i])))
+        alone = estimate_all(simulate_arrays(PARAMS, np.random.default_rng(children[i])), estimators=ESTIMATORS)
         mine = sequential[sequential["replicate"] == i].reset_index(drop=True)
         np.testing.assert_allclose(mine["log_hr"], alone["log_hr"], rtol=0, atol=1e-12)
         assert mine["n_patients"].tolist() == alone["n_patients"].tolist()

@@ -22,10 +22,21 @@ Giobbie-Hurder 2013):
 ``time_dependent``
     Whole population, NED as a time-dependent covariate: each patient contributes start-stop rows,
     non-NED time before NED and NED time after (lifelines ``CoxTimeVaryingFitter`` semantics).
+``entry_time_dependent``
+    What the study itself could have run: its own cohort (progression-free at the threshold),
+    delayed entry at the threshold, NED as a time-dependent covariate from entry (a patient who
+    reached NED before entry counts as NED from entry).
+``adjusted_time_dependent``
+    Everyone, NED time-dependent, stratified by disease type and regimen (``indolent`` and ``tp``):
+    the simulator's progression hazard is exactly proportional within these four strata (when
+    ``cure_fraction`` is 0, its default), so this estimates ``hr_ned`` whatever the confounding. No real study records the disease type; the
+    estimator shows what adjusting would need, not what a study can do.
 
-All five are Cox models with one binary covariate, fitted by :func:`her2ned.fastcox.cox_binary`
-(agreeing with lifelines to 1e-6, see ``tests/test_fastcox.py``) for all Monte Carlo replicates
-at once. :func:`lifelines_estimates` is the slow reference path with lifelines itself.
+The first five (:data:`CLASSIC_ESTIMATORS`) are the lab's original comparison. The estimands they
+are scored against are in :mod:`her2ned.estimands`. All are Cox models with one binary covariate,
+fitted by :func:`her2ned.fastcox.cox_binary` (agreeing with lifelines to 1e-6, see
+``tests/test_fastcox.py``) for all Monte Carlo replicates at once. :func:`lifelines_estimates` is
+the slow reference path with lifelines itself.
 :func:`monte_carlo` hands its chunks of replicates to joblib (this process, local processes, or a Dask
 cluster under ``joblib.parallel_config(backend="dask")``); each replicate draws from its own
 ``numpy.random.SeedSequence`` child, so the numbers do not depend on where the chunks ran.
@@ -46,12 +57,13 @@ from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
 
-__all__ = ["ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
+__all__ = ["ESTIMATORS", "CLASSIC_ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
            "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
-           "summarise_replicates", "lifelines_estimates", "predictor_odds_ratios",
+           "summarise_replicates", "summarise_against", "lifelines_estimates", "predictor_odds_ratios",
            "induced_association", "simulate_with_grade_effect"]
 
-ESTIMATORS = ("naive", "study", "left_truncated", "landmark", "time_dependent")
+CLASSIC_ESTIMATORS = ("naive", "study", "left_truncated", "landmark", "time_dependent")
+ESTIMATORS = CLASSIC_ESTIMATORS + ("entry_time_dependent", "adjusted_time_dependent")
 
 ESTIMATOR_LABELS = {
     "naive": "(a) naive: NED ever vs never, from start, everyone",
@@ -59,6 +71,8 @@ ESTIMATOR_LABELS = {
     "left_truncated": "(c) same selection, delayed entry at threshold",
     "landmark": "(d) landmark: NED status at L, time from L",
     "time_dependent": "(e) NED as time-dependent covariate, everyone",
+    "entry_time_dependent": "(f) study cohort, NED time-dependent from entry at threshold",
+    "adjusted_time_dependent": "(g) (e) stratified by disease type and regimen (the confounder)",
 }
 
 #: Landmark time used when none is given. An assumption of this book: 24 months is early enough
@@ -67,6 +81,8 @@ ESTIMATOR_LABELS = {
 DEFAULT_LANDMARK_MONTHS = 24.0
 
 _REQUIRED = ("ned", "time_to_ned", "pfs_months", "progressed")
+#: what ``adjusted_time_dependent`` stratifies on (from :func:`her2ned.simulate.simulate_arrays`)
+_CONFOUNDERS = ("indolent", "tp")
 
 #: Replicates fitted at once at most (``monte_carlo`` allows 100,000 replicates in all).
 _MAX_GROUPS = 100_000
@@ -81,16 +97,17 @@ def _check_months(name: str, value) -> float:
 
 
 def _arrays(population) -> dict[str, np.ndarray]:
+    """The required columns, and the confounders where the population has them."""
     if isinstance(population, pd.DataFrame):
         missing = [c for c in _REQUIRED if c not in population.columns]
         if missing:
             raise ValueError(f"population is missing column(s) {missing}; expected {list(_REQUIRED)}")
-        return {c: population[c].to_numpy() for c in _REQUIRED}
+        return {c: population[c].to_numpy() for c in (*_REQUIRED, *_CONFOUNDERS) if c in population.columns}
     if isinstance(population, Mapping):
         missing = [c for c in _REQUIRED if c not in population]
         if missing:
             raise ValueError(f"population is missing key(s) {missing}; expected {list(_REQUIRED)}")
-        return {c: np.asarray(population[c]) for c in _REQUIRED}
+        return {c: np.asarray(population[c]) for c in (*_REQUIRED, *_CONFOUNDERS) if c in population}
     raise TypeError("population must be a DataFrame (simulate_population) or a dict of arrays "
                     f"(simulate_arrays), got {type(population).__name__}")
 
@@ -142,7 +159,9 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     Returns
     -------
     dict of numpy.ndarray
-        ``entry`` is ``-inf`` where the row is at risk from the time origin.
+        ``entry`` is ``-inf`` where the row is at risk from the time origin; ``patient`` is the
+        row's index in ``population``; ``strata`` is present
+        for ``adjusted_time_dependent`` only (``2 * indolent + tp``).
 
     Examples
     --------
@@ -166,33 +185,53 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     if np.any(ned & ~(tned < pfs)):
         raise ValueError("time_to_ned must be earlier than pfs_months for every patient with ned = 1")
     ninf = np.full(n, -np.inf)
+    pid = np.arange(n)
     if estimator == "naive":
         keep = np.ones(n, bool)
-        rows = dict(entry=ninf, stop=pfs, event=prog, x=ned.astype(np.int8), group=g)
+        rows = dict(entry=ninf, stop=pfs, event=prog, x=ned.astype(np.int8), group=g, patient=pid)
     elif estimator in ("study", "left_truncated"):
         keep = pfs >= thr
         entry = ninf if estimator == "study" else np.full(n, thr)
-        rows = dict(entry=entry, stop=pfs, event=prog, x=ned.astype(np.int8), group=g)
+        rows = dict(entry=entry, stop=pfs, event=prog, x=ned.astype(np.int8), group=g, patient=pid)
         # a row exactly at the threshold has nothing to contribute after entry
         if estimator == "left_truncated":
             keep &= pfs > thr
     elif estimator == "landmark":
         keep = pfs > lm
         x = (ned & (tned <= lm)).astype(np.int8)
-        rows = dict(entry=ninf, stop=pfs - lm, event=prog, x=x, group=g)
-    else:  # time_dependent: split NED patients at the time of NED
+        rows = dict(entry=ninf, stop=pfs - lm, event=prog, x=x, group=g, patient=pid)
+    elif estimator == "entry_time_dependent":
+        # from entry at the threshold: non-NED time until NED (if NED comes after entry), then NED time
+        sel = pfs > thr
+        late = sel & ned & (tned > thr)
+        start_x = sel & ned & (tned <= thr)
+        before = dict(entry=np.full(n, thr), stop=np.where(late, tned, pfs), event=prog & ~late,
+                      x=start_x.astype(np.int8), group=g, patient=pid)
+        after = dict(entry=tned, stop=pfs, event=prog, x=np.ones(n, np.int8), group=g, patient=pid)
+        return {k: np.concatenate([before[k][sel], after[k][late]]) for k in before}
+    else:  # time_dependent (stratified or not): split NED patients at the time of NED
         before = dict(entry=ninf, stop=np.where(ned, tned, pfs), event=prog & ~ned,
-                      x=np.zeros(n, np.int8), group=g)
+                      x=np.zeros(n, np.int8), group=g, patient=pid)
         after = dict(entry=tned[ned], stop=pfs[ned], event=prog[ned],
-                     x=np.ones(int(ned.sum()), np.int8), group=g[ned])
+                     x=np.ones(int(ned.sum()), np.int8), group=g[ned], patient=pid[ned])
+        if estimator == "adjusted_time_dependent":
+            missing = [c for c in _CONFOUNDERS if c not in a]
+            if missing:
+                raise ValueError(f"adjusted_time_dependent needs {missing} (from simulate_arrays): the "
+                                 "confounder it stratifies on")
+            strata = (2 * a["indolent"].astype(np.int64) + a["tp"].astype(np.int64))
+            before["strata"], after["strata"] = strata, strata[ned]
         return {k: np.concatenate([before[k], after[k]]) for k in before}
     return {k: v[keep] for k, v in rows.items()}
 
 
 def estimate_all(population, *, threshold_months: float = 36.0,
                  landmark_months: float = DEFAULT_LANDMARK_MONTHS, group=None,
-                 n_groups: int | None = None, estimators=ESTIMATORS) -> pd.DataFrame:
-    """Fit every estimator to every replicate; one row per (replicate, estimator).
+                 n_groups: int | None = None, estimators=CLASSIC_ESTIMATORS) -> pd.DataFrame:
+    """Fit the estimators to every replicate; one row per (replicate, estimator).
+
+    ``estimators`` defaults to the five classic ones, which any population supports;
+    ``adjusted_time_dependent`` needs the simulator's ``indolent`` and ``tp``.
 
     Returns a tidy DataFrame with ``replicate, estimator, log_hr, se, hr, ci_low, ci_high,
     n_patients, n_events, converged`` (95 % Wald intervals).
@@ -219,8 +258,12 @@ def estimate_all(population, *, threshold_months: float = 36.0,
         rows = estimator_rows(a, est, threshold_months=threshold_months,
                               landmark_months=landmark_months, group=group)
         entry = rows["entry"]
-        n_pat = (np.bincount(group, minlength=n_groups) if est == "time_dependent"
-                 else np.bincount(rows["group"], minlength=n_groups))
+        if est in ("time_dependent", "adjusted_time_dependent"):
+            n_pat = np.bincount(group, minlength=n_groups)
+        elif est == "entry_time_dependent":
+            n_pat = np.bincount(group[a["pfs_months"] > threshold_months], minlength=n_groups)
+        else:
+            n_pat = np.bincount(rows["group"], minlength=n_groups)
         if rows["stop"].size == 0:
             beta = se = np.full(n_groups, np.nan)
             conv = np.zeros(n_groups, bool)
@@ -228,7 +271,7 @@ def estimate_all(population, *, threshold_months: float = 36.0,
         else:
             fit = cox_binary(rows["stop"], rows["event"], rows["x"],
                              entry=None if np.all(np.isneginf(entry)) else entry,
-                             group=rows["group"], n_groups=n_groups)
+                             group=rows["group"], strata=rows.get("strata"), n_groups=n_groups)
             beta, se, conv, n_ev = fit.beta, fit.se, fit.converged, fit.n_events
         out.append(pd.DataFrame({
             "replicate": np.arange(n_groups), "estimator": est, "log_hr": beta, "se": se,
@@ -240,7 +283,8 @@ def estimate_all(population, *, threshold_months: float = 36.0,
 
 
 def compare_estimators(params: SimulationParams | None = None, *, seed,
-                       landmark_months: float = DEFAULT_LANDMARK_MONTHS) -> pd.DataFrame:
+                       landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+                       estimators=ESTIMATORS) -> pd.DataFrame:
     """Draw one synthetic population and put the five estimates side by side with the truth.
 
     Parameters
@@ -267,11 +311,50 @@ def compare_estimators(params: SimulationParams | None = None, *, seed,
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
     rng = rng_from_seed(seed)
     pop = simulate_arrays(p, rng)
-    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months)
+    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months,
+                       estimators=estimators)
     res.insert(2, "label", res["estimator"].map(ESTIMATOR_LABELS))
     res["true_hr"] = p.hr_ned
     res.attrs["synthetic"] = True
     return res.drop(columns="replicate")
+
+
+def summarise_against(replicates: pd.DataFrame, truths: Mapping[str, float], *,
+                      level: float = 0.95) -> pd.DataFrame:
+    """:func:`summarise_replicates` once per estimand: bias and coverage against each true HR.
+
+    Parameters
+    ----------
+    replicates : DataFrame
+        From :func:`estimate_all` or ``monte_carlo(...).replicates``.
+    truths : mapping of str to float
+        Estimand name to its true hazard ratio, e.g. the ``conditional_hr`` and ``trial_hr`` rows
+        of :func:`her2ned.estimands.true_effects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`summarise_replicates`'s columns with the index (estimand, estimator) and a column
+        ``true_hr``.
+
+    Examples
+    --------
+    >>> reps = pd.DataFrame({"estimator": ["naive"] * 3, "log_hr": [-0.1, 0.0, 0.1],
+    ...                      "se": [0.1, 0.1, 0.1], "converged": [True] * 3})
+    >>> t = summarise_against(reps, {"conditional_hr": 1.0, "trial_hr": 2.0})
+    >>> t["coverage"].tolist()
+    [1.0, 0.0]
+    """
+    if not isinstance(truths, Mapping) or not truths:
+        raise TypeError(f"truths must be a non-empty mapping of estimand name to true HR, got {truths!r}")
+    parts = []
+    for name, value in truths.items():
+        if not isinstance(name, str):
+            raise TypeError(f"truths keys must be estimand names (str), got {name!r}")
+        t = summarise_replicates(replicates, value, level=level)
+        t.insert(0, "true_hr", float(value))
+        parts.append(pd.concat({name: t}, names=["estimand"]))
+    return pd.concat(parts)
 
 
 def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: float = 0.95) -> pd.DataFrame:
@@ -396,14 +479,14 @@ def _replicate_seed(root: np.random.SeedSequence, replicate: int) -> np.random.S
 
 
 def _mc_chunk(p: SimulationParams, root: np.random.SeedSequence, start: int, k: int,
-              landmark_months: float) -> pd.DataFrame:
+              landmark_months: float, estimators: tuple) -> pd.DataFrame:
     """Replicates ``start .. start + k - 1``: each drawn from its own SeedSequence child, fitted together.
 
     The unit of work a joblib worker runs; it depends on nothing but its arguments."""
     pops = [simulate_arrays(p, np.random.default_rng(_replicate_seed(root, start + j)), n=p.n) for j in range(k)]
     pop = {key: np.concatenate([a[key] for a in pops]) for key in pops[0]}
     res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months,
-                       group=np.repeat(np.arange(k), p.n), n_groups=k)
+                       group=np.repeat(np.arange(k), p.n), n_groups=k, estimators=estimators)
     res["replicate"] += start
     return res
 
@@ -427,7 +510,8 @@ def _backend(backend):
 
 def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000, seed,
                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, chunk_size: int = 100,
-                progress: bool = True, n_jobs: int | None = None, backend=None) -> MonteCarloResult:
+                progress: bool = True, n_jobs: int | None = None, backend=None,
+                estimators=ESTIMATORS) -> MonteCarloResult:
     """Repeat :func:`estimate_all` over independent synthetic populations and summarise.
 
     Each replicate is a population of ``params.n`` patients drawn from its own random stream:
@@ -462,6 +546,8 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     backend : str or joblib backend, optional
         A joblib backend (``"loky"``, ``"threading"``, ``"dask"``...). None: the enclosing
         ``joblib.parallel_config``'s, else joblib's default (``"loky"``).
+    estimators : sequence of str
+        Which of :data:`ESTIMATORS` to fit (default all).
 
     Returns
     -------
@@ -492,6 +578,7 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     if n_jobs is not None:
         n_jobs = count(n_jobs, "n_jobs", high=4096)
     backend = _backend(backend)
+    estimators = tuple(_estimators(estimators))
     root = _seed_sequence(seed)
     from joblib import Parallel, delayed, parallel_config
     from tqdm.auto import tqdm
@@ -499,7 +586,8 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     # only what the caller set: None leaves an enclosing parallel_config (e.g. backend="dask") in force
     config = {k: v for k, v in (("backend", backend), ("n_jobs", n_jobs)) if v is not None}
     starts = range(0, n_replicates, chunk_size)
-    tasks = (delayed(_mc_chunk)(p, root, s, min(chunk_size, n_replicates - s), landmark) for s in starts)
+    tasks = (delayed(_mc_chunk)(p, root, s, min(chunk_size, n_replicates - s), landmark, estimators)
+             for s in starts)
     start = time.perf_counter()
     parts = {}
     with tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress, unit="rep") as bar, \
@@ -517,11 +605,12 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
 
 def lifelines_estimates(population, *, threshold_months: float = 36.0,
                         landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                        estimators=ESTIMATORS, fit_options: dict | None = None) -> pd.DataFrame:
-    """The slow reference path: the same five estimators fitted with lifelines, one population.
+                        estimators=CLASSIC_ESTIMATORS, fit_options: dict | None = None) -> pd.DataFrame:
+    """The slow reference path: the same estimators fitted with lifelines, one population.
 
     ``CoxPHFitter`` for (a), (b) and (d), ``CoxPHFitter(entry_col=...)`` for (c),
-    ``CoxTimeVaryingFitter`` for (e); lifelines handles ties with Efron's method.
+    ``CoxTimeVaryingFitter`` for (e), (f) and (g) (with ``strata=`` for g); lifelines handles ties
+    with Efron's method.
 
     Returns a DataFrame indexed by estimator with ``log_hr`` and ``se``.
 
@@ -546,12 +635,15 @@ def lifelines_estimates(population, *, threshold_months: float = 36.0,
         r = estimator_rows(a, est, threshold_months=threshold_months, landmark_months=landmark_months)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if est == "time_dependent":
-                ids = np.concatenate([np.arange(len(a["ned"])), np.flatnonzero(a["ned"].astype(bool))])
-                df = pd.DataFrame({"id": ids, "start": np.where(np.isneginf(r["entry"]), 0.0, r["entry"]),
+            if est.endswith("time_dependent"):
+                df = pd.DataFrame({"id": r["patient"], "start": np.where(np.isneginf(r["entry"]), 0.0, r["entry"]),
                                    "stop": r["stop"], "event": r["event"], "x": r["x"]})
+                kw = {}
+                if "strata" in r:
+                    df["stratum"] = r["strata"]
+                    kw["strata"] = ["stratum"]
                 m = CoxTimeVaryingFitter().fit(df, id_col="id", start_col="start", stop_col="stop",
-                                               event_col="event", fit_options=fit_options)
+                                               event_col="event", fit_options=fit_options, **kw)
             else:
                 df = pd.DataFrame({"T": r["stop"], "E": r["event"], "x": r["x"]})
                 kw = {}

@@ -8,7 +8,9 @@ one estimator together, in one pass of numpy, with the same partial likelihood:
   ``stop``; a row is at risk at time ``t`` when ``entry < t <= stop`` -- the semantics of lifelines'
   ``CoxTimeVaryingFitter`` (start-stop rows) and of ``CoxPHFitter(entry_col=...)`` (delayed entry,
   i.e. left truncation); without ``entry`` every row is at risk from time 0;
-* tied event times are handled by Efron's method (lifelines' only method) or by Breslow's.
+* tied event times are handled by Efron's method (lifelines' only method) or by Breslow's;
+* ``strata`` gives each stratum its own baseline hazard and risk sets, with one ``beta`` shared
+  across strata (lifelines' ``strata=``, R's ``strata()``).
 
 With a single binary covariate the risk set at an event time is summarised by two counts -- rows at
 risk with ``x = 0`` and with ``x = 1`` -- so each tied event contributes one term
@@ -225,6 +227,37 @@ def risk_set_terms(stop, event, x, entry=None, group=None, *, ties: str = "efron
     return A, B, d1, n_events
 
 
+_MAX_STRATA = 64
+
+
+def _stratified_terms(stop, event, x, entry, group, strata, ties, n_groups):
+    """risk_set_terms with risk sets within (replicate, stratum), regrouped by replicate.
+
+    The partial likelihood of a stratified model is the sum of the strata's, so each
+    (replicate, stratum) pair is fitted as its own "group" and its terms are put side by side."""
+    st = np.asarray(strata)
+    n = np.shape(stop)[0] if np.ndim(stop) == 1 else None
+    if st.ndim != 1 or (n is not None and st.shape[0] != n):
+        raise ValueError(f"strata must be one-dimensional with one entry per row, got shape {st.shape}")
+    if not np.issubdtype(st.dtype, np.integer) and not st.dtype == bool:
+        raise TypeError(f"strata must hold integers 0 to {_MAX_STRATA - 1}, got values of type {st.dtype}")
+    st = st.astype(np.int64)
+    if st.size and (st.min() < 0 or st.max() >= _MAX_STRATA):
+        raise ValueError(f"strata must be integers from 0 to {_MAX_STRATA - 1}, got {st.min()} to {st.max()}")
+    g = np.zeros(st.shape[0], np.int64) if group is None else np.asarray(group)
+    if g.shape != st.shape or not np.issubdtype(g.dtype, np.integer):
+        raise ValueError("group must be integer replicate ids, one per row, like strata")
+    k = int(st.max()) + 1 if st.size else 1
+    n_rep = int(g.max()) + 1 if n_groups is None else count(n_groups, "n_groups", high=_MAX_GROUPS)
+    if g.size and g.max() >= n_rep:
+        raise ValueError(f"n_groups ({n_rep}) must exceed the largest group id ({g.max()})")
+    if n_rep * k > _MAX_GROUPS:
+        raise ValueError(f"n_groups x strata must be at most {_MAX_GROUPS:,}, got {n_rep} x {k}")
+    A, B, d1, n_events = risk_set_terms(stop, event, x, entry, g * k + st, ties=ties, n_groups=n_rep * k)
+    return (A.reshape(n_rep, -1), B.reshape(n_rep, -1), d1.reshape(n_rep, k).sum(axis=1),
+            n_events.reshape(n_rep, k).sum(axis=1))
+
+
 def _loglik(beta, A, B, d1):
     eb = np.exp(beta)[:, None]
     return d1 * beta - np.log(A + B * eb).sum(axis=1)
@@ -273,7 +306,7 @@ def _newton(A, B, d1, *, tol: float = 1e-10, max_iter: int = 60):
     return beta, se, converged, it
 
 
-def cox_binary(stop, event, x, entry=None, group=None, *, ties: str = "efron",
+def cox_binary(stop, event, x, entry=None, group=None, *, strata=None, ties: str = "efron",
                n_groups: int | None = None, tol: float = 1e-10, max_iter: int = 60) -> CoxFit:
     """Fit ``h(t | x) = h0(t) exp(beta x)`` for a binary ``x``, in every replicate at once.
 
@@ -291,6 +324,9 @@ def cox_binary(stop, event, x, entry=None, group=None, *, ties: str = "efron",
         the time origin.
     group : array-like of int, optional
         Replicate id of each row, ``0 .. n_groups - 1``; one model is fitted per group. Default: one group.
+    strata : array-like of int, optional
+        Stratum of each row, ``0 .. 63``: risk sets are formed within a stratum (and replicate),
+        and one ``beta`` is fitted over all strata of a replicate. Default: one stratum.
     ties : {"efron", "breslow"}
         Handling of tied event times. lifelines uses Efron.
     n_groups : int, optional
@@ -318,6 +354,9 @@ def cox_binary(stop, event, x, entry=None, group=None, *, ties: str = "efron",
         raise ValueError(f"tol must be a number in (0, 1), got {tol!r}")
     if not (isinstance(max_iter, int) and max_iter >= 1):
         raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    A, B, d1, n_events = risk_set_terms(stop, event, x, entry, group, ties=ties, n_groups=n_groups)
+    if strata is None:
+        A, B, d1, n_events = risk_set_terms(stop, event, x, entry, group, ties=ties, n_groups=n_groups)
+    else:
+        A, B, d1, n_events = _stratified_terms(stop, event, x, entry, group, strata, ties, n_groups)
     beta, se, converged, it = _newton(A, B, d1, tol=tol, max_iter=max_iter)
     return CoxFit(beta=beta, se=se, converged=converged, n_events=n_events, iterations=it)

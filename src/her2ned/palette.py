@@ -16,7 +16,7 @@ palette is a change of this file.
 from __future__ import annotations
 
 __all__ = ["INK", "MUTED", "REFERENCE", "SHADE", "ON_DARK", "PAPER", "OURS", "PUBLISHED", "HIGHLIGHT",
-           "NED_GROUP", "RESPONSE", "ESTIMATOR", "LATENCY", "HER2_CALL", "ISH_GROUP", "COHORTS", "SIZES",
+           "NED_GROUP", "RESPONSE", "ESTIMATOR", "ESTIMAND", "LATENCY", "HER2_CALL", "ISH_GROUP", "COHORTS", "SIZES",
            "MESSAGE", "FEEDBACK", "DIAGRAM", "PALETTES"]
 
 # Neutrals: text, reference lines, backgrounds.
@@ -40,8 +40,13 @@ RESPONSE = {"CR": "#005A32", "PR": "#0072B2", "SD": "#595959", "non-CR/non-PD": 
 """RECIST responses. The panel writes the category names in these colours: each ≥ 4.5:1 on white."""
 
 ESTIMATOR = {"naive": "#D55E00", "study": "#882255", "left_truncated": "#CC79A7",
-             "landmark": "#0072B2", "time_dependent": "#009E73"}
-"""The bias lab's estimators (Okabe–Ito vermillion, reddish purple, bluish green, blue; Tol wine)."""
+             "landmark": "#0072B2", "time_dependent": "#009E73", "entry_time_dependent": "#661100",
+             "adjusted_time_dependent": "#332288"}
+"""The bias lab's estimators (Okabe–Ito vermillion, reddish purple, bluish green, blue; Tol wine,
+dark brown, indigo)."""
+
+ESTIMAND = {"conditional_hr": "#222222", "trial_hr": "#555555"}
+"""The true values the lab draws as reference lines (dashed and dotted; the line style tells them apart)."""
 
 LATENCY = {"weibull": "#0072B2", "lognormal": "#D55E00", "loglogistic": "#009E73"}
 """The latency models of the cure chapter (Okabe–Ito blue, vermillion, bluish green)."""
@@ -74,7 +79,8 @@ DIAGRAM = {
 }
 """The HER2 signalling diagram (chapter 1): named parts, not data categories."""
 
-PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "LATENCY": LATENCY,
+PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "ESTIMAND": ESTIMAND,
+            "LATENCY": LATENCY,
             "HER2_CALL": HER2_CALL, "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)),
             "SIZES": dict(enumerate(SIZES)),
             "MESSAGE": MESSAGE, "FEEDBACK": FEEDBACK,

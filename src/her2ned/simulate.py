@@ -7,7 +7,7 @@ Every patient drawn here is synthetic. The model, in the order it draws:
    local therapy. Shares from a published source where one gives them (cited in :func:`assumptions_table`);
    otherwise labelled assumptions.
 2. **Who could reach NED**: a logistic model whose odds ratios are parameters (ECOG 0 vs 1, IHC 3+
-   vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years), with an intercept.
+   vs 2+/ISH+, grade ≤ 2 vs 3, age per 10 years, and indolent vs aggressive disease), with an intercept.
 3. **When**: the time to NED (log-normal, median ``ned_timing`` months) for those who could.
 4. **Progression**: a cured fraction of the whole first-line population never progresses (0 by
    default; since the cured all pass the 36-month selection, their share among the selected is
@@ -15,8 +15,12 @@ Every patient drawn here is synthetic. The model, in the order it draws:
    everyone else has a Weibull baseline hazard h0(t), from one of two components (aggressive
    disease, and a smaller indolent share with a slower, rising hazard), scaled by the regimen's HR.
    The hazard is h0(t) before NED and ``hr_ned`` × h0(t) from the moment NED is reached (a
-   time-varying effect): with ``hr_ned = 1`` reaching NED changes nothing. NED propensity and
-   progression are otherwise independent (the covariates act on NED only).
+   time-varying effect): with ``hr_ned = 1`` reaching NED changes nothing. The disease type is
+   also the book's **confounder**: ``or_ned_indolent`` is the odds ratio of being able to reach NED
+   for indolent vs aggressive disease. At its default, 1, NED propensity and progression are
+   independent (the covariates act on NED only); above 1, the patients likely to reach NED are also
+   slow to progress, as the chapter on biases argues they are in life. The disease type is returned
+   (``indolent``) so that a simulation can adjust for what no real study records.
 5. **Competing**: NED counts only if reached before progression and before censoring.
 6. **Accrual and censoring**: uniform accrual, administrative cut-off, exponential loss to follow-up.
 7. **Selection** (:func:`select_cohort`): those still progression-free and under observation at
@@ -24,7 +28,8 @@ Every patient drawn here is synthetic. The model, in the order it draws:
 
 :func:`simulate_arrays` is the numpy fast path (a dict of arrays; about a millisecond per thousand
 patients); :func:`simulate_population` wraps it in a DataFrame. :func:`assumptions_table` lists every
-default with its source or the label "assumption".
+default with its source or the label "assumption". :func:`landmark_potential_outcomes` draws, for
+the same model, both outcomes of a target trial that assigns NED, or no NED, at a landmark.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ import pandas as pd
 from ._arguments import count, generator, rng_from_seed
 
 __all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select_cohort",
-           "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS"]
+           "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS",
+           "landmark_potential_outcomes"]
 
 #: Named NED timings (median months from start of first-line to NED among those who reach it).
 #: Both are assumptions: no source reports when NED was reached.
@@ -46,7 +52,7 @@ NED_TIMING_PRESETS = {"early": 6.0, "late": 24.0}
 
 _SHARES = ("p_ecog0", "p_ihc3", "p_grade3", "p_grade1_of_le2", "p_hr_positive", "p_de_novo",
            "p_visceral", "p_tp", "p_local_therapy", "cure_fraction", "indolent_fraction")
-_POSITIVE = ("or_ecog0", "or_ihc3", "or_grade_le2", "or_age_per10", "hr_ned", "hr_tp",
+_POSITIVE = ("or_ecog0", "or_ihc3", "or_grade_le2", "or_age_per10", "or_ned_indolent", "hr_ned", "hr_tp",
              "median_pfs_t_months", "weibull_shape", "ned_sdlog", "age_sd",
              "indolent_median_months", "indolent_shape")
 
@@ -86,6 +92,7 @@ class SimulationParams:
     or_ihc3: float = 4.79
     or_grade_le2: float = 0.25
     or_age_per10: float = 0.60
+    or_ned_indolent: float = 1.0
     # when NED is reached
     ned_timing: float | str = 9.0
     ned_sdlog: float = 0.75
@@ -180,7 +187,8 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
     dict of numpy.ndarray
         ``age, ecog (0/1), ihc3 (0/1), grade (1/2/3), hr_positive, de_novo, visceral, tp,
         local_therapy, ned (0/1), time_to_ned (NaN if never), pfs_months, progressed (0/1)``,
-        plus ``true_time_to_ned`` (the latent time, NaN if the patient could never reach NED).
+        plus ``true_time_to_ned`` (the latent time, NaN if the patient could never reach NED) and
+        ``indolent`` (1 for the indolent disease type: the confounder, which no real study records).
 
     Examples
     --------
@@ -195,6 +203,18 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
         n = p.n
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
+    a, _ = _draw(p, rng, n)
+    return a
+
+
+def _draw(p: SimulationParams, rng: np.random.Generator, n: int) -> tuple[dict, dict]:
+    """The population (as :func:`simulate_arrays` returns it) and the latent quantities behind it.
+
+    The latent dict holds, per patient, what the potential outcomes of an intervention on NED need:
+    ``budget`` (the cumulative baseline hazard, in units of the untreated-by-NED hazard, at which
+    she progresses), ``scale`` and ``shape`` of her Weibull component, ``latent_ned`` (inf if she
+    could never reach NED) and ``cured``.
+    """
     u = rng.random((n, 13))
     age = np.clip(p.age_mean + p.age_sd * rng.standard_normal(n), 22.0, 90.0)
     ecog = (u[:, 0] >= p.p_ecog0).astype(np.int8)  # 0 with probability p_ecog0
@@ -206,17 +226,19 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
     visceral = (u[:, 6] < p.p_visceral).astype(np.int8)
     tp = (u[:, 7] < p.p_tp).astype(np.int8)
     local = (u[:, 8] < p.p_local_therapy).astype(np.int8)
+    indolent = u[:, 12] < p.indolent_fraction
 
-    # who could reach NED
+    # who could reach NED (the disease-type term is exactly 0 at the default or_ned_indolent = 1)
     lin = (p.ned_intercept + math.log(p.or_ecog0) * (ecog == 0) + math.log(p.or_ihc3) * ihc3
            + math.log(p.or_grade_le2) * (~g3) + math.log(p.or_age_per10) * (age - p.age_mean) / 10.0)
+    if p.or_ned_indolent != 1.0:
+        lin = lin + math.log(p.or_ned_indolent) * indolent
     can_ned = u[:, 9] < 1.0 / (1.0 + np.exp(-lin))
     latent_ned = np.where(can_ned, p.ned_median_months * np.exp(p.ned_sdlog * rng.standard_normal(n)),
                           np.inf)
 
     # progression: two Weibull components (aggressive and indolent disease), each with cumulative
     # baseline hazard H0(t) = (t / scale)^k, times the regimen multiplier
-    indolent = u[:, 12] < p.indolent_fraction
     k = np.where(indolent, p.indolent_shape, p.weibull_shape)
     med = np.where(indolent, p.indolent_median_months, p.median_pfs_t_months)
     scale = med / math.log(2.0) ** (1.0 / k)
@@ -241,18 +263,79 @@ def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
     progressed = (t_prog <= censor).astype(np.int8)
     ned = (latent_ned < pfs).astype(np.int8)
     time_to_ned = np.where(ned == 1, latent_ned, np.nan)
-    return {"age": age, "ecog": ecog, "ihc3": ihc3, "grade": grade, "hr_positive": hr_pos,
-            "de_novo": de_novo, "visceral": visceral, "tp": tp, "local_therapy": local,
-            "ned": ned, "time_to_ned": time_to_ned, "pfs_months": pfs, "progressed": progressed,
-            "true_time_to_ned": np.where(can_ned, latent_ned, np.nan)}
+    arrays = {"age": age, "ecog": ecog, "ihc3": ihc3, "grade": grade, "hr_positive": hr_pos,
+              "de_novo": de_novo, "visceral": visceral, "tp": tp, "local_therapy": local,
+              "ned": ned, "time_to_ned": time_to_ned, "pfs_months": pfs, "progressed": progressed,
+              "true_time_to_ned": np.where(can_ned, latent_ned, np.nan),
+              "indolent": indolent.astype(np.int8)}
+    latent = {"budget": e, "scale": scale, "shape": k, "latent_ned": latent_ned, "cured": cured,
+              "t_prog": t_prog}
+    return arrays, latent
 
 
-def _check_threshold(threshold_months) -> float:
-    if isinstance(threshold_months, bool) or not isinstance(threshold_months, (int, float, np.integer, np.floating)):
-        raise TypeError(f"threshold_months must be a number, got {type(threshold_months).__name__}")
-    if not (math.isfinite(threshold_months) and threshold_months >= 0):
-        raise ValueError(f"threshold_months must be >= 0, got {threshold_months}")
-    return float(threshold_months)
+def landmark_potential_outcomes(params: SimulationParams | None, rng: np.random.Generator, *, n: int,
+                                landmark_months: float) -> dict[str, np.ndarray]:
+    """Both outcomes of a target trial that assigns NED, or no NED, at a landmark.
+
+    The trial: every patient of the population still progression-free at ``landmark_months`` (time
+    zero, the first moment at which the strategy can be assigned to her) is followed from there
+    (a) with NED from time zero on, her hazard ``hr_ned`` times her baseline, and (b) without NED
+    from time zero on, whatever happened before. Both come from the same draw (the same patient,
+    the same random numbers), so the pair is one patient's two potential outcomes. There is no
+    censoring: the trial follows everyone.
+
+    Parameters
+    ----------
+    params : SimulationParams or None
+    rng : numpy.random.Generator
+    n : int
+        Patients drawn (before the landmark's selection), 1 to 10,000,000.
+    landmark_months : float
+        Time zero of the trial, months from the start of first-line therapy (>= 0; 0 is everyone).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``pfs_with_ned`` and ``pfs_without_ned`` (months from the landmark; inf for the cured),
+        ``indolent``, ``tp`` and ``ned_before`` (NED reached before the landmark) for those
+        progression-free at the landmark.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> po = landmark_potential_outcomes(SimulationParams(hr_ned=1.0), np.random.default_rng(0),
+    ...                                  n=1000, landmark_months=24.0)
+    >>> bool(np.array_equal(po["pfs_with_ned"], po["pfs_without_ned"]))
+    True
+    """
+    p = _check_params(params)
+    rng = generator(rng)
+    n = count(n, "n", high=10_000_000)
+    lm = _check_threshold(landmark_months, "landmark_months")
+    a, z = _draw(p, rng, n)
+    keep = z["t_prog"] > lm
+    scale, k, budget = z["scale"][keep], z["shape"][keep], z["budget"][keep]
+    tned = z["latent_ned"][keep]
+    h_lm = (lm / scale) ** k
+    with np.errstate(over="ignore", invalid="ignore"):
+        h_ned = (np.minimum(tned, lm) / scale) ** k
+    # hazard spent by the landmark, in units of the baseline: full rate before NED, hr_ned after
+    spent = np.where(tned < lm, h_ned + p.hr_ned * (h_lm - h_ned), h_lm)
+    left = budget - spent
+    cured = z["cured"][keep]
+    with np.errstate(over="ignore", invalid="ignore"):
+        with_ned = np.where(cured, np.inf, scale * (h_lm + left / p.hr_ned) ** (1.0 / k) - lm)
+        without = np.where(cured, np.inf, scale * (h_lm + left) ** (1.0 / k) - lm)
+    return {"pfs_with_ned": with_ned, "pfs_without_ned": without, "indolent": a["indolent"][keep],
+            "tp": a["tp"][keep], "ned_before": (tned < lm).astype(np.int8)}
+
+
+def _check_threshold(months, name: str = "threshold_months") -> float:
+    if isinstance(months, bool) or not isinstance(months, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(months).__name__}")
+    if not (math.isfinite(months) and months >= 0):
+        raise ValueError(f"{name} must be >= 0, got {months}")
+    return float(months)
 
 
 def select_arrays(arrays: dict, threshold_months: float = 36.0) -> dict[str, np.ndarray]:
@@ -403,6 +486,9 @@ _SOURCES = {
     "or_ihc3": ("OR of NED, IHC 3+ vs 2+/ISH+", "TOG 2026 multivariable estimate, used as the true value"),
     "or_grade_le2": ("OR of NED, grade ≤ 2 vs 3", "TOG 2026 multivariable estimate, used as the true value"),
     "or_age_per10": ("OR of NED per 10 years of age", "assumption (TOG 2026: NED patients younger, 46 vs 53)"),
+    "or_ned_indolent": ("OR of being able to reach NED, indolent vs aggressive disease (the confounder)",
+                        "assumption (1: no confounding; no source measures how strongly NED marks "
+                        "sensitive disease)"),
     "ned_timing": ("median months from start to NED among those who reach it", "assumption"),
     "ned_sdlog": ("log-normal spread of time to NED", "assumption"),
     "hr_ned": ("true HR of progression after NED vs before", "TOG 2026 Cox estimate, used as the true value"),

@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, positive
 from ..bias import ESTIMATOR_LABELS, ESTIMATORS
-from ..palette import COHORTS, ESTIMATOR, INK, MUTED, REFERENCE
+from ..palette import COHORTS, ESTIMAND, ESTIMATOR, INK, MUTED, REFERENCE
 
 _HR_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
+#: How the figures name the estimands of :mod:`her2ned.estimands` (reference lines).
+ESTIMAND_NAMES = {"conditional_hr": "conditional HR", "trial_hr": "target-trial HR"}
 
-def _hr_axis(ax, lo, hi, true_hr):
-    lo = min(lo, true_hr) / 1.4
-    hi = max(hi, true_hr) * 1.4
+
+def _check_estimands(estimands) -> dict:
+    """None or a mapping of estimand name (``ESTIMAND_NAMES``) to a positive true HR."""
+    if estimands is None:
+        return {}
+    if not isinstance(estimands, Mapping):
+        raise TypeError(f"estimands must be a mapping of estimand name to HR, got {type(estimands).__name__}")
+    for name, value in estimands.items():
+        if name not in ESTIMAND_NAMES:
+            raise ValueError(f"estimands keys must be among {sorted(ESTIMAND_NAMES)}, got {name!r}")
+        positive(value, f"estimands[{name!r}]")
+    return dict(estimands)
+
+
+def _estimand_lines(ax, estimands: dict) -> str:
+    """Dotted lines at the other estimands' values, labelled at the top; returns the x-label's note."""
+    notes = []
+    for name, value in estimands.items():
+        ax.axvline(value, color=ESTIMAND[name], lw=1.3, ls=":")
+        ax.annotate(ESTIMAND_NAMES[name], (value, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(2, 2), textcoords="offset points", fontsize=8, color=ESTIMAND[name])
+        notes.append(f"dotted: {ESTIMAND_NAMES[name]} {value:.2f}")
+    return "; " + "; ".join(notes) if notes else ""
+
+
+def _hr_axis(ax, lo, hi, true_hr, others=()):
+    lo = min(lo, true_hr, *others) / 1.4
+    hi = max(hi, true_hr, *others) * 1.4
     lo, hi = max(lo, 0.02), min(hi, 20)
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
@@ -28,7 +56,7 @@ def _hr_axis(ax, lo, hi, true_hr):
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
+def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None, *, estimands=None):
     """Forest plot: each estimator's HR of NED with its 95 % CI, against the true HR.
 
     Parameters
@@ -39,6 +67,9 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
     true_hr : float, optional
         Default: the table's ``true_hr`` column.
     ax : matplotlib Axes, optional
+    estimands : mapping, optional
+        Other true values to draw as dotted lines, e.g. ``{"trial_hr": 0.31}`` (names as in
+        :data:`ESTIMAND_NAMES`; values from :func:`her2ned.estimands.true_effects`).
 
     Returns
     -------
@@ -47,7 +78,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
     Examples
     --------
     >>> from her2ned.bias import compare_estimators
-    >>> ax = plot_estimates(compare_estimators(seed=1))
+    >>> ax = plot_estimates(compare_estimators(seed=1), estimands={"trial_hr": 0.31})
     """
     need = {"estimator", "hr", "ci_low", "ci_high", "converged"}
     if not isinstance(table, pd.DataFrame) or not need <= set(table.columns):
@@ -57,11 +88,14 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
             raise ValueError("true_hr must be given when the table has no 'true_hr' column")
         true_hr = float(table["true_hr"].iloc[0])
     positive(true_hr, "true_hr")
+    estimands = _check_estimands(estimands)
     ax = axes_or_new(ax, figsize=(8, 3.4))
     ok = table[table["converged"].astype(bool)]
     if ok.empty:
         raise ValueError("no estimator could be fitted (too few patients or events): raise N")
-    _hr_axis(ax, float(np.nanmin(ok["ci_low"])), float(np.nanmax(ok["ci_high"])), true_hr)
+    _hr_axis(ax, float(np.nanmin(ok["ci_low"])), float(np.nanmax(ok["ci_high"])), true_hr,
+             estimands.values())
+    note = _estimand_lines(ax, estimands)
     rows = [e for e in ESTIMATORS if e in set(table["estimator"])]
     xmin, xmax = ax.get_xlim()
     for y, est in enumerate(rows):
@@ -79,11 +113,11 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None):
                 va="center", fontsize=9, clip_on=False)
     ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
-    ax.set_xlabel(f"HR of progression, NED vs not (log scale); dashed: true HR {true_hr:g}")
+    ax.set_xlabel(f"HR of progression, NED vs not (log scale); dashed: true HR {true_hr:g}{note}")
     return ax
 
 
-def plot_monte_carlo(mc, ax=None):
+def plot_monte_carlo(mc, ax=None, *, estimands=None):
     """Spread of each estimator's HR over Monte Carlo replicates, against the true HR.
 
     The thick bar spans the middle 95 % of the estimates, the dot is exp(mean log HR); the right
@@ -93,6 +127,9 @@ def plot_monte_carlo(mc, ax=None):
     ----------
     mc : her2ned.bias.MonteCarloResult
     ax : matplotlib Axes, optional
+    estimands : mapping, optional
+        Other true values to draw as dotted lines (as in :func:`plot_estimates`); the coverage in
+        the margin stays that of ``mc.true_hr``.
 
     Returns
     -------
@@ -109,11 +146,14 @@ def plot_monte_carlo(mc, ax=None):
 
     if not isinstance(mc, MonteCarloResult):
         raise TypeError(f"mc must be a MonteCarloResult (from monte_carlo), got {type(mc).__name__}")
+    estimands = _check_estimands(estimands)
     ax = axes_or_new(ax, figsize=(8, 3.4))
     reps = mc.replicates[mc.replicates["converged"].astype(bool)]
     rows = [e for e in ESTIMATORS if e in mc.summary.index]
     q = {e: np.exp(np.percentile(reps.loc[reps.estimator == e, "log_hr"], [2.5, 97.5])) for e in rows}
-    _hr_axis(ax, min(v[0] for v in q.values()), max(v[1] for v in q.values()), mc.true_hr)
+    _hr_axis(ax, min(v[0] for v in q.values()), max(v[1] for v in q.values()), mc.true_hr,
+             estimands.values())
+    note = _estimand_lines(ax, estimands)
     xmax = ax.get_xlim()[1]
     for y, est in enumerate(rows):
         yy = len(rows) - 1 - y
@@ -126,7 +166,7 @@ def plot_monte_carlo(mc, ax=None):
     ax.set_ylim(-0.6, len(rows) - 0.4)
     k = mc.summary["replicates"].max()
     ax.set_xlabel(f"HR of NED over {k} synthetic populations (bar: middle 95 %); dashed: true HR "
-                  f"{mc.true_hr:g}")
+                  f"{mc.true_hr:g}{note}")
     return ax
 
 

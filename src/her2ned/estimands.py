@@ -1,0 +1,120 @@
+"""What the bias lab's estimators are scored against: estimands defined in words, valued by simulation.
+
+Every number here comes from the synthetic generative model of :mod:`her2ned.simulate`. "The
+effect of NED" is not one number; before judging an estimator's bias, say which of these it is
+meant to estimate:
+
+``conditional_hr``
+    One patient's hazard of progression after NED divided by her hazard before, at the same time
+    since the start of therapy: the simulator's parameter ``hr_ned``. It is the same for every
+    patient, so it needs no simulation; it is also what no observed comparison of groups estimates
+    when patients differ in ways that act on progression (disease type, regimen), because a Cox
+    hazard ratio is not collapsible over them (Gail, Wieand & Piantadosi 1984).
+``trial_hr``
+    The marginal hazard ratio of a target trial (Hernán & Robins 2016) that starts at the landmark,
+    the first moment the strategy can be assigned: take everyone progression-free at ``landmark``;
+    compare "NED from now on" with "no NED from now on", following everyone for ``horizon`` months.
+    Valued by drawing both potential outcomes of every patient
+    (:func:`her2ned.simulate.landmark_potential_outcomes`) and fitting one Cox model to the two
+    arms, which is the average hazard ratio a very large such trial would report.
+``trial_rmst_difference``
+    The same trial, on a scale that is collapsible and needs no proportional hazards: the mean
+    progression-free months gained within the horizon (restricted mean survival time with NED
+    minus without).
+
+When NED does nothing (``hr_ned = 1``) all three say "no effect" (1, 1 and 0), whatever the
+confounding: the null is the one place where they agree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ._arguments import count, rng_from_seed
+from .fastcox import cox_binary
+from .simulate import SimulationParams, landmark_potential_outcomes
+
+__all__ = ["ESTIMANDS", "true_effects"]
+
+ESTIMANDS = {
+    "conditional_hr": "one patient's hazard after NED / before NED (the simulator's hr_ned)",
+    "trial_hr": "marginal HR of a target trial among those progression-free at the landmark: "
+                "NED from the landmark on vs no NED from the landmark on, to the horizon",
+    "trial_rmst_difference": "the same trial: restricted mean PFS to the horizon, with NED minus "
+                             "without (months)",
+}
+
+
+def _months(name: str, value, *, zero_ok: bool) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number of months, got {type(value).__name__}")
+    if not (math.isfinite(value) and (value >= 0 if zero_ok else value > 0)):
+        raise ValueError(f"{name} must be a finite number of months {'>= 0' if zero_ok else '> 0'}, "
+                         f"got {value!r}")
+    return float(value)
+
+
+def true_effects(params: SimulationParams | None = None, *, landmark_months: float = 24.0,
+                 horizon_months: float = 120.0, n: int = 200_000, seed) -> pd.DataFrame:
+    """The true values of :data:`ESTIMANDS` for one setting of the generative model.
+
+    Parameters
+    ----------
+    params : SimulationParams, optional
+        The model (defaults if omitted).
+    landmark_months : float
+        Time zero of the target trial, months from the start of first-line therapy (>= 0).
+    horizon_months : float
+        Follow-up of the target trial after its time zero (> 0).
+    n : int
+        Patients drawn before the landmark's selection (10,000 to 5,000,000); the Monte Carlo
+        error of the two trial values shrinks as 1/sqrt(n).
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: estimand. Columns ``value``, ``mc_se`` (Monte Carlo standard error; 0 for the
+        parameter itself; for the HR, on the log scale), ``definition``; ``attrs`` records the
+        settings and the number of trial patients.
+
+    Examples
+    --------
+    >>> t = true_effects(SimulationParams(hr_ned=1.0), n=10_000, seed=1)
+    >>> t["value"].round(12).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    p = SimulationParams() if params is None else params
+    if not isinstance(p, SimulationParams):
+        raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
+    lm = _months("landmark_months", landmark_months, zero_ok=True)
+    horizon = _months("horizon_months", horizon_months, zero_ok=False)
+    n = count(n, "n", low=10_000, high=5_000_000)
+    po = landmark_potential_outcomes(p, rng_from_seed(seed), n=n, landmark_months=lm)
+    m = po["pfs_with_ned"].shape[0]
+    if m < 100:
+        raise ValueError(f"only {m} of {n:,} patients are progression-free at {lm:g} months; "
+                         "raise n or lower landmark_months")
+    t1 = np.minimum(po["pfs_with_ned"], horizon)
+    t0 = np.minimum(po["pfs_without_ned"], horizon)
+    gain = t1 - t0
+    if p.hr_ned == 1.0:  # the two arms are the same patients with the same times
+        log_hr, se_hr = 0.0, 0.0
+    else:
+        stop = np.concatenate([t1, t0])
+        event = np.concatenate([po["pfs_with_ned"] <= horizon, po["pfs_without_ned"] <= horizon])
+        fit = cox_binary(stop, event, np.repeat([1, 0], m))
+        if not fit.converged[0]:
+            raise ValueError("the target trial's Cox model did not converge; raise n or horizon_months")
+        # the clones are paired, so the model SE of 2 m rows only bounds the Monte Carlo error;
+        # it is reported as such
+        log_hr, se_hr = float(fit.beta[0]), float(fit.se[0])
+    out = pd.DataFrame({
+        "value": [p.hr_ned, math.exp(log_hr), float(gain.mean())],
+        "mc_se": [0.0, se_hr, float(gain.std(ddof=1) / math.sqrt(m))],
+        "definition": list(ESTIMANDS.values())}, index=pd.Index(list(ESTIMANDS), name="estimand"))
+    out.attrs.update(synthetic=True, landmark_months=lm, horizon_months=horizon, trial_patients=m)
+    return out
