@@ -29,8 +29,9 @@ Giobbie-Hurder 2013):
 ``adjusted_time_dependent``
     Everyone, NED time-dependent, stratified by disease type and regimen (``indolent`` and ``tp``):
     the simulator's progression hazard is exactly proportional within these four strata (when
-    ``cure_fraction`` is 0, its default), so this estimates ``hr_ned`` whatever the confounding. No real study records the disease type; the
-    estimator shows what adjusting would need, not what a study can do.
+    ``cure_fraction`` is 0, its default), so this estimates ``hr_ned`` whatever the confounding.
+    No real study records the disease type; the estimator shows what adjusting would need, not
+    what a study can do.
 
 The first five (:data:`CLASSIC_ESTIMATORS`) are the lab's original comparison. The estimands they
 are scored against are in :mod:`her2ned.estimands`. All are Cox models with one binary covariate,
