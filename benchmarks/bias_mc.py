@@ -1,8 +1,11 @@
-"""Benchmark of the bias lab: 1,000 replicates x 1,000 synthetic patients x five estimators.
+"""Benchmark of the bias lab: 1,000 replicates x 1,000 synthetic patients x five estimators, and more.
 
 Prints
-  * the time of the fast path (``her2ned.bias.monte_carlo``: simulation + five vectorised Cox fits
-    per replicate), target <= 15 s on a 2-core machine;
+  * the time of the fast path (``her2ned.bias.monte_carlo``: simulation + the five classic vectorised
+    Cox fits per replicate), target <= 15 s on a 2-core machine;
+  * the time of each newer estimator on the same replicates (time-dependent from entry; stratified on
+    the confounder), of valuing the estimands (``her2ned.estimands.true_effects``), and of the
+    analyses inside one study cohort (``her2ned.study_analyses``, lifelines for the weighted fit);
   * the time of the same work with lifelines fits in a loop (``her2ned.bias.lifelines_estimates``:
     CoxPHFitter x 4, CoxTimeVaryingFitter x 1 per replicate), measured in the same run on a subset
     of replicates and scaled to 1,000;
@@ -26,8 +29,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from her2ned.bias import ESTIMATORS, estimate_all, lifelines_estimates, monte_carlo
-from her2ned.simulate import SimulationParams, simulate_arrays
+from her2ned.bias import (CLASSIC_ESTIMATORS, ESTIMATORS, estimate_all, lifelines_estimates, monte_carlo,
+                          summarise_against)
+from her2ned.estimands import true_effects
+from her2ned.simulate import SimulationParams, select_cohort, simulate_arrays, simulate_population
+from her2ned.study_analyses import study_analyses
 
 
 def main() -> None:
@@ -41,12 +47,14 @@ def main() -> None:
 
     params = SimulationParams(n=args.n)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"{args.replicates} replicates x {args.n} synthetic patients x {len(ESTIMATORS)} estimators")
+          f"{args.replicates} replicates x {args.n} synthetic patients x {len(CLASSIC_ESTIMATORS)} estimators")
 
+    study = dict(n_replicates=args.replicates, seed=args.seed, progress=False, estimators=CLASSIC_ESTIMATORS)
     t0 = time.perf_counter()
-    mc = monte_carlo(params, n_replicates=args.replicates, seed=args.seed, progress=False)
+    mc = monte_carlo(params, **study)
     fast = time.perf_counter() - t0
     print(f"fast path (simulate + vectorised Cox):      {fast:8.2f} s   (target <= 15 s)")
+    newer_estimators(params, args, fast)
 
     # the same work with lifelines, on a subset, scaled
     rng = np.random.default_rng(args.seed + 1)
@@ -65,7 +73,7 @@ def main() -> None:
                          ("tight tolerance", [lifelines_estimates(p, fit_options=tight) for p in pops])):
         worst_b = worst_se = 0.0
         for p, ref in zip(pops, refs_):
-            f = estimate_all(p).set_index("estimator").loc[list(ref.index)]
+            f = estimate_all(p, estimators=CLASSIC_ESTIMATORS).set_index("estimator").loc[list(ref.index)]
             worst_b = max(worst_b, float(np.max(np.abs(f["log_hr"] - ref["log_hr"]))))
             worst_se = max(worst_se, float(np.max(np.abs(f["se"] - ref["se"]))))
         print(f"largest |fast - lifelines ({label})| on the subset: log HR {worst_b:.1e}, SE {worst_se:.1e}")
@@ -76,6 +84,32 @@ def main() -> None:
           f"{params.threshold_months:g} months, landmark {mc.landmark_months:g} months):")
     print(mc.summary[["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage"]]
           .round(3).to_string())
+    truths = {"conditional_hr": params.hr_ned,
+              "trial_hr": float(true_effects(params, landmark_months=0.0, n=400_000, seed=1).loc["trial_hr", "value"])}
+    print()
+    print(f"The same replicates scored against two estimands: the conditional HR {truths['conditional_hr']:g} "
+          f"and the target-trial HR from time 0, {truths['trial_hr']:.3f}:")
+    print(summarise_against(mc.replicates, truths)[["true_hr", "mean_hr", "bias_log_hr", "coverage"]]
+          .round(3).to_string())
+
+
+def newer_estimators(params, args, classic_seconds: float) -> None:
+    """Times of the estimators, estimands and cohort analyses added after the classic five."""
+    for est in (e for e in ESTIMATORS if e not in CLASSIC_ESTIMATORS):
+        t0 = time.perf_counter()
+        monte_carlo(params, n_replicates=args.replicates, seed=args.seed, progress=False,
+                    estimators=("naive", est))
+        both = time.perf_counter() - t0
+        print(f"  + {est:24s} with naive: {both:8.2f} s   ({both / classic_seconds:.2f} x the classic five)")
+    for lm in (0.0, 24.0):
+        t0 = time.perf_counter()
+        t = true_effects(params, landmark_months=lm, n=200_000, seed=args.seed)
+        print(f"  true_effects, landmark {lm:>4g}, 200,000 patients: {time.perf_counter() - t0:6.2f} s   "
+              f"(trial HR {t.loc['trial_hr', 'value']:.3f})")
+    cohort = select_cohort(simulate_population(SimulationParams(n=3000), seed=args.seed))
+    t0 = time.perf_counter()
+    study_analyses(cohort)
+    print(f"  study_analyses, one cohort of {len(cohort)} (5 analyses): {time.perf_counter() - t0:6.2f} s")
 
 
 def _digest(replicates: pd.DataFrame) -> str:
@@ -103,7 +137,7 @@ def parallel_runs(params, args, mc) -> None:
     import joblib
     from distributed import Client, LocalCluster
 
-    study = dict(n_replicates=args.replicates, seed=args.seed, progress=False)
+    study = dict(n_replicates=args.replicates, seed=args.seed, progress=False, estimators=CLASSIC_ESTIMATORS)
     t0 = time.perf_counter()
     loky = monte_carlo(params, **study, n_jobs=2, backend="loky")
     print(f"joblib loky, 2 processes (with start-up):   {time.perf_counter() - t0:8.2f} s")

@@ -195,6 +195,10 @@ def test_lab_estimates_validates_ranges():
         lab_estimates(n=10)
     with pytest.raises(ValueError, match="landmark_months must be between"):
         lab_estimates(landmark_months=0)
+    with pytest.raises(ValueError, match="confounding must be between 1.0 and 10.0"):
+        lab_estimates(confounding=0.5)
+    with pytest.raises(ValueError, match="estimand must be one of"):
+        lab_estimates(estimand="marginal")
 
 
 def test_panel_recomputes_when_controls_move():
@@ -210,12 +214,22 @@ def test_panel_recomputes_when_controls_move():
     panel.landmark.value = 12
     assert panel.table.loc[panel.table.estimator == "study", "n_patients"].item() > \
         first.loc[first.estimator == "study", "n_patients"].item()
+    # the confounder moves the estimates; the estimand toggle moves the truth, not the estimates
+    before = panel.table.set_index("estimator")["hr"]
+    panel.confounding.value = 6.0
+    moved = panel.table.set_index("estimator")["hr"]
+    assert (moved != before).any()
+    panel.estimand.value = "trial_hr"
+    assert panel.table["true_hr"].iloc[0] == panel.table.attrs["estimands"]["trial_hr"] != 0.5
+    pd.testing.assert_series_equal(panel.table.set_index("estimator")["hr"], moved)
+    with pytest.raises(ValueError, match="confounding"):
+        bias_lab_panel(confounding=20.0)
 
 
 def test_twin_has_one_frame_per_setting():
     from her2ned.widgets.bias import TWIN_GRID, bias_lab_twin
 
-    assert len(TWIN_GRID) <= 12
+    assert len(TWIN_GRID) <= 16
     twin = bias_lab_twin(grid=TWIN_GRID[:2], n=300)
     caption, slider, stack = twin.children
     assert len(stack.children) == 2 and len(slider.options) == 2

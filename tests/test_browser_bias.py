@@ -13,13 +13,14 @@ def test_bias_twin_moves_offline(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
     before = twin_alt(page)
-    assert "true HR 1" in before and "selection at 24 months" in before, before
+    assert "true HR 1" in before and "selection at 24 months" in before and "confounding OR 1" in before, before
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
-    page.keyboard.press("End")  # last frame: HR 0.24, late NED, selection at 36 months
+    page.keyboard.press("End")  # last frame: HR 0.24, late NED, selection at 36 months, confounding OR 4
     page.wait_for_timeout(300)
     after = twin_alt(page)
     assert "true HR 0.24" in after and "NED late" in after and "36 months" in after, after
+    assert "confounding OR 4" in after, after
     assert not page.console_errors, page.console_errors
     assert not page.blocked_requests, page.blocked_requests
 
