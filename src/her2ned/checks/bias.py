@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..bias import compare_estimators, monte_carlo, predictor_odds_ratios
+from ..estimands import true_effects
 from ..simulate import SimulationParams
 from .core import Feedback, check_choice, check_number
 
@@ -26,6 +27,11 @@ WHY_EQUAL_OPTIONS = {
     "c": "Because NED is always reached before 36 months",
     "d": "By chance in this seed; other seeds differ",
 }
+
+#: Exercise 6: NED does nothing but marks indolent disease (OR 4, an assumption), 200 replicates, seed 6.
+EX6 = dict(params=SimulationParams(n=1000, hr_ned=1.0, or_ned_indolent=4.0), n_replicates=200, seed=6)
+#: Exercise 7: the target-trial HR from the start of therapy in the default world, 400,000 patients, seed 7.
+EX7 = dict(params=SimulationParams(), landmark_months=0.0, n=400_000, seed=7)
 
 TIME_ZERO_OPTIONS = ("start of first-line therapy", "the date NED is confirmed",
                      "36 months after the start of therapy", "the date of progression")
@@ -123,3 +129,48 @@ def ex5_time_zero(answer) -> Feedback:
                              "start to differ.",
                         explanation="At confirmed NED a patient becomes eligible and the strategies "
                                     "diverge; starting the clock earlier or later recreates immortal time.")
+
+
+@lru_cache(maxsize=1)
+def _ex6_expected() -> float:
+    mc = monte_carlo(EX6["params"], n_replicates=EX6["n_replicates"], seed=EX6["seed"], progress=False,
+                     estimators=("time_dependent",))
+    return float(mc.summary.loc["time_dependent", "mean_hr"])
+
+
+def ex6_confounded_time_dependent(answer) -> Feedback:
+    """Exercise 6: mean HR of the time-dependent analysis when NED only marks slow disease (:data:`EX6`).
+
+    Examples
+    --------
+    >>> bool(ex6_confounded_time_dependent(1.0))   # the truth, not what the analysis reports
+    False
+    """
+    expected = _ex6_expected()
+    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="mean HR",
+                        hint="monte_carlo(EX6['params'], n_replicates=200, seed=6) and read "
+                             "summary.loc['time_dependent', 'mean_hr'].",
+                        explanation=f"{expected:.2f}: below 1 although NED does nothing. The timing of NED "
+                                    "is handled correctly; what is left is confounding by disease type, "
+                                    "which only stratifying on it, (g), removes.")
+
+
+@lru_cache(maxsize=1)
+def _ex7_expected() -> float:
+    return float(true_effects(**EX7).loc["trial_hr", "value"])
+
+
+def ex7_trial_hr(answer) -> Feedback:
+    """Exercise 7: the target-trial HR from the start of therapy in the default world (:data:`EX7`).
+
+    Examples
+    --------
+    >>> bool(ex7_trial_hr(0.24))   # the conditional HR, not the trial's
+    False
+    """
+    expected = _ex7_expected()
+    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="target-trial HR",
+                        hint="true_effects(**EX7) and read the row 'trial_hr', column 'value'.",
+                        explanation=f"{expected:.2f}: above the conditional 0.24, because a marginal Cox "
+                                    "HR over a mixture of fast and slow disease is pulled towards 1 "
+                                    "(non-collapsibility); the time-dependent analysis lands near it.")
