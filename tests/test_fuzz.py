@@ -122,6 +122,13 @@ def _rng():
 
 
 @functools.cache
+def stop_cohort():
+    from her2ned.stop_at_ned import StopTrialParams, simulate_stop_cohort
+
+    return simulate_stop_cohort(StopTrialParams(n=300), seed=1)
+
+
+@functools.cache
 def study_cohort():
     from her2ned.simulate import SimulationParams, select_cohort, simulate_population
 
@@ -137,6 +144,12 @@ VALID = {
     "bias.summarise_replicates": lambda: dict(replicates=small_mc().replicates, true_hr=0.5),
     "bias.summarise_against": lambda: dict(replicates=small_mc().replicates, truths={"conditional_hr": 0.5}),
     "estimands.true_effects": lambda: dict(seed=1, n=10_000),
+    "fastcox.cox_binary_weighted": lambda: dict(stop=[1.0, 2, 3, 4], event=[1, 1, 1, 0], x=[1, 0, 1, 0],
+                                                weight=[1.0, 2, 1, 1]),
+    "stop_at_ned.simulate_stop_cohort": lambda: dict(seed=1),
+    "stop_at_ned.true_stop_effect": lambda: dict(seed=1, n=10_000),
+    "stop_at_ned.clone_censor_weight": lambda: dict(cohort=stop_cohort()),
+    "stop_at_ned.emulate_stop_trial": lambda: dict(cohort=stop_cohort()),
     "study_analyses.landmark_weights": lambda: dict(cohort=study_cohort()),
     "study_analyses.study_analyses": lambda: dict(cohort=study_cohort()),
     "bias.lifelines_estimates": lambda: dict(population=arrays(), estimators=("naive",)),
@@ -306,12 +319,13 @@ SLOW = {"reconstruct.reconstruct", "reconstruct.reconstruct_ensemble", "reconstr
         "feasible.search_region", "feasible.conclusion_table", "followup.scenario_row", "followup.scenario_table",
         "followup.followup_table", "reconstruct.complete_table", "cure.cure_detection",
         "heros.search_table", "heros.reconstruct", "heros.feasible_range",
-        "simulate.landmark_potential_outcomes", "estimands.true_effects"}
+        "simulate.landmark_potential_outcomes", "estimands.true_effects", "stop_at_ned.true_stop_effect"}
 """Valid calls that take seconds to minutes: fuzzed with values that must be refused only."""
 
 READER_CLASSES = {"recist.Rules", "recist.TargetLesion", "recist.NonTargetLesion", "recist.Patient",
                   "recist_cohort.MeasurementError", "recist_cohort.CohortAssumptions", "reconstruct.Assumptions",
                   "simulate.SimulationParams", "heros.HerosAssumptions", "widgets.bias.BiasLabPanel",
+                  "stop_at_ned.StopTrialParams",
                   "widgets.her2.HER2Panel",
                   "widgets.recist.RecistPanel", "widgets.explorer.ExplorerFigure"}
 """Classes a reader constructs. The other public classes are results (fits, verdicts, feedback) whose fields

@@ -26,6 +26,6 @@ ps <- glm(x ~ ecog0 + ihc3 + grade_le2 + age10, family = binomial, data = lm,
 e <- fitted(ps); share <- mean(lm$x)
 w <- ifelse(lm$x == 1, share / e, (1 - share) / (1 - e))
 for (i in seq_along(w)) put(sprintf("weight_%d", i), w[[i]])
-f <- coxph(Surv(time, event) ~ x, data = lm, weights = w, robust = TRUE, ties = "efron", control = ctl)
+f <- coxph(Surv(time, event) ~ x, data = lm, weights = w, robust = TRUE, ties = "breslow", control = ctl)
 put("ipw_beta", coef(f)[["x"]]); put("ipw_robust_se", sqrt(vcov(f)[1, 1]))
 writeLines(sprintf("%s,%.17g", names(out), unlist(out)), args[3])
