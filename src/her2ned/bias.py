@@ -1,9 +1,9 @@
 """The selection-and-time bias lab: five ways to estimate "the effect of NED", side by side.
 
 Every population here comes from :mod:`her2ned.simulate` and is synthetic. Because we simulate, the
-true effect of NED is known: from the moment a patient reaches NED her hazard of progression is
-multiplied by ``params.hr_ned`` (a time-varying effect). The five estimators (Anderson 1983;
-Giobbie-Hurder 2013):
+effect of NED is known: from the moment a patient reaches NED her hazard of progression is
+multiplied by ``params.hr_ned`` (a time-varying effect; the marginal estimands this implies are
+valued in :mod:`her2ned.estimands`). The estimators (Anderson 1983; Giobbie-Hurder 2013):
 
 ``naive``
     Whole population, NED *ever* vs never, time from the start of first-line therapy. Patients who
@@ -58,8 +58,8 @@ from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
 
-__all__ = ["ESTIMATORS", "CLASSIC_ESTIMATORS", "ESTIMATOR_LABELS", "DEFAULT_LANDMARK_MONTHS", "estimator_rows",
-           "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
+__all__ = ["ESTIMATORS", "CLASSIC_ESTIMATORS", "ESTIMATOR_LABELS", "ESTIMATOR_NAMES", "DEFAULT_LANDMARK_MONTHS",
+           "estimator_rows", "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
            "summarise_replicates", "summarise_against", "lifelines_estimates", "predictor_odds_ratios",
            "induced_association", "simulate_with_grade_effect"]
 
@@ -69,12 +69,15 @@ ESTIMATORS = CLASSIC_ESTIMATORS + ("entry_time_dependent", "adjusted_time_depend
 ESTIMATOR_LABELS = {
     "naive": "(a) naive: NED ever vs never, from start, everyone",
     "study": "(b) study design: PF at threshold, NED ever, from start",
-    "left_truncated": "(c) same selection, delayed entry at threshold",
+    "left_truncated": "(c) delayed entry: the same selection, at risk from the threshold",
     "landmark": "(d) landmark: NED status at L, time from L",
-    "time_dependent": "(e) NED as time-dependent covariate, everyone",
-    "entry_time_dependent": "(f) study cohort, NED time-dependent from entry at threshold",
-    "adjusted_time_dependent": "(g) (e) stratified by disease type and regimen (the confounder)",
+    "time_dependent": "(e) time-dependent: NED as a covariate from start, everyone",
+    "entry_time_dependent": "(f) from entry: study cohort, NED time-dependent from threshold",
+    "adjusted_time_dependent": "(g) stratified: (e) within disease type and regimen (the confounder)",
 }
+
+#: The labels' short names (before the colon), for figures and compact tables.
+ESTIMATOR_NAMES = {e: label.split(":")[0] for e, label in ESTIMATOR_LABELS.items()}
 
 #: Landmark time used when none is given. An assumption of this book: 24 months is early enough
 #: that most patients are still at risk and late enough that most NED (median 9 months in the
@@ -286,7 +289,7 @@ def estimate_all(population, *, threshold_months: float = 36.0,
 def compare_estimators(params: SimulationParams | None = None, *, seed,
                        landmark_months: float = DEFAULT_LANDMARK_MONTHS,
                        estimators=ESTIMATORS) -> pd.DataFrame:
-    """Draw one synthetic population and put the five estimates side by side with the truth.
+    """Draw one synthetic population and put the estimates side by side with the truth.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """A vectorised Cox model for one binary covariate, fitted to many replicates at once.
 
-The bias lab (:mod:`her2ned.bias`) fits five Cox models to each of a thousand simulated
+The bias lab (:mod:`her2ned.bias`) fits up to seven Cox models to each of a thousand simulated
 populations. lifelines fits one model in tens of milliseconds; this module fits all replicates of
 one estimator together, in one pass of numpy, with the same partial likelihood:
 

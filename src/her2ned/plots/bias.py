@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, positive
-from ..bias import ESTIMATOR_LABELS, ESTIMATORS
+from ..bias import ESTIMATOR_NAMES, ESTIMATORS
 from ..palette import COHORTS, ESTIMAND, ESTIMATOR, INK, MUTED, REFERENCE
 
 _HR_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
@@ -111,7 +111,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None, *
         extra = f"  n={int(r['n_patients'])}, events={int(r['n_events'])}" if "n_patients" in r else ""
         ax.text(xmax, yy, f" {r['hr']:.2f} ({r['ci_low']:.2f}–{r['ci_high']:.2f}){extra}",
                 va="center", fontsize=9, clip_on=False)
-    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
+    ax.set_yticks(range(len(rows)), [ESTIMATOR_NAMES[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel(f"HR of progression, NED vs not (log scale); dashed: true HR {true_hr:g}{note}")
     return ax
@@ -162,7 +162,7 @@ def plot_monte_carlo(mc, ax=None, *, estimands=None):
         ax.plot(s["mean_hr"], yy, "o", color=ESTIMATOR[est], ms=8)
         ax.text(xmax, yy, f" mean {s['mean_hr']:.2f}; coverage {s['coverage']:.0%}", va="center",
                 fontsize=9, clip_on=False)
-    ax.set_yticks(range(len(rows)), [ESTIMATOR_LABELS[e] for e in reversed(rows)], fontsize=9)
+    ax.set_yticks(range(len(rows)), [ESTIMATOR_NAMES[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     k = mc.summary["replicates"].max()
     ax.set_xlabel(f"HR of NED over {k} synthetic populations (bar: middle 95 %); dashed: true HR "
