@@ -216,3 +216,24 @@ def test_weighted_fit_matches_lifelines_robust():
     assert ours.se == pytest.approx(ref.standard_errors_["x"], abs=1e-6)
     with pytest.raises(ValueError, match="weight"):
         cox_binary_weighted(t, e, x, -w)
+
+
+def test_weighted_km_equals_duplicated_rows_and_lifelines():
+    from lifelines import KaplanMeierFitter
+    from lifelines.utils import restricted_mean_survival_time
+
+    from her2ned.models.fast import km_curve, km_rmst
+
+    rng = np.random.default_rng(3)
+    t = np.round(rng.exponential(10, 300), 1) + 0.1
+    e = (rng.random(300) < 0.7).astype(float)
+    entry = np.where(rng.random(300) < 0.3, np.minimum(t - 0.05, rng.uniform(0, 3, 300)), 0.0)
+    w = rng.integers(1, 4, 300).astype(float)
+    times, surv = km_curve(t, e, entry=entry, weights=w)
+    rep = np.repeat(np.arange(300), w.astype(int))            # weight k = the row k times
+    t2, s2 = km_curve(t[rep], e[rep], entry=entry[rep])
+    np.testing.assert_array_equal(times, t2)
+    np.testing.assert_allclose(surv, s2, rtol=0, atol=1e-12)
+    ref = KaplanMeierFitter().fit(t, e, weights=w + 0.5)      # non-integer weights, no entry
+    ours = km_curve(t, e, weights=w + 0.5)
+    assert km_rmst(*ours, 20.0) == pytest.approx(restricted_mean_survival_time(ref, t=20.0), abs=1e-9)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import require_rscript
+from scipy.integrate import quad
 
 from her2ned.stop_at_ned import (StopTrialParams, clone_censor_weight, emulate_stop_trial, simulate_stop_cohort,
                                  true_stop_effect)
@@ -37,6 +38,28 @@ def test_truth_matches_the_exponential_closed_form():
     t = true_stop_effect(p, seed=3, n=400_000)
     assert abs(t.loc["rmst_continue", "value"] - cont) < 4 * t.loc["rmst_continue", "mc_se"]
     assert abs(t.loc["rmst_stop", "value"] - stop) < 4 * t.loc["rmst_stop", "mc_se"]
+
+
+def test_truth_with_a_grace_period_matches_the_closed_form():
+    """Constant hazards and a 3-month grace period: under "stop" a woman stops at S* = min(S, grace),
+    S exponential with her marker's rate. Given S* = s the RMST to h is
+    (1 - e^{-lam s}) / lam + e^{-lam s} (1 - e^{-lam hr (h - s)}) / (lam hr); average over S*."""
+    p = StopTrialParams(weibull_shape=1.0, grace_months=3.0)
+    lam0, h, g = math.log(2) / p.median_pfs_months, p.horizon_months, p.grace_months
+
+    def given(s, lam):
+        return (1 - math.exp(-lam * s)) / lam + math.exp(-lam * s) * (1 - math.exp(-lam * p.hr_stop * (h - s))) / (
+            lam * p.hr_stop)
+
+    def rmst_stop(lam, rate):
+        within = quad(lambda s: rate * math.exp(-rate * s) * given(s, lam), 0, g)[0]
+        return within + math.exp(-rate * g) * given(g, lam)
+
+    rate0 = p.stop_per_year / 12
+    expected = (1 - p.p_marker) * rmst_stop(lam0, rate0) + p.p_marker * rmst_stop(lam0 * p.hr_marker,
+                                                                                rate0 * p.rr_stop_marker)
+    t = true_stop_effect(p, seed=5, n=400_000)
+    assert abs(t.loc["rmst_stop", "value"] - expected) < 4 * t.loc["rmst_stop", "mc_se"]
 
 
 def test_cohort_is_reproducible_and_stopping_follows_the_marker():
@@ -85,7 +108,7 @@ def test_emulation_is_centred_on_the_truth_and_the_shortcuts_are_not():
     mean, se = reps.mean(), reps.std() / math.sqrt(len(reps))
     assert abs(mean["ccw_weighted"] - truth) < 3 * se["ccw_weighted"] + 0.1
     assert abs(mean["ccw_unweighted"] - truth) > 3 * se["ccw_unweighted"]
-    assert mean["ever_stopped"] > 0 > truth           # immortal time turns harm into benefit
+    assert mean["ever_stopped"] > 0 > truth           # immortal time and confounding turn harm into benefit
 
 
 def test_bad_input_is_named():

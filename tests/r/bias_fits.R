@@ -1,4 +1,4 @@
-# Reference Cox fits in R (survival::coxph, Efron ties) for tests/test_estimands.py.
+# Reference Cox fits in R (survival::coxph; Efron ties, Breslow for the weighted fit) for tests/test_estimands.py.
 # Usage: Rscript tests/r/bias_fits.R rows.csv landmark.csv out.csv
 # rows.csv: columns analysis, start, stop, event, x, stratum (counting-process rows, one block per
 #   analysis; start = -1 means "at risk from the origin"; stratum 0 everywhere where unstratified).

@@ -173,4 +173,5 @@ def ex7_trial_hr(answer) -> Feedback:
                         hint="true_effects(**EX7) and read the row 'trial_hr', column 'value'.",
                         explanation=f"{expected:.2f}: above the conditional 0.24, because a marginal Cox "
                                     "HR over a mixture of fast and slow disease is pulled towards 1 "
-                                    "(non-collapsibility); the time-dependent analysis lands near it.")
+                                    "(non-collapsibility); in this world the time-dependent analysis "
+                                    "happens to land near it.")

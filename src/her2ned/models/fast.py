@@ -20,7 +20,7 @@ import numpy as np
 
 from .._arguments import count, float_array, positive
 
-__all__ = ["logit_newton", "cox_one", "km_curve", "km_band", "km_at", "km_median", "Z_95"]
+__all__ = ["logit_newton", "cox_one", "km_curve", "km_band", "km_at", "km_median", "km_rmst", "Z_95"]
 
 #: The standard normal's 97.5 % quantile (scipy.stats.norm.ppf(0.975)): the multiplier of 95 % Wald intervals.
 Z_95 = 1.959963984540054
@@ -177,8 +177,12 @@ def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarra
     return float(beta), float(1.0 / np.sqrt(info))
 
 
-def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = None):
+def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = None,
+             weights: np.ndarray | None = None):
     """Kaplan–Meier estimate as step-function vertices.
+
+    Rows are at risk for ``entry < t <= time`` (start–stop rows of one person add up), and with
+    ``weights`` every count is a sum of weights (an inverse-probability-weighted curve).
 
     Returns
     -------
@@ -202,13 +206,44 @@ def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = Non
     start = float(en.min()) if len(en) else 0.0
     if len(ev) == 0:
         return np.array([start]), np.array([1.0])
-    at_risk = (np.searchsorted(np.sort(t), ev, side="left") * -1 + len(t)) - \
-              (len(en) - np.searchsorted(np.sort(en), ev, side="left"))
-    deaths = np.bincount(np.searchsorted(ev, t[d == 1]), minlength=len(ev))
+    if weights is None:
+        at_risk = (np.searchsorted(np.sort(t), ev, side="left") * -1 + len(t)) - \
+                  (len(en) - np.searchsorted(np.sort(en), ev, side="left"))
+        deaths = np.bincount(np.searchsorted(ev, t[d == 1]), minlength=len(ev))
+    else:
+        w = float_array(weights, "weights", ndim=1)
+        if w.shape != t.shape or not (np.isfinite(w).all() and (w > 0).all()):
+            raise ValueError("weights must be positive finite numbers, one per row of time")
+
+        def weight_at_or_after(values):  # sum of w over rows with value >= each event time
+            order = np.argsort(values, kind="stable")
+            cw = np.concatenate(([0.0], np.cumsum(w[order])))
+            return cw[-1] - cw[np.searchsorted(values[order], ev, side="left")]
+
+        at_risk = weight_at_or_after(t) - weight_at_or_after(en)
+        deaths = np.bincount(np.searchsorted(ev, t[d == 1]), weights=w[d == 1], minlength=len(ev))
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(at_risk > 0, 1.0 - deaths / at_risk, 1.0)
     surv = np.cumprod(factor)
     return np.concatenate([[start], ev]), np.concatenate([[1.0], surv])
+
+
+def km_rmst(times: np.ndarray, surv: np.ndarray, horizon: float) -> float:
+    """Restricted mean survival to ``horizon``: the area under the step curve from :func:`km_curve`.
+
+    Examples
+    --------
+    >>> km_rmst(np.array([0.0, 2.0]), np.array([1.0, 0.5]), 4.0)
+    3.0
+    """
+    times, surv = float_array(times, "times", ndim=1), float_array(surv, "surv", ndim=1)
+    if times.shape != surv.shape:
+        raise ValueError(f"times and surv must have the same length, got {len(times)} and {len(surv)}")
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(horizon) and horizon > times[0]):
+        raise ValueError(f"horizon must be a finite time after the curve's start ({times[0]:g}), got {horizon!r}")
+    right = np.minimum(np.append(times[1:], np.inf), horizon)
+    return float(np.sum(surv * np.clip(right - times, 0.0, None)))
 
 
 def km_median(times: np.ndarray, surv: np.ndarray) -> float:
