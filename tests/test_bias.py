@@ -116,7 +116,7 @@ def test_estimator_rows_definitions():
 
 @pytest.mark.parametrize("kwargs, err, match", [
     (dict(estimator="oracle"), ValueError, "estimator must be one of"),
-    (dict(estimator="naive", threshold_months=-1), ValueError, "threshold_months must be a positive"),
+    (dict(estimator="naive", threshold_months=-1), ValueError, "threshold_months must be a finite number of months > 0"),
     (dict(estimator="naive", landmark_months="12"), TypeError, "landmark_months must be a number"),
 ])
 def test_estimator_rows_validates(kwargs, err, match):
@@ -222,6 +222,9 @@ def test_panel_recomputes_when_controls_move():
     panel.estimand.value = "trial_hr"
     assert panel.table["true_hr"].iloc[0] == panel.table.attrs["estimands"]["trial_hr"] != 0.5
     pd.testing.assert_series_equal(panel.table.set_index("estimator")["hr"], moved)
+    panel.estimand.value = "trial_hr_start"
+    assert panel.table["true_hr"].iloc[0] == panel.table.attrs["estimands"]["trial_hr_start"]
+    assert "<img" in panel.figure.value
     with pytest.raises(ValueError, match="confounding"):
         bias_lab_panel(confounding=20.0)
 

@@ -91,6 +91,15 @@ def positive(value, name: str) -> float:
     return float(value)
 
 
+def months(value, name: str, *, zero_ok: bool = False) -> float:
+    """A time in months: a finite number > 0 (or >= 0 with ``zero_ok``)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number of months, got {type(value).__name__}")
+    if not (math.isfinite(value) and (value >= 0 if zero_ok else value > 0)):
+        raise ValueError(f"{name} must be a finite number of months {'>= 0' if zero_ok else '> 0'}, got {value!r}")
+    return float(value)
+
+
 def finite(value, name: str, low: float | None = None) -> float:
     """A finite real number (not a bool), at least ``low`` if given (a tolerance ≥ 0, an expected value)."""
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or (

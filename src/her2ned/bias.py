@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arguments import count, flag, generator, positive, rng_from_seed, sequence
+from ._arguments import count, flag, generator, months, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
@@ -90,14 +90,6 @@ _CONFOUNDERS = ("indolent", "tp")
 
 #: Replicates fitted at once at most (``monte_carlo`` allows 100,000 replicates in all).
 _MAX_GROUPS = 100_000
-
-
-def _check_months(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number of months, got {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive, finite number of months, got {value!r}")
-    return float(value)
 
 
 def _arrays(population) -> dict[str, np.ndarray]:
@@ -177,8 +169,8 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     """
     if not isinstance(estimator, str) or estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
-    thr = _check_months("threshold_months", threshold_months)
-    lm = _check_months("landmark_months", landmark_months)
+    thr = months(threshold_months, "threshold_months")
+    lm = months(landmark_months, "landmark_months")
     a = _arrays(population)
     ned = a["ned"].astype(bool)
     tned = a["time_to_ned"].astype(float)
@@ -577,7 +569,7 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
     n_replicates = count(n_replicates, "n_replicates", high=_MAX_GROUPS)
     chunk_size = count(chunk_size, "chunk_size", high=_MAX_GROUPS)
-    landmark = _check_months("landmark_months", landmark_months)
+    landmark = months(landmark_months, "landmark_months")
     progress = flag(progress, "progress")
     if n_jobs is not None:
         n_jobs = count(n_jobs, "n_jobs", high=4096)
@@ -723,7 +715,7 @@ def _population_args(params, seed, n, thresholds):
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1_000 <= n <= 5_000_000:
         raise ValueError(f"n must be an integer from 1,000 to 5,000,000, got {n!r}")
-    thresholds = [_check_months("thresholds", t) for t in sequence(thresholds, "thresholds")]
+    thresholds = [months(t, "thresholds") for t in sequence(thresholds, "thresholds")]
     rng = rng_from_seed(seed)
     return p, rng, thresholds
 

@@ -45,8 +45,8 @@ ESTIMATOR = {"naive": "#D55E00", "study": "#882255", "left_truncated": "#CC79A7"
 """The bias lab's estimators (Okabe–Ito vermillion, reddish purple, bluish green, blue; Tol wine,
 dark brown, indigo)."""
 
-ESTIMAND = {"conditional_hr": "#222222", "trial_hr": "#555555"}
-"""The true values the lab draws as reference lines (dashed and dotted; the line style tells them apart)."""
+ESTIMAND = {"conditional_hr": "#222222", "trial_hr": "#555555", "trial_hr_start": "#767676"}
+"""The true values the lab draws as reference lines (greys; dashed for the one judged by, dotted for another)."""
 
 LATENCY = {"weibull": "#0072B2", "lognormal": "#D55E00", "loglogistic": "#009E73"}
 """The latency models of the cure chapter (Okabe–Ito blue, vermillion, bluish green)."""

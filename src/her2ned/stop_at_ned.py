@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ._arguments import rng_from_seed
+from ._arguments import months, rng_from_seed
 from .estimands import trial_hr
 from .fastcox import cox_binary_weighted
 from .models.fast import Z_95, km_curve, km_rmst
@@ -235,10 +235,8 @@ def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, inte
     [0, 1]
     """
     c = _cohort(cohort)
-    for name, v in (("grace_months", grace_months), ("interval_months", interval_months)):
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                or not (math.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be a positive number of months, got {v!r}")
+    grace_months = months(grace_months, "grace_months")
+    interval_months = months(interval_months, "interval_months")
     if not isinstance(weighted, bool):
         raise TypeError(f"weighted must be True or False, got {weighted!r}")
     pid, marker = c["patient"].to_numpy(), c["marker"].to_numpy()
@@ -260,8 +258,11 @@ def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, inte
         curves = _km_not_stopped(c)
         for m, (times, surv) in curves.items():
             sel = marker[idx] == m
-            at = np.searchsorted(times, start[sel], side="right") - 1
-            w[sel] = 1.0 / surv[np.maximum(at, 0)]
+            p_on = surv[np.maximum(np.searchsorted(times, start[sel], side="right") - 1, 0)]
+            if (p_on <= 0).any():
+                raise ValueError(f"in marker group {m} every woman still followed had stopped by "
+                                 f"{start[sel][p_on <= 0].min():g} months: no 'continue' clone is left to weight")
+            w[sel] = 1.0 / p_on
     cont = pd.DataFrame({"patient": pid[idx], "arm": 0, "start": start, "stop": finish,
                          "event": (event[idx] & last).astype(int), "weight": w})
 
@@ -319,9 +320,7 @@ def emulate_stop_trial(cohort: pd.DataFrame, *, grace_months: float = 3.0, horiz
     ['ever_stopped', 'ccw_unweighted', 'ccw_weighted']
     """
     c = _cohort(cohort)
-    if isinstance(horizon_months, bool) or not isinstance(horizon_months, (int, float, np.integer, np.floating)) \
-            or not (math.isfinite(horizon_months) and horizon_months > 0):
-        raise ValueError(f"horizon_months must be a positive number of months, got {horizon_months!r}")
+    horizon_months = months(horizon_months, "horizon_months")
     if not isinstance(hazard_ratio, bool):
         raise TypeError(f"hazard_ratio must be True or False, got {hazard_ratio!r}")
     ever = c["stop_months"].notna().astype(int)

@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ._arguments import sequence
+from ._arguments import months, sequence
 from .bias import estimator_rows
 from .fastcox import cox_binary, cox_binary_weighted
 from .models.core import add_model_columns
@@ -57,14 +57,6 @@ def _cohort(cohort) -> pd.DataFrame:
     if "age" in out:
         out["age10"] = out["age"] / 10.0
     return out
-
-
-def _months(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number of months, got {type(value).__name__}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive, finite number of months, got {value!r}")
-    return float(value)
 
 
 def _covariates(covariates, df: pd.DataFrame) -> list[str]:
@@ -103,7 +95,7 @@ def landmark_weights(cohort: pd.DataFrame, landmark_months: float = 36.0, *,
     import statsmodels.api as sm
 
     df = _cohort(cohort)
-    lm = _months("landmark_months", landmark_months)
+    lm = months(landmark_months, "landmark_months")
     cols = _covariates(covariates, df)
     rows = estimator_rows(df, "landmark", landmark_months=lm)
     at = df.iloc[rows["patient"]]
@@ -161,11 +153,11 @@ def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0, land
     ['study', 'landmark_36', 'landmark_48', 'entry_time_dependent', 'ipw_landmark_36']
     """
     df = _cohort(cohort)
-    thr = _months("threshold_months", threshold_months)
+    thr = months(threshold_months, "threshold_months")
     if (df["pfs_months"] < thr).any():
         raise ValueError(f"cohort must hold only patients progression-free at threshold_months ({thr:g}); "
                          f"{int((df['pfs_months'] < thr).sum())} are not")
-    lms = [_months("landmarks", v) for v in sequence(landmarks, "landmarks")]
+    lms = [months(v, "landmarks") for v in sequence(landmarks, "landmarks")]
     if not lms or min(lms) < thr:
         raise ValueError(f"landmarks must be one or more times >= threshold_months ({thr:g}), got {lms}")
     _covariates(covariates, df)

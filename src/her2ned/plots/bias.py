@@ -15,7 +15,8 @@ from ..palette import COHORTS, ESTIMAND, ESTIMATOR, INK, MUTED, REFERENCE
 _HR_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
 #: How the figures name the estimands of :mod:`her2ned.estimands` (reference lines).
-ESTIMAND_NAMES = {"conditional_hr": "conditional HR", "trial_hr": "target-trial HR"}
+ESTIMAND_NAMES = {"conditional_hr": "conditional HR", "trial_hr": "target-trial HR",
+                  "trial_hr_start": "trial HR from start"}
 
 
 def _check_estimands(estimands) -> dict:

@@ -26,7 +26,7 @@ LANDMARK_RANGE = (3, 60)     # months
 N_RANGE = (200, 5000)        # patients in the whole first-line population
 TIMINGS = ("early", "late")  # her2ned.simulate.NED_TIMING_PRESETS (both assumptions)
 CONFOUNDING_RANGE = (1.0, 10.0)  # or_ned_indolent: 1 = none (the simulator's default); an assumption
-ESTIMANDS = ("conditional_hr", "trial_hr")  # the truths the figure can judge by
+ESTIMANDS = ("conditional_hr", "trial_hr", "trial_hr_start")  # the truths the figure can judge by
 ESTIMAND_N = 50_000          # patients drawn to value the target-trial HR (Monte Carlo SE about 0.01)
 
 
@@ -70,8 +70,9 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
     confounding : float
         ``or_ned_indolent``, the odds ratio of being able to reach NED for indolent vs aggressive
         disease, in [1, 10] (1: none).
-    estimand : {"conditional_hr", "trial_hr"}
-        The truth the table's ``true_hr`` holds (the other is in ``attrs["estimands"]``).
+    estimand : {"conditional_hr", "trial_hr", "trial_hr_start"}
+        The truth the table's ``true_hr`` holds: the conditional HR, or the target-trial HR at the
+        landmark, or from the start of therapy (all three are in ``attrs["estimands"]``).
 
     Returns
     -------
@@ -83,7 +84,7 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
     --------
     >>> t = lab_estimates(hr_ned=1.0, n=500, confounding=4.0)
     >>> len(t), t.attrs["estimands"]
-    (7, {'conditional_hr': 1.0, 'trial_hr': 1.0})
+    (7, {'conditional_hr': 1.0, 'trial_hr': 1.0, 'trial_hr_start': 1.0})
     """
     _in_range(hr_ned, "hr_ned", HR_RANGE)
     _in_range(threshold_months, "threshold_months", THRESHOLD_RANGE, " months")
@@ -96,17 +97,22 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
     params = SimulationParams(n=n, hr_ned=float(hr_ned), ned_timing=ned_timing,
                               threshold_months=float(threshold_months), or_ned_indolent=float(confounding))
     table = compare_estimators(params, seed=seed, landmark_months=float(landmark_months))
-    truth = true_effects(params, landmark_months=float(landmark_months), n=ESTIMAND_N, seed=seed)["value"]
-    table["true_hr"] = float(truth[estimand])
+    at_landmark = true_effects(params, landmark_months=float(landmark_months), n=ESTIMAND_N, seed=seed)["value"]
+    at_start = true_effects(params, landmark_months=0.0, n=ESTIMAND_N, seed=seed)["value"]
+    truths = {"conditional_hr": float(at_landmark["conditional_hr"]), "trial_hr": float(at_landmark["trial_hr"]),
+              "trial_hr_start": float(at_start["trial_hr"])}
+    table["true_hr"] = truths[estimand]
     table["estimand"] = estimand
-    table.attrs["estimands"] = {e: float(truth[e]) for e in ESTIMANDS}
+    table.attrs["estimands"] = truths
     return table
 
 
 def _figure(table: pd.DataFrame):
-    """The forest plot, dashed at the table's estimand and dotted at the other one."""
+    """The forest plot, dashed at the table's estimand and dotted at one other: the conditional HR, or
+    (when that is the one judged by) the target-trial HR at the landmark."""
     chosen = table["estimand"].iloc[0]
-    others = {e: v for e, v in table.attrs["estimands"].items() if e != chosen}
+    other = "trial_hr" if chosen == "conditional_hr" else "conditional_hr"
+    others = {other: table.attrs["estimands"][other]}
     fig, ax = plt.subplots(figsize=(7.0, 3.6))
     try:
         plot_estimates(table, ax=ax, estimands=others)
@@ -155,7 +161,8 @@ class BiasLabPanel(widgets.VBox):
             options=[(ESTIMAND_NAMES[e], e) for e in ESTIMANDS], value=estimand, style=style,
             description="Judge by",
             tooltips=["one patient's hazard after NED / before NED (the simulator's true HR)",
-                      "marginal HR of a trial that assigns NED or no NED at the landmark"])
+                      "marginal HR of a trial that assigns NED or no NED at the landmark",
+                      "marginal HR of a trial that assigns NED or no NED at the start of therapy"])
         self.landmark = widgets.IntSlider(value=landmark_months, min=LANDMARK_RANGE[0],
                                           max=LANDMARK_RANGE[1], step=3, style=style, layout=layout,
                                           description="Landmark L (months)", continuous_update=False)
