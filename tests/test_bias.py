@@ -284,6 +284,15 @@ def test_self_checks_accept_right_and_reject_wrong_answers():
     assert checks.ex3_ecog_or_whole(round(expected, 2)) and not checks.ex3_ecog_or_whole(5.99)
     td = checks._ex4_expected()
     assert checks.ex4_time_dependent_mean(round(td, 2)) and not checks.ex4_time_dependent_mean(0.5)
+    # exercises 6 and 7, computed the way the exercise tells the student to (all estimators, the table)
+    mc6 = monte_carlo(checks.EX6["params"], n_replicates=checks.EX6["n_replicates"], seed=checks.EX6["seed"],
+                      progress=False)
+    td6 = round(float(mc6.summary.loc["time_dependent", "mean_hr"]), 2)
+    assert checks.ex6_confounded_time_dependent(td6) and not checks.ex6_confounded_time_dependent(1.0)
+    from her2ned.estimands import true_effects
+
+    trial = round(float(true_effects(**checks.EX7).loc["trial_hr", "value"]), 2)
+    assert checks.ex7_trial_hr(trial) and not checks.ex7_trial_hr(0.24)
 
 
 def test_panel_shows_a_message_not_a_traceback_when_nothing_can_be_estimated(monkeypatch):
