@@ -107,7 +107,7 @@ def test_unreported_counts_at_risk_at_each_median():
 
 
 def test_push_share_lowers_ecog0_and_stays_feasible(cohort):
-    from her2ned.reconstruct import _PAT
+    from her2ned.reconstruct.covariates import _PAT
 
     targets = targets_from_claims()
     cells = np.zeros((2, 32), dtype=int)

@@ -91,7 +91,7 @@ def test_format_scenarios_csv_is_stable():
 @pytest.mark.parametrize("growth", [0.0, 0.2, 0.6])
 def test_accrual_starts_follow_their_density(growth):
     # the mean of a density growing as exp(g x) on [0, L] is L / (1 - exp(-g L)) - 1/g (L / 2 when g = 0)
-    from her2ned.reconstruct import _accrual_starts
+    from her2ned.reconstruct.pfs import _accrual_starts
 
     a0, a1 = 2006.0, 2021.0
     x = _accrual_starts(np.random.default_rng(1), 200_000, (a0, a1), growth) - a0

@@ -12,7 +12,8 @@ from lifelines import CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test
 from scipy.stats import chi2_contingency
 
-from her2ned.reconstruct import _PAT, _X, _batch_logit, _chi2_p, _cox_newton, _km_median, _logrank_p
+from her2ned.reconstruct.covariates import _PAT, _X, _batch_logit, _chi2_p
+from her2ned.reconstruct.pfs import _cox_newton, _km_median, _logrank_p
 
 
 def _survival(seed, n=80):

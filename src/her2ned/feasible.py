@@ -31,9 +31,11 @@ import pandas as pd
 
 from ._arguments import count, flag, generator, rng_from_seed
 from .plots.survival import numbers_at_risk
-from .reconstruct import (_PAT, ASSUMPTIONS, COLUMNS, ReconstructionError, _cov_distance, _cov_stats, _ils,
-                          _km_median, _with_pfs, complete_table, search_covariates, search_pfs,
+from .reconstruct import (ASSUMPTIONS, COLUMNS, ReconstructionError, complete_table, search_covariates, search_pfs,
                           targets_from_claims)
+from .reconstruct.covariates import _PAT, _cov_distance, _cov_stats, _ils
+from .reconstruct.pfs import _km_median
+from .reconstruct.table import _with_pfs
 from .reproduce import reproduction_report
 from .targets import require_targets
 
@@ -147,7 +149,8 @@ def _margins_for(share: float, odds_ratio: float, n: int, n_ned: int) -> tuple[f
 
 
 def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n: int = 118, n_ned: int = 55,
-                    kicks: int = 100, aim: tuple | None = None, progress: bool = True):
+                    kicks: int = 100, aim: tuple | None = None, progress: bool = True
+                    ) -> tuple[list[tuple[dict[int, tuple[float, ...]], np.ndarray]], int]:
     """Covariate tables meeting every target, each searched from its own random starting margins.
 
     Each start draws the overall shares of ECOG 0, IHC 3+ and grade ≤ 2 uniformly from
@@ -195,7 +198,8 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     return found, tried
 
 
-def push_share(cells, quantity: str, end: str, rng: np.random.Generator, targets: dict, *, kicks: int = 15):
+def push_share(cells: np.ndarray | list, quantity: str, end: str, rng: np.random.Generator, targets: dict, *,
+               kicks: int = 15) -> tuple[np.ndarray, float]:
     """Move one patient at a time to make a covariate share as low (or high) as it can go while every
     covariate target stays met. Returns ``(cells, share)``; ``cells`` meets every target."""
     if not isinstance(quantity, str) or quantity not in _SHARES:
@@ -260,7 +264,8 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
 
 
 def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: int = 8, per_end: int = 2,
-                  kicks: int = 8, draws: int = 400, progress: bool = True):
+                  kicks: int = 8, draws: int = 400, progress: bool = True
+                  ) -> tuple[dict[tuple[str, str], pd.DataFrame], pd.DataFrame]:
     """Search both ends of every quantity in :data:`QUANTITIES`.
 
     Returns ``(witnesses, log)``: ``witnesses`` maps ``(quantity, end)`` to a full patient table meeting

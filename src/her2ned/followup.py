@@ -23,8 +23,9 @@ import pandas as pd
 
 from ._arguments import count, rng_from_seed
 from .feasible import _at_risk_at_median
-from .reconstruct import (ASSUMPTIONS, COLUMNS, ReconstructionError, _km_median, _with_pfs, search_pfs,
-                          targets_from_claims)
+from .reconstruct import ASSUMPTIONS, COLUMNS, Assumptions, ReconstructionError, search_pfs, targets_from_claims
+from .reconstruct.pfs import _km_median
+from .reconstruct.table import _with_pfs
 
 __all__ = [
     "FOLLOWUP_SCENARIO",
@@ -49,7 +50,7 @@ SCENARIOS = [{"accrual_growth_per_year": g, "loss_rate_per_year": loss}
 FOLLOWUP_SCENARIO = {"accrual_growth_per_year": 0.4, "loss_rate_per_year": 0.20}
 
 
-def scenario_assumptions(scenario: dict):
+def scenario_assumptions(scenario: dict) -> Assumptions:
     """The reconstruction's assumptions with the follow-up model and one scenario's values.
 
     Examples
@@ -131,7 +132,7 @@ def scenario_table(cohort: pd.DataFrame, seed: int = FOLLOWUP_SEED, *, draws: in
 
 
 def followup_table(cohort: pd.DataFrame, scenario: dict = FOLLOWUP_SCENARIO, seed: int = FOLLOWUP_SEED, *,
-                   draws: int = 2000):
+                   draws: int = 2000) -> tuple[pd.DataFrame, list[str]]:
     """The cohort's covariates with PFS from the follow-up model: the draw closest to every target.
 
     Returns ``(table, missed)``: ``missed`` lists the survival targets the closest draw misses (empty
