@@ -135,6 +135,13 @@ def study_cohort():
     return select_cohort(simulate_population(SimulationParams(n=3000), seed=1))
 
 
+@functools.cache
+def simulated_cohort():
+    from her2ned.simulate import simulate_cohort_arrays
+
+    return simulate_cohort_arrays(None, np.random.default_rng(2), 118)
+
+
 # A valid call for every function with required parameters (lambdas: built when needed, fresh each call).
 VALID = {
     "bias.estimator_rows": lambda: dict(population=arrays(), estimator="naive"),
@@ -189,6 +196,9 @@ VALID = {
                                           covariates=["ned"]),
     "models.core.add_model_columns": lambda: dict(df=cohort()),
     "models.fast.logit_newton": lambda: dict(X=np.c_[np.ones(6), [0, 1, 0, 1, 1, 0]], y=np.array([0, 1, 1, 0, 1, 0])),
+    "models.fast.logrank_statistic": lambda: dict(time=[1.0, 2, 3, 4], event=[1, 1, 0, 1], group=[0, 1, 0, 1]),
+    "models.fast.cox_fit": lambda: dict(time=np.array([5.0, 8, 12, 3, 9, 20]), event=np.array([1, 1, 1, 1, 0, 1]),
+                                        X=np.array([[0, 1], [0, 0], [0, 1], [1, 0], [1, 0], [1, 1]])),
     "models.fast.cox_one": lambda: dict(time=np.array([1.0, 2, 3, 4]), event=np.array([1, 1, 0, 1]),
                                         x=np.array([1.0, 0, 1, 0])),
     "models.fast.km_curve": lambda: dict(time=np.array([1.0, 2, 3]), event=np.array([1, 0, 1])),
@@ -199,7 +209,7 @@ VALID = {
     "models.ph.ph_table": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", covariates=["ned"]),
     "models.published.se_from_ratio_p": lambda: dict(ratio=0.24, p=0.003),
     "models.published.ci_from_ratio_p": lambda: dict(ratio=0.24, p=0.003),
-    "models.repeat.repeat_study": lambda: dict(seed=1, n_studies=2),
+    "repeat.repeat_study": lambda: dict(seed=1, n_studies=2),
     "plots.bias.plot_estimates": lambda: dict(table=her2ned.bias.compare_estimators(seed=1)),
     "plots.bias.plot_monte_carlo": lambda: dict(mc=small_mc()),
     "plots.bias.plot_predictor_ors": lambda: dict(table=her2ned.bias.predictor_odds_ratios(seed=1, n=20_000)),
@@ -214,7 +224,7 @@ VALID = {
     "plots.recist.plot_waterfall": lambda: dict(summary=recist_cohort().summary),
     "plots.recist.plot_patient": lambda: dict(assessment=assessment()),
     "plots.survival.plot_km": lambda: dict(df=cohort()),
-    "plots.survival.numbers_at_risk": lambda: dict(duration=[5.0, 10, 40], times=[0, 36]),
+    "models.fast.numbers_at_risk": lambda: dict(duration=[5.0, 10, 40], times=[0, 36]),
     "power.counts_matching": lambda: dict(percent=16.24, n=117, decimals=2),
     "power.consistent_splits": lambda: dict(total=575, group_a=[(16.24, 2)], group_b=[(46.07, 2)]),
     "power.compare_proportions": lambda: dict(k1=19, n1=117, k2=211, n2=458),
@@ -227,7 +237,6 @@ VALID = {
     "power.implied_events": lambda: dict(hr=0.7, p=0.04),
     "power.compare_medians": lambda: dict(median_a=16.0, median_b=13.9, n_a=112, n_b=100, followup_min=0,
                                           followup_max=60),
-    "power.logrank_statistic": lambda: dict(time=[1.0, 2, 3, 4], event=[1, 1, 0, 1], group=[0, 1, 0, 1]),
     "power.simulated_logrank_power": lambda: dict(median_a=16.0, median_b=13.9, n_a=50, n_b=50, followup_min=0,
                                                   followup_max=60, n_sim=20),
     "proportions.wilson_interval": lambda: dict(k=5, n=20),
@@ -309,6 +318,11 @@ VALID = {
     "plots.cure.plot_cure_detection": lambda: dict(summary=her2ned.cure.summarise_detection(detection_rows())),
     "checks.core.check_number": lambda: dict(answer=3.0, expected=3.0),
     "checks.core.check_choice": lambda: dict(answer="a", expected="a"),
+    "study_design.published_values": lambda: dict(claims=her2ned.claims.load_claims()),
+    "study_design.published_ratios": lambda: dict(claims=her2ned.claims.load_claims()),
+    "study_design.design_matrix": lambda: dict(data=simulated_cohort(), terms=("ecog0", "ihc3", "grade_le2")),
+    "cohort_analysis.analyse_cohort": lambda: dict(cohort=simulated_cohort()),
+    "cohort_analysis.cox_ned": lambda: dict(cohort=simulated_cohort()),
 }
 # Self-checks take the reader's answer; None is what the self-check cells pass before anyone answers.
 ANSWERS = ("answer", "new_call", "old_call")
@@ -316,7 +330,7 @@ ANSWERS = ("answer", "new_call", "old_call")
 SLOW = {"reconstruct.table.reconstruct", "reconstruct.ensemble.reconstruct_ensemble",
         "reconstruct.covariates.search_covariates", "reconstruct.ages.search_ages", "reconstruct.pfs.search_pfs",
         "reconstruct.ensemble.summarise_table",
-        "reconstruct.tog_targets.check_targets", "bias.monte_carlo", "models.repeat.repeat_study",
+        "reconstruct.tog_targets.check_targets", "bias.monte_carlo", "repeat.repeat_study",
         "power.simulated_logrank_power", "simulate.simulate_arrays", "simulate.simulate_cohort_arrays",
         "recist_cohort.simulate_cohort", "widgets.explorer.explorer_twin", "widgets.bias.bias_lab_twin",
         "claims.ledger_table", "feasible.feasible_starts", "feasible.push_share", "feasible.events_scan",

@@ -78,3 +78,56 @@ def test_the_graph_sees_imports_inside_functions():
 def test_no_import_cycle():
     cycle = _cycle(GRAPH)
     assert cycle is None, "import cycle: " + " → ".join(cycle)
+
+
+#: The package's layers, lowest first: a module may import from its own layer or lower ones, never higher.
+LAYERS = [
+    ("ledger", {"her2ned._arguments", "her2ned.palette", "her2ned.claims", "her2ned.datasets", "her2ned.targets"}),
+    ("study design", {"her2ned.study_design"}),
+    ("estimators", {"her2ned.models", "her2ned.fastcox", "her2ned.proportions"}),
+    ("simulators and rules", {"her2ned.simulate", "her2ned.recist", "her2ned.her2"}),
+    ("analyses", {"her2ned.cohort_analysis", "her2ned.repeat", "her2ned.bias", "her2ned.estimands",
+                  "her2ned.study_analyses", "her2ned.stop_at_ned", "her2ned.cure", "her2ned.competing",
+                  "her2ned.power", "her2ned.ipd", "her2ned.tables", "her2ned.recist_cohort"}),
+    ("reconstructions", {"her2ned.reconstruct", "her2ned.heros"}),
+    ("reproduction", {"her2ned.reproduce", "her2ned.feasible", "her2ned.followup"}),
+    ("plots", {"her2ned.plots"}),
+    ("panels and self-checks", {"her2ned.widgets", "her2ned.checks"}),
+]
+
+
+def _layer(module: str) -> int:
+    if module == "her2ned":
+        return len(LAYERS)   # the package's own __init__ sits above everything it may re-export
+    for k, (_, members) in enumerate(LAYERS):
+        if any(module == m or module.startswith(m + ".") for m in members):
+            return k
+    raise KeyError(module)
+
+
+def test_every_module_has_a_layer():
+    missing = [m for m in MODULES if m != "her2ned" and not any(
+        m == x or m.startswith(x + ".") for _, members in LAYERS for x in members)]
+    assert not missing, f"modules in no layer (add them to LAYERS): {missing}"
+
+
+def test_imports_run_down_the_layers():
+    upward = [f"{m} ({LAYERS[_layer(m)][0]}) imports {d} ({LAYERS[_layer(d)][0]})"
+              for m, deps in sorted(GRAPH.items()) for d in sorted(deps) if _layer(d) > _layer(m)]
+    assert not upward, "imports against the layers:\n" + "\n".join(upward)
+
+
+def test_each_module_imports_alone_in_a_fresh_interpreter():
+    """The order-dependent failures a cycle hidden in a function causes show only when a module is imported
+    first: so import each one first, alone (two interpreters at a time)."""
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    def alone(module):
+        run = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+        return module, run.returncode, run.stderr.strip().splitlines()[-1:] or [""]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        failed = [f"{m}: {err[0]}" for m, rc, err in pool.map(alone, sorted(MODULES)) if rc != 0]
+    assert not failed, "modules that fail when imported first:\n" + "\n".join(failed)

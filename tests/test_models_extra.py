@@ -158,7 +158,7 @@ def test_km_curve_matches_lifelines(cohort):
 def test_repeat_study_matches_single_fits_and_is_fast():
     import time
 
-    from her2ned.models import repeat_study
+    from her2ned.repeat import repeat_study
     from her2ned.simulate import _to_frame, simulate_cohort_arrays
     start = time.perf_counter()
     r = repeat_study(n_studies=200, seed=3)

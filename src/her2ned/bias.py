@@ -47,16 +47,21 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._arguments import count, flag, generator, months, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
+
+if TYPE_CHECKING:   # joblib is imported when a Monte Carlo study runs
+    from joblib.parallel import ParallelBackendBase
 
 __all__ = ["ESTIMATORS", "CLASSIC_ESTIMATORS", "ESTIMATOR_LABELS", "ESTIMATOR_NAMES", "DEFAULT_LANDMARK_MONTHS",
            "estimator_rows", "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
@@ -135,8 +140,9 @@ def _estimators(estimators) -> list:
     return chosen
 
 
-def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0,
-                   landmark_months: float = DEFAULT_LANDMARK_MONTHS, group=None) -> dict[str, np.ndarray]:
+def estimator_rows(population: pd.DataFrame | Mapping[str, ArrayLike], estimator: str, *,
+                   threshold_months: float = 36.0, landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+                   group: ArrayLike | None = None) -> dict[str, np.ndarray]:
     """The Cox rows (``entry, stop, event, x, group``) that one estimator fits.
 
     Parameters
@@ -221,9 +227,9 @@ def estimator_rows(population, estimator: str, *, threshold_months: float = 36.0
     return {k: v[keep] for k, v in rows.items()}
 
 
-def estimate_all(population, *, threshold_months: float = 36.0,
-                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, group=None,
-                 n_groups: int | None = None, estimators=CLASSIC_ESTIMATORS) -> pd.DataFrame:
+def estimate_all(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshold_months: float = 36.0,
+                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, group: ArrayLike | None = None,
+                 n_groups: int | None = None, estimators: Sequence[str] = CLASSIC_ESTIMATORS) -> pd.DataFrame:
     """Fit the estimators to every replicate; one row per (replicate, estimator).
 
     ``estimators`` defaults to the five classic ones, which any population supports;
@@ -278,9 +284,9 @@ def estimate_all(population, *, threshold_months: float = 36.0,
     return res.sort_values("replicate", kind="stable").reset_index(drop=True)
 
 
-def compare_estimators(params: SimulationParams | None = None, *, seed,
+def compare_estimators(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
                        landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                       estimators=ESTIMATORS) -> pd.DataFrame:
+                       estimators: Sequence[str] = ESTIMATORS) -> pd.DataFrame:
     """Draw one synthetic population and put the estimates side by side with the truth.
 
     Parameters
@@ -504,10 +510,11 @@ def _backend(backend):
     return backend
 
 
-def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000, seed,
+def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000,
+                seed: int | np.random.SeedSequence | np.random.Generator,
                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, chunk_size: int = 100,
-                progress: bool = True, n_jobs: int | None = None, backend=None,
-                estimators=ESTIMATORS) -> MonteCarloResult:
+                progress: bool = True, n_jobs: int | None = None, backend: str | ParallelBackendBase | None = None,
+                estimators: Sequence[str] = ESTIMATORS) -> MonteCarloResult:
     """Repeat :func:`estimate_all` over independent synthetic populations and summarise.
 
     Each replicate is a population of ``params.n`` patients drawn from its own random stream:
@@ -599,9 +606,10 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
                             landmark_months=landmark, seconds=seconds)
 
 
-def lifelines_estimates(population, *, threshold_months: float = 36.0,
+def lifelines_estimates(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshold_months: float = 36.0,
                         landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                        estimators=CLASSIC_ESTIMATORS, fit_options: dict | None = None) -> pd.DataFrame:
+                        estimators: Sequence[str] = CLASSIC_ESTIMATORS,
+                        fit_options: dict | None = None) -> pd.DataFrame:
     """The slow reference path: the same estimators fitted with lifelines, one population.
 
     ``CoxPHFitter`` for (a), (b) and (d), ``CoxPHFitter(entry_col=...)`` for (c),
@@ -726,8 +734,9 @@ def _selected_cohorts(a, thresholds) -> list[tuple[str, np.ndarray]]:
     return cohorts + [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
 
 
-def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: int = 200_000,
-                          thresholds=(24.0, 36.0), hr_grade3: float = 1.0) -> pd.DataFrame:
+def predictor_odds_ratios(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
+                          n: int = 200_000, thresholds: Sequence[float] = (24.0, 36.0),
+                          hr_grade3: float = 1.0) -> pd.DataFrame:
     """Odds ratios of the predictors of NED in the whole population and in selected cohorts.
 
     Fits the same multivariable logistic model (NED ever ~ ECOG 0 + IHC 3+ + grade <= 2 + age per
@@ -776,8 +785,8 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed, n: in
     return out
 
 
-def induced_association(params: SimulationParams | None = None, *, seed, n: int = 200_000,
-                        thresholds=(24.0, 36.0)) -> pd.DataFrame:
+def induced_association(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
+                        n: int = 200_000, thresholds: Sequence[float] = (24.0, 36.0)) -> pd.DataFrame:
     """Odds ratio *between* two predictors (ECOG 0 and IHC 3+) in the whole and selected cohorts.
 
     The simulator draws ECOG and IHC independently (true OR 1). Both raise the chance of NED, and

@@ -15,8 +15,11 @@ Event codes: ``0`` censored, ``1, 2, ...`` the event types.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._arguments import count, float_array, positive
 from .models.fast import km_curve
@@ -64,7 +67,7 @@ def ned_events(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return time, cause
 
 
-def cumulative_incidence(time, cause, event: int = 1) -> pd.DataFrame:
+def cumulative_incidence(time: ArrayLike, cause: ArrayLike, event: int = 1) -> pd.DataFrame:
     """Aalen–Johansen cumulative incidence of ``event``, the other event types competing.
 
     Returns one row per distinct time of any event: ``time`` and ``cif``, the probability of having had
@@ -115,7 +118,8 @@ def _censoring_before(t, c, s):
     return g[np.searchsorted(times[1:], s, side="left")]
 
 
-def fine_gray(time, cause, X, event: int = 1, *, names=None, max_iter: int = 50, tol: float = 1e-10):
+def fine_gray(time: ArrayLike, cause: ArrayLike, X: pd.DataFrame | ArrayLike, event: int = 1, *,
+              names: Sequence[str] | None = None, max_iter: int = 50, tol: float = 1e-10) -> FineGrayFit:
     """Fine & Gray's proportional subdistribution-hazards model for ``event`` (Breslow ties).
 
     ``X`` is an (n, p) array or a DataFrame of covariates (no intercept). Patients with a competing

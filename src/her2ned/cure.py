@@ -33,16 +33,22 @@ call thousands of times. Both are tested against each other and against base R's
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import autograd.numpy as anp
 import numpy as np
 import pandas as pd
 from autograd import grad, hessian
 from autograd.scipy.stats import norm as anorm
+from numpy.typing import ArrayLike
 
 from ._arguments import count, finite, flag, float_array, rng_from_seed, string
 from .models.fast import km_curve
+
+if TYPE_CHECKING:   # the simulator is imported by the functions that draw cohorts
+    from .simulate import SimulationParams
 
 __all__ = ["LATENCIES", "fit_mixture_cure", "CureFit", "cure_versus_no_cure", "CureTest",
            "follow_up_check", "FollowUpCheck", "share_cured_at_entry", "simulated_cohort", "cure_detection",
@@ -186,8 +192,8 @@ def _maximise(nll, x0, polish: bool = True):
 _BOUNDARY_LOGIT = -20.0
 
 
-def cure_versus_no_cure(durations, events, *, entry=None, latency: str = "weibull",
-                        level: float = 0.95, interval: bool = True) -> CureTest:
+def cure_versus_no_cure(durations: ArrayLike, events: ArrayLike, *, entry: float | None = None,
+                        latency: str = "weibull", level: float = 0.95, interval: bool = True) -> CureTest:
     """Fit the intercept-only cure model and the no-cure model; test "no one is cured".
 
     The same likelihood as :func:`fit_mixture_cure` without covariates, maximised directly, fast
@@ -377,7 +383,7 @@ class CureFit:
 
 
 def fit_mixture_cure(data: pd.DataFrame, duration_col: str = "pfs_months", event_col: str = "progressed", *,
-                     entry=None, cure_covariates=(), latency: str = "weibull",
+                     entry: float | None = None, cure_covariates: Sequence[str] = (), latency: str = "weibull",
                      level: float = 0.95) -> CureFit:
     """Fit a mixture cure model with lifelines: logistic cure share, parametric latency.
 
@@ -499,7 +505,7 @@ class FollowUpCheck:
         return self.q < 0.05
 
 
-def follow_up_check(durations, events) -> FollowUpCheck:
+def follow_up_check(durations: ArrayLike, events: ArrayLike) -> FollowUpCheck:
     """The length of the plateau after the last progression, and Maller and Zhou's q.
 
     Examples
@@ -526,8 +532,8 @@ def _world(params, cure_fraction, follow_up_months):
                      followup_after_accrual_months=finite(follow_up_months, "follow_up_months", low=0.0))
 
 
-def share_cured_at_entry(params=None, *, cure_fraction: float, follow_up_months: float = 60.0,
-                         n: int = 400_000, seed: int = 0) -> float:
+def share_cured_at_entry(params: SimulationParams | None = None, *, cure_fraction: float,
+                         follow_up_months: float = 60.0, n: int = 400_000, seed: int = 0) -> float:
     """The true share cured among patients progression-free at the simulator's threshold: the target
     that :func:`cure_versus_no_cure` estimates in cohorts drawn by :func:`simulated_cohort`.
 
@@ -550,8 +556,8 @@ def share_cured_at_entry(params=None, *, cure_fraction: float, follow_up_months:
     return float(min(1.0, world.cure_fraction / passed))
 
 
-def simulated_cohort(params=None, *, cure_fraction: float, follow_up_months: float, n_selected: int = 118,
-                     seed) -> pd.DataFrame:
+def simulated_cohort(params: SimulationParams | None = None, *, cure_fraction: float, follow_up_months: float,
+                     n_selected: int = 118, seed: int | np.random.Generator) -> pd.DataFrame:
     """One synthetic selected cohort (progression-free at the simulator's threshold) as a table.
 
     ``cure_fraction`` is the share of the whole first-line population who never progress;
@@ -573,8 +579,9 @@ def simulated_cohort(params=None, *, cure_fraction: float, follow_up_months: flo
     return frame
 
 
-def cure_detection(params=None, *, cure_fractions=(0.0,), follow_up_months=(60.0,),
-                   latencies=("weibull",), n_selected: int = 118, replicates: int = 50, seed,
+def cure_detection(params: SimulationParams | None = None, *, cure_fractions: Sequence[float] = (0.0,),
+                   follow_up_months: Sequence[float] = (60.0,), latencies: Sequence[str] = ("weibull",),
+                   n_selected: int = 118, replicates: int = 50, seed: int | np.random.Generator,
                    alpha: float = 0.05, progress: bool = True) -> pd.DataFrame:
     """How often a study of ``n_selected`` selected patients "finds" a cure share, by design.
 

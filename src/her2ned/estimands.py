@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._arguments import count, float_array, months, rng_from_seed
 from .fastcox import cox_binary
@@ -49,7 +50,8 @@ ESTIMANDS = {
 }
 
 
-def trial_hr(t1, event1, t0, event0, *, batches: int = 20) -> tuple[float, float]:
+def trial_hr(t1: ArrayLike, event1: ArrayLike, t0: ArrayLike, event0: ArrayLike, *,
+             batches: int = 20) -> tuple[float, float]:
     """The marginal HR of two cloned arms (one Cox model) and the Monte Carlo SE of its log.
 
     The arms hold the same patients (common random numbers), so the model's SE, which treats the
@@ -90,7 +92,8 @@ def trial_hr(t1, event1, t0, event0, *, batches: int = 20) -> tuple[float, float
 
 
 def true_effects(params: SimulationParams | None = None, *, landmark_months: float = 24.0,
-                 horizon_months: float = 120.0, n: int = 200_000, seed) -> pd.DataFrame:
+                 horizon_months: float = 120.0, n: int = 200_000,
+                 seed: int | np.random.Generator) -> pd.DataFrame:
     """The true values of :data:`ESTIMANDS` for one setting of the generative model.
 
     Parameters

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 import pandas as pd
 
 from ._arguments import count
@@ -141,8 +142,9 @@ def _validate(stop, event, x, entry, group, n_groups=None):
     return stop, event, x, entry, group, n_groups
 
 
-def risk_set_terms(stop, event, x, entry=None, group=None, *, ties: str = "efron",
-                   n_groups: int | None = None):
+def risk_set_terms(stop: ArrayLike, event: ArrayLike, x: ArrayLike, entry: ArrayLike | None = None,
+                   group: ArrayLike | None = None, *, ties: str = "efron", n_groups: int | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The sufficient statistics of the binary-covariate partial likelihood.
 
     Each event contributes ``log(A + B * exp(beta))`` to minus the log partial likelihood, where
@@ -306,7 +308,8 @@ def _newton(A, B, d1, *, tol: float = 1e-10, max_iter: int = 60):
     return beta, se, converged, it
 
 
-def cox_binary(stop, event, x, entry=None, group=None, *, strata=None, ties: str = "efron",
+def cox_binary(stop: ArrayLike, event: ArrayLike, x: ArrayLike, entry: ArrayLike | None = None,
+               group: ArrayLike | None = None, *, strata: ArrayLike | None = None, ties: str = "efron",
                n_groups: int | None = None, tol: float = 1e-10, max_iter: int = 60) -> CoxFit:
     """Fit ``h(t | x) = h0(t) exp(beta x)`` for a binary ``x``, in every replicate at once.
 
@@ -387,7 +390,8 @@ def _weighted_at_risk(times, entry, stop, w):
     return ge(stop, w) - ge(entry, w)
 
 
-def cox_binary_weighted(stop, event, x, weight, entry=None, cluster=None, *, tol: float = 1e-12,
+def cox_binary_weighted(stop: ArrayLike, event: ArrayLike, x: ArrayLike, weight: ArrayLike,
+                        entry: ArrayLike | None = None, cluster: ArrayLike | None = None, *, tol: float = 1e-12,
                         max_iter: int = 60) -> WeightedCoxFit:
     """A weighted Cox model with one binary covariate and a robust sandwich variance.
 

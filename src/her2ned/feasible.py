@@ -30,11 +30,10 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, flag, generator, rng_from_seed
-from .plots.survival import numbers_at_risk
+from .models.fast import km_curve, km_median, numbers_at_risk
 from .reconstruct import (ASSUMPTIONS, COLUMNS, ReconstructionError, complete_table, search_covariates, search_pfs,
                           targets_from_claims)
 from .reconstruct.covariates import _PAT, _cov_distance, _cov_stats, _ils
-from .reconstruct.pfs import _km_median
 from .reconstruct.table import _with_pfs
 from .reproduce import reproduction_report
 from .targets import require_targets
@@ -97,7 +96,7 @@ def witness_name(quantity: str, end: str) -> str:
 
 
 def _at_risk_at_median(t, e, group):
-    m = _km_median(t[group], e[group])
+    m = km_median(*km_curve(t[group], e[group]))
     return int(numbers_at_risk(t[group], [m])[0]) if np.isfinite(m) else 0
 
 
@@ -122,7 +121,7 @@ def unreported(df: pd.DataFrame) -> dict:
             "share_grade3": float((df.grade == 3).mean()), "share_local_therapy": float(df.local_therapy.mean()),
             "share_tp": float((df.regimen == "T+P").mean()),
             "events_ned": int(e[ned].sum()), "events_non_ned": int(e[~ned].sum()),
-            "median_followup_months": _km_median(t, 1 - e),
+            "median_followup_months": km_median(*km_curve(t, 1 - e)),
             "at_risk_ned_median": _at_risk_at_median(t, e, ned),
             "at_risk_non_ned_median": _at_risk_at_median(t, e, ~ned)}
 
@@ -309,7 +308,7 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
     lo1, hi1 = (int(witnesses["events_ned", e]["progressed"][ned == 1].sum()) for e in ("low", "high"))
     lo0, hi0 = (int(witnesses["events_non_ned", e]["progressed"][ned == 0].sum()) for e in ("low", "high"))
     wide = dataclasses.replace(ASSUMPTIONS, ned_events_range=(lo1, hi1), non_ned_events_range=(lo0, hi0))
-    measures = {"median_followup_months": lambda t, e, d: _km_median(t, 1 - e),
+    measures = {"median_followup_months": lambda t, e, d: km_median(*km_curve(t, 1 - e)),
                 "at_risk_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 1),
                 "at_risk_non_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 0)}
     for q, f in tqdm(measures.items(), desc="follow-up extremes", disable=not progress):

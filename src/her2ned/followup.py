@@ -24,7 +24,7 @@ import pandas as pd
 from ._arguments import count, rng_from_seed
 from .feasible import _at_risk_at_median
 from .reconstruct import ASSUMPTIONS, COLUMNS, Assumptions, ReconstructionError, search_pfs, targets_from_claims
-from .reconstruct.pfs import _km_median
+from .models.fast import km_curve, km_median
 from .reconstruct.table import _with_pfs
 
 __all__ = [
@@ -108,7 +108,7 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
     ev1 = [int(e[ned == 1].sum()) for _, e, _ in trace]
     r1 = [_at_risk_at_median(t, e, ned == 1) for t, e, _ in trace]
     r0 = [_at_risk_at_median(t, e, ned == 0) for t, e, _ in trace]
-    fu = [_km_median(t, 1 - e) for t, e, _ in trace]
+    fu = [km_median(*km_curve(t, 1 - e)) for t, e, _ in trace]
     return row | {"p_min": float(p.min()), "p_median": float(np.median(p)), "p_max": float(p.max()),
                   "met_all": int(met), "events_ned": float(np.median(ev1)),
                   "at_risk_ned_median": float(np.median(r1)), "at_risk_non_ned_median": float(np.median(r0)),

@@ -18,7 +18,9 @@ table still fits.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,9 @@ from ._arguments import count, rng_from_seed
 from .claims import load_claims
 from .models.fast import km_at, km_band, km_curve, km_median
 from .targets import ReconstructionError, build_targets, require_targets
+
+if TYPE_CHECKING:   # the simulator is imported by the functions that draw populations
+    from .simulate import SimulationParams
 
 __all__ = ["HerosAssumptions", "ASSUMPTIONS", "TOLERANCES", "METHODS", "COLUMNS", "COHORT_SEED", "RANGE_SEED",
            "targets",
@@ -216,7 +221,7 @@ def _closeness(values, tg) -> tuple:
 
 
 def search_table(rng: np.random.Generator, targets: dict, *, assumptions: HerosAssumptions = ASSUMPTIONS,
-                 draws: int = 6000, trace: list | None = None):
+                 draws: int = 6000, trace: list | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Draw candidates until one meets every target; return ``(ttp_months, progressed, settings)``.
 
     The first third of the draws explores the assumed ranges at random, the rest step around the closest
@@ -444,7 +449,8 @@ def simulator_check(worlds: dict, *, n: int = 200_000, seed: int = 0) -> pd.Data
     return pd.DataFrame(rows)
 
 
-def entry_rules(params=None, thresholds=(24.0, 36.0), *, n: int = 200_000, seed: int = 0) -> pd.DataFrame:
+def entry_rules(params: SimulationParams | None = None, thresholds: Sequence[float] = (24.0, 36.0), *,
+                n: int = 200_000, seed: int = 0) -> pd.DataFrame:
     """The same simulated population selected by a 2- and a 3-year entry rule, side by side.
 
     Examples

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._arguments import count, finite, float_array, generator
+from .models.fast import numbers_at_risk
 
 __all__ = ["IPDResult", "ipd_from_km", "digitise_km", "round_trip", "MAX_NOISE_RISE"]
 
@@ -143,7 +145,8 @@ def _interval(t, s, lo, up, end_time, n_start, n_censor, km_start, max_events=No
     return d, np.concatenate(kept), n, km
 
 
-def ipd_from_km(times, surv, risk_times, n_risk, *, total_events: int | None = None) -> IPDResult:
+def ipd_from_km(times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk: ArrayLike, *,
+                total_events: int | None = None) -> IPDResult:
     """Patient-level times and events from digitised Kaplan–Meier points and the numbers at risk.
 
     Parameters
@@ -225,8 +228,8 @@ def ipd_from_km(times, surv, risk_times, n_risk, *, total_events: int | None = N
     return IPDResult(table, pd.DataFrame(rows), tuple(repairs))
 
 
-def digitise_km(times, surv, rng, *, n_points: int | None = None, time_sd: float = 0.0,
-                surv_sd: float = 0.0):
+def digitise_km(times: ArrayLike, surv: ArrayLike, rng: np.random.Generator, *, n_points: int | None = None,
+                time_sd: float = 0.0, surv_sd: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Points a digitiser would give for a Kaplan–Meier step curve (for round trips of :func:`ipd_from_km`).
 
     ``times, surv`` are the curve's vertices (as from :func:`her2ned.models.fast.km_curve`: each time and
@@ -262,7 +265,9 @@ def digitise_km(times, surv, rng, *, n_points: int | None = None, time_sd: float
     return pt, ps
 
 
-def round_trip(time, event, rng, *, risk_every: float = 6.0, **digitiser):
+def round_trip(time: ArrayLike, event: ArrayLike, rng: np.random.Generator, *, risk_every: float = 6.0,
+               **digitiser: float | None
+               ) -> tuple[IPDResult, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Publish a curve and rebuild it: the check of :func:`ipd_from_km` the book and its tests run.
 
     The Kaplan–Meier curve of ``time, event`` (drawn by lifelines, not by this package), its steps
@@ -280,7 +285,6 @@ def round_trip(time, event, rng, *, risk_every: float = 6.0, **digitiser):
     """
     from lifelines import KaplanMeierFitter
 
-    from .plots.survival import numbers_at_risk
 
     t, e = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
     if t.shape != e.shape or len(t) == 0 or not np.isfinite(t).all() or (t < 0).any():

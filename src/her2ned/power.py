@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._arguments import count, float_array, rng_from_seed, sequence
+from ._arguments import count, rng_from_seed, sequence
+from .models.fast import logrank_statistic
 from .proportions import wilson_interval
 
 
@@ -422,46 +423,6 @@ def compare_medians(median_a: float, median_b: float, n_a: int, n_b: int, *, fol
     return MedianComparison(ma, mb, n_a, n_b, (float(followup_min), float(followup_max)), hr, events,
                             logrank_power(hr, events, alloc, alpha), events_for_power(hr, 0.8, alloc, alpha),
                             detectable_hr(events, 0.8, alloc, alpha), alpha)
-
-
-def logrank_statistic(time, event, group) -> tuple[float, float]:
-    """Two-group log-rank chi-square statistic and its p-value (1 degree of freedom).
-
-    A small numpy implementation used by :func:`simulated_logrank_power`; the tests check it
-    against :func:`lifelines.statistics.logrank_test`.
-    """
-    time = float_array(time, "time")
-    event, group = np.asarray(event), np.asarray(group)
-    if not (time.shape == event.shape == group.shape) or time.ndim != 1:
-        raise ValueError("time, event and group must be 1-d arrays of the same length")
-    if not np.isfinite(time).all():
-        raise ValueError("time must be finite (no nan or inf)")
-    for name, values in (("event", event), ("group", group)):
-        bad = values[~np.isin(values, (0, 1))] if values.dtype != bool else values[:0]
-        if bad.size:
-            raise ValueError(f"{name} must be boolean or 0/1, got {bad[0]!r}")
-    event, group = event.astype(bool), group.astype(bool)
-    if group.all() or not group.any():
-        raise ValueError("group must contain both groups (True and False)")
-    order = np.argsort(time, kind="stable")
-    t, e, g = time[order], event[order], group[order]
-    n = len(t)
-    at_risk = n - np.arange(n)                       # at risk just before each sorted time
-    at_risk_g = np.cumsum(g[::-1])[::-1]
-    uniq, first = np.unique(t, return_index=True)
-    d = np.add.reduceat(e.astype(float), first)
-    d_g = np.add.reduceat((e & g).astype(float), first)
-    n_t, n_g = at_risk[first].astype(float), at_risk_g[first].astype(float)
-    keep = d > 0
-    d, d_g, n_t, n_g = d[keep], d_g[keep], n_t[keep], n_g[keep]
-    expected = d * n_g / n_t
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.where(n_t > 1, d * (n_g / n_t) * (1 - n_g / n_t) * (n_t - d) / (n_t - 1), 0.0)
-    v = var.sum()
-    if v <= 0:
-        raise ValueError("no events: the log-rank statistic is undefined")
-    chi2 = (d_g.sum() - expected.sum()) ** 2 / v
-    return float(chi2), float(stats.chi2.sf(chi2, 1))
 
 
 def simulated_logrank_power(median_a: float, median_b: float, n_a: int, n_b: int, *, followup_min: float,

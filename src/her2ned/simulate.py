@@ -418,7 +418,7 @@ def _to_frame(a: dict) -> pd.DataFrame:
     return df
 
 
-def simulate_population(params: SimulationParams | None = None, *, seed) -> pd.DataFrame:
+def simulate_population(params: SimulationParams | None = None, *, seed: int | np.random.Generator) -> pd.DataFrame:
     """Draw a synthetic first-line population (``params.n`` patients) as a DataFrame.
 
     Parameters

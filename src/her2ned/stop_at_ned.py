@@ -117,7 +117,8 @@ def _draw(p: StopTrialParams, rng: np.random.Generator, n: int):
     return marker, stop, progression
 
 
-def simulate_stop_cohort(params: StopTrialParams | None = None, *, seed) -> pd.DataFrame:
+def simulate_stop_cohort(params: StopTrialParams | None = None, *,
+                         seed: int | np.random.Generator) -> pd.DataFrame:
     """One synthetic observational cohort: women followed from confirmed NED, stopping when they do.
 
     Returns
@@ -143,7 +144,8 @@ def simulate_stop_cohort(params: StopTrialParams | None = None, *, seed) -> pd.D
     return out
 
 
-def true_stop_effect(params: StopTrialParams | None = None, *, seed, n: int = 400_000) -> pd.DataFrame:
+def true_stop_effect(params: StopTrialParams | None = None, *, seed: int | np.random.Generator,
+                     n: int = 400_000) -> pd.DataFrame:
     """The target trial's true values, from both potential outcomes of every simulated woman.
 
     "Stop" means stopping at her natural time if it falls within the grace period and at its end

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,7 @@ def _covariates(covariates, df: pd.DataFrame) -> list[str]:
 
 
 def landmark_weights(cohort: pd.DataFrame, landmark_months: float = 36.0, *,
-                     covariates=STUDY_COVARIATES) -> pd.DataFrame:
+                     covariates: Sequence[str] = STUDY_COVARIATES) -> pd.DataFrame:
     """Stabilised inverse-probability weights for NED status at a landmark.
 
     Among patients progression-free at ``landmark_months``, a logistic model (statsmodels, maximum
@@ -122,8 +123,9 @@ def _row(name, label, beta, se, n, events, method):
             "n_events": events, "method": method}
 
 
-def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0, landmarks=(36.0, 48.0),
-                   covariates=STUDY_COVARIATES) -> pd.DataFrame:
+def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0,
+                   landmarks: Sequence[float] = (36.0, 48.0),
+                   covariates: Sequence[str] = STUDY_COVARIATES) -> pd.DataFrame:
     """The study's own analysis beside the analyses it could have run, on one cohort.
 
     Parameters

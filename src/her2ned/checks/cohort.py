@@ -16,7 +16,7 @@ Q3_OPTIONS = {"ECOG 0 share": "share_ecog0", "IHC 3+ share": "share_ihc3",
               "median follow-up": "median_followup_months"}
 
 
-def q1_ned_share(answer) -> Feedback:
+def q1_ned_share(answer: object) -> Feedback:
     """Percentage of the 118 patients who reached NED (to one decimal).
 
     Examples
@@ -33,7 +33,7 @@ def q1_ned_share(answer) -> Feedback:
                         explanation=f"{expected:.1f} % — as the abstract prints.")
 
 
-def q2_ned_events(answer) -> Feedback:
+def q2_ned_events(answer: object) -> Feedback:
     """Number of progressions among NED patients in the committed reconstructed table.
 
     Examples
@@ -52,7 +52,7 @@ def q2_ned_events(answer) -> Feedback:
                         explanation=f"{expected} progressions: few events, hence the wide CI of the HR.")
 
 
-def q3_least_identified(answer) -> Feedback:
+def q3_least_identified(answer: object) -> Feedback:
     """Which unreported quantity varies most (relative spread) across the 20 consistent tables?
 
     Examples

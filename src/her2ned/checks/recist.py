@@ -47,7 +47,7 @@ EX5 = Patient(weeks=[0, 12, 24], targets=[
 EX5_CHOICES = ["NED with systemic therapy alone", "NED with local therapy", "not NED"]
 
 
-def ex1_change(answer) -> Feedback:
+def ex1_change(answer: object) -> Feedback:
     """Exercise 1a: % change of the sum from baseline at week 9 (e.g. -12.5 for a 12.5 % fall).
 
     Examples
@@ -64,7 +64,7 @@ def ex1_change(answer) -> Feedback:
                         explanation=f"{expected:+.1f} %: the sum fell from {s0:g} to {s1:g} mm, a PR.")
 
 
-def ex1_response(answer) -> Feedback:
+def ex1_response(answer: object) -> Feedback:
     """Exercise 1b: the target response at week 27.
 
     Examples
@@ -80,7 +80,7 @@ def ex1_response(answer) -> Feedback:
                         explanation=f"{expected}: {t['target_rule'].iloc[-1]}.")
 
 
-def ex2_overall(answer) -> Feedback:
+def ex2_overall(answer: object) -> Feedback:
     """Exercise 2a: the overall response of :data:`EX2` at week 12.
 
     Examples
@@ -95,7 +95,7 @@ def ex2_overall(answer) -> Feedback:
                         explanation=f"{row['overall']}: {row['overall_rule']}.")
 
 
-def ex2_ned(answer) -> Feedback:
+def ex2_ned(answer: object) -> Feedback:
     """Exercise 2b: is the patient of :data:`EX2` radiologically NED? ("yes" or "no")
 
     Examples
@@ -111,7 +111,7 @@ def ex2_ned(answer) -> Feedback:
                         explanation="No: the bone lesion is still visible, so the overall response is PR, not CR.")
 
 
-def ex3_pd_threshold(answer) -> Feedback:
+def ex3_pd_threshold(answer: object) -> Feedback:
     """Exercise 3: the smallest next sum (mm) that is PD when the nadir is :data:`EX3_NADIR` mm.
 
     Examples
@@ -127,7 +127,7 @@ def ex3_pd_threshold(answer) -> Feedback:
                                     f"rule needs {EX3_NADIR + 5:g} mm, so the absolute rule binds.")
 
 
-def ex4_false_alarm(answer) -> Feedback:
+def ex4_false_alarm(answer: object) -> Feedback:
     """Exercise 4: probability (0-1) that a normal 9 mm node is recorded >= 10 mm (default error model).
 
     Examples
@@ -143,7 +143,7 @@ def ex4_false_alarm(answer) -> Feedback:
                                     "pathological, and the patient not NED.")
 
 
-def ex5_local_therapy(answer) -> Feedback:
+def ex5_local_therapy(answer: object) -> Feedback:
     """Exercise 5: how is :data:`EX5` recorded? One of :data:`EX5_CHOICES`.
 
     Examples

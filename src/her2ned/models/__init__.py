@@ -11,8 +11,7 @@ from .core import (MODEL_TERMS, TidyFrame, add_model_columns, cox_table, km_medi
 from .firth import firth_logistic, firth_logistic_table
 from .ph import ph_table
 from .published import ci_from_ratio_p, published_ci_table, se_from_ratio_p
-from .repeat import repeat_study
 
 __all__ = ["MODEL_TERMS", "TidyFrame", "add_model_columns", "cox_table", "km_medians",
            "logistic_table", "logrank_test", "firth_logistic", "firth_logistic_table", "ph_table",
-           "ci_from_ratio_p", "published_ci_table", "se_from_ratio_p", "repeat_study"]
+           "ci_from_ratio_p", "published_ci_table", "se_from_ratio_p"]

@@ -17,20 +17,13 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import column_name
+from ..study_design import CODING, MODEL_TERMS
 from .fast import Z_95
 
 __all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table",
            "add_model_columns", "MODEL_TERMS"]
 
-#: The 0/1 columns the study's models use, with the category coded 1 (the reference is 0).
-#: Directions follow the TOG 2026 abstract: ECOG 0 vs 1, IHC 3+ vs 2+/ISH+, grade <= 2 vs 3.
-MODEL_TERMS = {
-    "ecog0": "ECOG 0 (vs 1)",
-    "ihc3": "HER2 IHC 3+ (vs 2+/ISH+)",
-    "grade_le2": "grade ≤ 2 (vs 3)",
-    "tp": "trastuzumab + pertuzumab (vs trastuzumab)",
-    "ned": "NED reached (vs not)",
-}
+# MODEL_TERMS (the 0/1 model columns and their labels) is the study's design: her2ned.study_design.
 
 
 class TidyFrame(pd.DataFrame):
@@ -121,14 +114,9 @@ def add_model_columns(df: pd.DataFrame, entry_months: float | None = None) -> pd
         if isinstance(entry_months, bool) or not isinstance(entry_months, (int, float)) or entry_months < 0:
             raise ValueError(f"entry_months must be a number >= 0, got {entry_months!r}")
         out["entry_months"] = float(entry_months)
-    if "ecog" in out:
-        out["ecog0"] = (out["ecog"] == 0).astype(int)
-    if "her2_ihc" in out:
-        out["ihc3"] = (out["her2_ihc"] == "3+").astype(int)
-    if "grade" in out:
-        out["grade_le2"] = (out["grade"] <= 2).astype(int)
-    if "regimen" in out:
-        out["tp"] = (out["regimen"] == "T+P").astype(int)
+    for column, (source, rule) in CODING.items():   # the study's coding, written once
+        if source in out:
+            out[column] = rule(out[source]).astype(int)
     return out
 
 

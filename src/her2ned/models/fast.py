@@ -17,26 +17,36 @@ milliseconds and a chapter can repeat the study 1,000 times in a few seconds.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
+from scipy.stats import chi2 as chi2_dist
+from scipy.stats import norm
 
 from .._arguments import count, float_array, positive
 
-__all__ = ["logit_newton", "cox_one", "km_curve", "km_band", "km_at", "km_median", "km_rmst", "Z_95"]
+__all__ = ["logit_newton", "cox_fit", "cox_one", "logrank_statistic", "km_curve", "km_band", "km_at", "km_median",
+           "km_rmst", "numbers_at_risk", "Z_95"]
 
-#: The standard normal's 97.5 % quantile (scipy.stats.norm.ppf(0.975)): the multiplier of 95 % Wald intervals.
-Z_95 = 1.959963984540054
+#: The standard normal's 97.5 % quantile: the multiplier of 95 % Wald intervals.
+Z_95 = float(norm.ppf(0.975))
 
 _MAX_ABS_COEF = 15.0  # |log OR| beyond this (OR > 3 million) is treated as separation: an assumption
+_CONVERGED = 1e-7     # a fit whose last Newton step is larger has not converged
 
 
-def logit_newton(X: np.ndarray, y: np.ndarray, *, max_iter: int = 30, tol: float = 1e-10):
+def logit_newton(X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = None, max_iter: int = 30,
+                 tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray | bool]:
     """Logistic regression for one data set or a batch of replicates.
 
     Parameters
     ----------
     X : ndarray, shape (n, p) or (r, n, p)
-        Design matrix *including* the intercept column.
+        Design matrix *including* the intercept column. With ``y`` of shape (r, n), an (n, p) ``X`` is
+        shared by every replicate (grouped data: one row per covariate pattern).
     y : ndarray, shape (n,) or (r, n)
-        0/1 outcomes.
+        0/1 outcomes, or with ``trials`` the number of successes of each row.
+    trials : ndarray, optional
+        Binomial trials of each row, shape of ``y`` (default 1: one patient per row). Grouped counts
+        give the same likelihood as one row per patient.
 
     Returns
     -------
@@ -53,11 +63,16 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, max_iter: int = 30, tol: float
     (True, 4.0)
     """
     X, y = float_array(X, "X"), float_array(y, "y")
+    m = np.ones_like(y) if trials is None else float_array(trials, "trials")
     max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
-    single = X.ndim == 2
+    if m.shape != y.shape or (m < y).any() or (y < 0).any():
+        raise ValueError(f"trials must have the shape of y {y.shape} and be at least y in every row")
+    single = y.ndim == 1
     if single:
-        X, y = X[None], y[None]
-    if X.ndim != 3 or y.shape != X.shape[:2]:
+        y, m = y[None], m[None]
+    if X.ndim == 2 and y.ndim == 2:
+        X = np.broadcast_to(X, (y.shape[0], *X.shape))   # shared design: no copy
+    if X.ndim != 3 or y.ndim != 2 or y.shape != X.shape[:2]:
         raise ValueError(f"X must be (n, p) or (r, n, p) and y (n,) or (r, n); got {X.shape} and {y.shape}")
     r, n, p = X.shape
     beta = np.zeros((r, p))
@@ -66,23 +81,25 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, max_iter: int = 30, tol: float
     for _ in range(max_iter):
         eta = np.einsum("rnp,rp->rn", X, beta)
         mu = 1.0 / (1.0 + np.exp(-eta))
-        w = mu * (1.0 - mu)
-        grad = np.einsum("rnp,rn->rp", X, y - mu)
-        info = np.einsum("rnp,rn,rnq->rpq", X, w, X) + eye
+        grad = np.einsum("rnp,rn->rp", X, y - m * mu)
+        info = np.einsum("rnp,rn,rnq->rpq", X, m * mu * (1.0 - mu), X) + eye
         try:
             step = np.linalg.solve(info, grad[..., None])[..., 0]
         except np.linalg.LinAlgError:
             step = np.stack([np.linalg.lstsq(info[i], grad[i], rcond=None)[0] for i in range(r)])
         step = np.clip(step, -5, 5)
-        beta = beta + step
-        if np.all(np.abs(step) < tol) or not np.isfinite(beta).all():
+        gone = ~np.isfinite(step).all(axis=1)   # a diverged replicate stops; the others go on
+        ok &= ~gone
+        beta = beta + np.where(gone[:, None], 0.0, step)
+        if np.all(np.abs(step[~gone]) < tol):
             break
+    ok &= np.abs(np.where(gone[:, None], 0.0, step)).max(axis=1) < _CONVERGED   # still moving: no maximum found
     eta = np.einsum("rnp,rp->rn", X, beta)
     mu = 1.0 / (1.0 + np.exp(-eta))
-    info = np.einsum("rnp,rn,rnq->rpq", X, mu * (1 - mu), X)
+    info = np.einsum("rnp,rn,rnq->rpq", X, m * mu * (1 - mu), X)
     with np.errstate(invalid="ignore"):
         det = np.linalg.det(info)
-        good = np.isfinite(det) & (det > 1e-10 * np.maximum(1.0, np.abs(det).max()))
+        good = np.isfinite(det) & (det > 1e-10 * np.maximum(1.0, np.abs(det)))   # each replicate on its own
         cov = np.full_like(info, np.nan)
         if good.any():
             cov[good] = np.linalg.inv(info[good])
@@ -96,15 +113,104 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, max_iter: int = 30, tol: float
     return beta, se, ok
 
 
-def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarray | None = None,
-            *, max_iter: int = 30, tol: float = 1e-9):
-    """Cox model with one covariate (Efron ties), optionally with delayed entry.
+def cox_fit(time: np.ndarray, event: np.ndarray, X: np.ndarray, entry: np.ndarray | None = None, *,
+            max_iter: int = 40, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Cox proportional-hazards model by Newton–Raphson: Efron's method for tied event times (as lifelines;
+    without ties it is Breslow's partial likelihood), every row at risk for ``entry < t <= time``.
+
+    Parameters
+    ----------
+    time, event : ndarray, shape (n,)
+        Exit times and 1 for an event, 0 for a censoring.
+    X : ndarray, shape (n,) or (n, p)
+        Covariates (no intercept).
+    entry : ndarray, optional
+        Delayed-entry times (default 0).
 
     Returns
     -------
-    beta, se : float
-        Log hazard ratio and its standard error (observed information), NaN when the likelihood has
-        no finite maximum (no events, or no events in one group of a binary covariate).
+    beta, se : ndarray, shape (p,)
+        Log hazard ratios and their standard errors (observed information); NaN when the likelihood
+        has no finite maximum (no events, a constant covariate, separation: a coefficient past ±20).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.array([5., 8, 12, 3, 9, 20]); e = np.array([1, 1, 1, 1, 0, 1])
+    >>> X = np.column_stack([[0, 0, 0, 1, 1, 1], [1, 0, 1, 0, 0, 1]])
+    >>> cox_fit(t, e, X)[0].round(4).tolist()
+    [-1.1266, -1.0043]
+    """
+    t, d, X = float_array(time, "time"), float_array(event, "event"), float_array(X, "X")
+    if X.ndim == 1:
+        X = X[:, None]
+    en = np.zeros_like(t) if entry is None else float_array(entry, "entry")
+    max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
+    if t.ndim != 1 or X.ndim != 2 or not (t.shape == d.shape == en.shape == X.shape[:1]):
+        raise ValueError("time, event (and entry) must be 1-d and X (n,) or (n, p), all with one row per patient")
+    if not (np.isfinite(t).all() and np.isfinite(en).all() and np.isfinite(X).all()) or not np.isin(d, (0, 1)).all():
+        raise ValueError("time, entry and X must be finite and event 0 or 1")
+    p = X.shape[1]
+    nan = np.full(p, np.nan)
+    if d.sum() == 0 or (np.ptp(X, axis=0) == 0).any():
+        return nan, nan.copy()
+    ev_times = np.unique(t[d == 1])
+    order_t, order_en = np.argsort(t), np.argsort(en)
+    at_t = np.searchsorted(t[order_t], ev_times, side="left")
+    at_en = np.searchsorted(en[order_en], ev_times, side="left")
+
+    def risk_sums(w):  # sum of w over the risk set {entry < t_j <= time} at each event time
+        def tail(order, at):
+            cs = np.concatenate([np.cumsum(w[order][::-1], axis=0)[::-1], np.zeros((1, *w.shape[1:]))])
+            return cs[at]
+        return tail(order_t, at_t) - tail(order_en, at_en)
+
+    pos = np.searchsorted(ev_times, t[d == 1])   # each event's event time
+    n_ties = np.bincount(pos, minlength=len(ev_times)).astype(float)
+    x_ev = X[d == 1]
+    XX = X[:, :, None] * X[:, None, :]
+
+    def tied_sums(w):  # sums over the events tied at each event time
+        return np.stack([np.bincount(pos, weights=w[:, j], minlength=len(ev_times)) for j in range(w.shape[1])],
+                        axis=1)
+
+    beta = np.zeros(p)
+    for _ in range(max_iter):
+        r = np.exp(X @ beta)
+        s0, s1, s2 = risk_sums(r), risk_sums(r[:, None] * X), risk_sums(r[:, None, None] * XX)
+        rd = r[d == 1]
+        t0 = np.bincount(pos, weights=rd, minlength=len(ev_times))
+        t1 = tied_sums(rd[:, None] * x_ev)
+        t2 = tied_sums((rd[:, None, None] * XX[d == 1]).reshape(len(rd), -1)).reshape(-1, p, p)
+        grad, info = x_ev.sum(axis=0), np.zeros((p, p))
+        for k in range(int(n_ties.max())):   # Efron: the k-th of m tied events sees k/m of them removed
+            use = k < n_ties
+            frac = np.where(use, k / np.maximum(n_ties, 1), 0.0)
+            a0 = (s0 - frac * t0)[use]
+            mean = (s1 - frac[:, None] * t1)[use] / a0[:, None]
+            grad = grad - mean.sum(axis=0)
+            info = info + ((s2 - frac[:, None, None] * t2)[use] / a0[:, None, None]
+                           - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError:
+            return nan, nan.copy()
+        step = np.clip(step, -2.0, 2.0)
+        beta = beta + step
+        if not np.isfinite(beta).all() or np.abs(beta).max() > 20:
+            return nan, nan.copy()
+        if np.abs(step).max() < tol:
+            break
+    else:
+        return nan, nan.copy()
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(np.linalg.inv(info)))
+    return (beta, se) if np.isfinite(se).all() else (nan, nan.copy())
+
+
+def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarray | None = None,
+            *, max_iter: int = 30, tol: float = 1e-9) -> tuple[float, float]:
+    """:func:`cox_fit` with one covariate: ``(beta, se)`` as floats.
 
     Examples
     --------
@@ -113,72 +219,59 @@ def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarra
     >>> round(float(cox_one(t, e, x)[0]), 4)
     -1.0051
     """
-    t, d, x = float_array(time, "time"), float_array(event, "event"), float_array(x, "x")
-    en = np.zeros_like(t) if entry is None else float_array(entry, "entry")
-    max_iter, tol = count(max_iter, "max_iter", 1, 10_000), positive(tol, "tol")
-    if not (t.shape == d.shape == x.shape == en.shape) or t.ndim != 1:
-        raise ValueError("time, event, x (and entry) must be 1-d arrays of the same length")
-    if d.sum() == 0 or np.ptp(x) == 0:
-        return np.nan, np.nan
-    ev_times = np.unique(t[d == 1])
-    # risk set at each distinct event time: entry < t_j <= time
-    order_t = np.sort(t)
-    order_en = np.sort(en)
-    # sums over the risk set need per-subject weights: do it with sorted cumulative sums
-    idx_t = np.argsort(t)
-    idx_en = np.argsort(en)
+    x = float_array(x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-d (one covariate), got shape {x.shape}")
+    beta, se = cox_fit(time, event, x, entry, max_iter=max_iter, tol=tol)
+    return float(beta[0]), float(se[0])
 
-    def risk_sums(w):
-        # sum of w over {i: time_i >= tj} minus {i: entry_i >= tj}
-        cs_t = np.concatenate([np.cumsum(w[idx_t][::-1])[::-1], [0.0]])
-        cs_en = np.concatenate([np.cumsum(w[idx_en][::-1])[::-1], [0.0]])
-        a = cs_t[np.searchsorted(order_t, ev_times, side="left")]
-        b = cs_en[np.searchsorted(order_en, ev_times, side="left")]
-        return a - b
 
-    # tied-event sums at each event time
-    pos = np.searchsorted(ev_times, t[d == 1])
-    n_ties = np.bincount(pos, minlength=len(ev_times)).astype(float)
-    x_ev = x[d == 1]
-    sx_ev = np.bincount(pos, weights=x_ev, minlength=len(ev_times))
-    beta = 0.0
-    for _ in range(max_iter):
-        r = np.exp(beta * x)
-        s0, s1, s2 = risk_sums(r), risk_sums(r * x), risk_sums(r * x * x)
-        rd = np.exp(beta * x_ev)
-        t0 = np.bincount(pos, weights=rd, minlength=len(ev_times))
-        t1 = np.bincount(pos, weights=rd * x_ev, minlength=len(ev_times))
-        t2 = np.bincount(pos, weights=rd * x_ev * x_ev, minlength=len(ev_times))
-        grad, info = 0.0, 0.0
-        maxk = int(n_ties.max())
-        for k in range(maxk):  # Efron: the k-th of m tied events sees the risk set minus k/m of the tied
-            m = n_ties
-            use = k < m
-            frac = np.where(use, k / np.maximum(m, 1), 0.0)
-            a0 = s0 - frac * t0
-            a1 = s1 - frac * t1
-            a2 = s2 - frac * t2
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mean = a1 / a0
-                var = a2 / a0 - mean ** 2
-            grad -= np.sum(np.where(use, mean, 0.0))
-            info += np.sum(np.where(use, var, 0.0))
-        grad += sx_ev.sum()
-        if not np.isfinite(info) or info <= 1e-12:
-            return np.nan, np.nan
-        step = np.clip(grad / info, -2.0, 2.0)
-        beta += step
-        if abs(beta) > 20:
-            return np.nan, np.nan
-        if abs(step) < tol:
-            break
-    else:
-        return np.nan, np.nan
-    return float(beta), float(1.0 / np.sqrt(info))
+def logrank_statistic(time: np.ndarray, event: np.ndarray, group: np.ndarray) -> tuple[float, float]:
+    """Two-group log-rank chi-square statistic and its p-value (1 degree of freedom), ties grouped, the
+    hypergeometric variance (as :func:`lifelines.statistics.logrank_test`, which the tests compare with).
+
+    Examples
+    --------
+    >>> chi2, p = logrank_statistic([5., 8, 12, 3, 9, 20], [1, 1, 1, 1, 0, 1], [0, 0, 0, 1, 1, 1])
+    >>> round(chi2, 3), round(p, 3)
+    (0.818, 0.366)
+    """
+    time = float_array(time, "time")
+    event, group = np.asarray(event), np.asarray(group)
+    if not (time.shape == event.shape == group.shape) or time.ndim != 1:
+        raise ValueError("time, event and group must be 1-d arrays of the same length")
+    if not np.isfinite(time).all():
+        raise ValueError("time must be finite (no nan or inf)")
+    for name, values in (("event", event), ("group", group)):
+        bad = values[~np.isin(values, (0, 1))] if values.dtype != bool else values[:0]
+        if bad.size:
+            raise ValueError(f"{name} must be boolean or 0/1, got {bad[0]!r}")
+    event, group = event.astype(bool), group.astype(bool)
+    if group.all() or not group.any():
+        raise ValueError("group must contain both groups (True and False)")
+    order = np.argsort(time, kind="stable")
+    t, e, g = time[order], event[order], group[order]
+    n = len(t)
+    at_risk = n - np.arange(n)                       # at risk just before each sorted time
+    at_risk_g = np.cumsum(g[::-1])[::-1]
+    uniq, first = np.unique(t, return_index=True)
+    d = np.add.reduceat(e.astype(float), first)
+    d_g = np.add.reduceat((e & g).astype(float), first)
+    n_t, n_g = at_risk[first].astype(float), at_risk_g[first].astype(float)
+    keep = d > 0
+    d, d_g, n_t, n_g = d[keep], d_g[keep], n_t[keep], n_g[keep]
+    expected = d * n_g / n_t
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(n_t > 1, d * (n_g / n_t) * (1 - n_g / n_t) * (n_t - d) / (n_t - 1), 0.0)
+    v = var.sum()
+    if v <= 0:
+        raise ValueError("no events: the log-rank statistic is undefined")
+    chi2 = (d_g.sum() - expected.sum()) ** 2 / v
+    return float(chi2), float(chi2_dist.sf(chi2, 1))
 
 
 def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = None,
-             weights: np.ndarray | None = None):
+             weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Kaplan–Meier estimate as step-function vertices.
 
     Rows are at risk for ``entry < t <= time`` (start–stop rows of one person add up), and with
@@ -255,7 +348,27 @@ def km_median(times: np.ndarray, surv: np.ndarray) -> float:
     return float(times[below[0]]) if len(below) else float("nan")
 
 
-def km_band(time: np.ndarray, event: np.ndarray, z: float = Z_95):
+def numbers_at_risk(duration: ArrayLike, times: ArrayLike, entry: ArrayLike | None = None) -> np.ndarray:
+    """How many patients are at risk at each of ``times``: still followed (duration >= t) and, with
+    left truncation, already entered (entry <= t), the risk set of the Kaplan–Meier estimate.
+
+    Examples
+    --------
+    >>> numbers_at_risk([5, 10, 40, 60], [0, 36, 48], entry=[0, 0, 36, 36]).tolist()
+    [2, 2, 1]
+    """
+    d, t = float_array(duration, "duration", ndim=1), float_array(times, "times", ndim=1)
+    at_risk = d[:, None] >= t[None, :]
+    if entry is not None:
+        e = float_array(entry, "entry", ndim=1)
+        if e.shape != d.shape:
+            raise ValueError(f"entry must have one value per patient ({len(d)}), got shape {e.shape}")
+        at_risk &= e[:, None] <= t[None, :]
+    return at_risk.sum(axis=0)
+
+
+def km_band(time: np.ndarray, event: np.ndarray, z: float = Z_95
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kaplan–Meier vertices with a pointwise band: Greenwood's variance on the log(−log) scale.
 
     Returns ``times, surv, lower, upper`` (vertices as :func:`km_curve`, no delayed entry). Before the
@@ -289,7 +402,7 @@ def km_band(time: np.ndarray, event: np.ndarray, z: float = Z_95):
     return times, surv, lower, upper
 
 
-def km_at(times: np.ndarray, values: np.ndarray, at) -> np.ndarray:
+def km_at(times: np.ndarray, values: np.ndarray, at: ArrayLike) -> np.ndarray:
     """A step curve (vertices ``times, values``, right-continuous) read at the times ``at``.
 
     Examples

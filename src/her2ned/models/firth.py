@@ -20,7 +20,8 @@ from .core import TidyFrame, _logistic_inputs
 __all__ = ["firth_logistic", "firth_logistic_table"]
 
 
-def firth_logistic(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10):
+def firth_logistic(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
+                   tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, float]:
     """Fit a Firth-penalised logistic regression (design matrix must include the intercept).
 
     Returns

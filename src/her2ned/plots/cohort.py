@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new
 from ..palette import INK, OURS, PUBLISHED, REFERENCE
+
+if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS", "plot_feasible_ranges", "RANGE_PANELS"]
 
@@ -26,7 +33,7 @@ ENSEMBLE_PANELS = [
 ]
 
 
-def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
+def plot_ensemble_spread(ens: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Strip plot: one dot per consistent table, one row per unreported quantity.
 
     Each dot is one table; its position is the relative deviation from the median over the
@@ -78,7 +85,7 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_feasible_ranges(ranges: pd.DataFrame, axes=None):
+def plot_feasible_ranges(ranges: pd.DataFrame, axes: Sequence[Axes] | np.ndarray | None = None) -> list[Axes]:
     """Range bars: for each unreported quantity, the lowest to highest value over tables that meet
     every target (light bar), the ensemble's tables searched from one start (dark bar) and the shipped
     table (dot).

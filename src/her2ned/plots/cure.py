@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._arguments import axes_or_new, finite
 from ..cure import CureFit, follow_up_check
 from ..models.fast import km_curve
 from ..palette import INK, LATENCY, MUTED, NED_GROUP, OURS, PUBLISHED, REFERENCE, SHADE
 
+if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
+
 __all__ = ["plot_cure_fit", "plot_follow_up_check", "plot_cure_detection", "plot_against_published"]
 
 
-def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
+def plot_cure_fit(fit: CureFit, ax: Axes | None = None, *, xmax: float | None = None) -> Axes:
     """Kaplan–Meier curve(s) of the data and the cure model's curve(s), with the cure share marked.
 
     With one binary cure covariate, one pair of curves per level; otherwise the whole cohort, the
@@ -67,7 +73,8 @@ def plot_cure_fit(fit, ax=None, *, xmax: float | None = None):
     return ax
 
 
-def plot_follow_up_check(durations, events, *, entry: float = 0.0, ax=None, title: str = ""):
+def plot_follow_up_check(durations: ArrayLike, events: ArrayLike, *, entry: float = 0.0, ax: Axes | None = None,
+                         title: str = "") -> Axes:
     """A Kaplan–Meier curve with the plateau after the last progression and Maller and Zhou's window.
 
     The window (shaded) is as long as the plateau and ends at the last progression; ticks mark
@@ -106,7 +113,7 @@ def plot_follow_up_check(durations, events, *, entry: float = 0.0, ax=None, titl
     return ax
 
 
-def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax=None):
+def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax: Axes | None = None) -> Axes:
     """Share of simulated studies that "found" a cure share, by true cure fraction, follow-up and latency.
 
     ``summary`` has columns ``cure_fraction, follow_up_months, latency, found`` (a share), one row per
@@ -152,7 +159,8 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax=None):
     return ax
 
 
-def plot_against_published(durations, events, *, median: tuple, share_at: tuple, ax=None, title: str = ""):
+def plot_against_published(durations: ArrayLike, events: ArrayLike, *, median: tuple, share_at: tuple,
+                           ax: Axes | None = None, title: str = "") -> Axes:
     """A Kaplan–Meier curve with its 95 % band and the published median and share, each with its CI.
 
     ``median`` is ``(value, low, high)`` in months; ``share_at`` is ``(time, value, low, high)`` with the

@@ -6,12 +6,17 @@ filled dot with its 95 % CI; the published value a hollow grey diamond with its 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, flag, float_array, positive
 from ..models.core import MODEL_TERMS
 from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
+
+if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_forest", "plot_estimate_spread"]
 
@@ -49,9 +54,9 @@ def _labels(labels) -> dict:
     return {**MODEL_TERMS, **(labels or {})}
 
 
-def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, ax=None,
+def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, ax: Axes | None = None,
                 labels: dict | None = None, xlabel: str | None = None, annotate: bool = True,
-                xlim: tuple[float, float] = (0.03, 60.0)):
+                xlim: tuple[float, float] = (0.03, 60.0)) -> Axes:
     """Forest plot of ratios with 95 % CIs, optionally beside published values.
 
     Parameters
@@ -133,9 +138,9 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
     return ax
 
 
-def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax=None,
+def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax: Axes | None = None,
                          labels: dict | None = None, xlim: tuple[float, float] = (0.02, 100.0),
-                         xlabel: str = "odds ratio in each repeated study (log scale)"):
+                         xlabel: str = "odds ratio in each repeated study (log scale)") -> Axes:
     """Where the estimates of many repeated studies fall: one row of dots per term, log axis.
 
     Parameters

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, column_name, finite, flag, positive
-from ..models.fast import km_curve, km_median
+from ..models.fast import km_curve, km_median, numbers_at_risk  # numbers_at_risk: importable from here too
 from ..palette import INK, MUTED, NED_GROUP, REFERENCE, SHADE
+
+if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_km", "numbers_at_risk"]
 
 
-def numbers_at_risk(duration, times, entry=None) -> np.ndarray:
-    """How many patients are at risk at each of ``times``: still followed (duration >= t) and, with
-    left truncation, already entered (entry <= t), the risk set of the Kaplan–Meier estimate.
-
-    Examples
-    --------
-    >>> numbers_at_risk([5, 10, 40, 60], [0, 36, 48], entry=[0, 0, 36, 36]).tolist()
-    [2, 2, 1]
-    """
-    d = np.asarray(duration, dtype=float)
-    t = np.asarray(times, dtype=float)
-    if d.ndim != 1 or t.ndim != 1:
-        raise ValueError("duration and times must be one-dimensional")
-    at_risk = d[:, None] >= t[None, :]
-    if entry is not None:
-        e = np.asarray(entry, dtype=float)
-        if e.shape != d.shape:
-            raise ValueError(f"entry must have one value per patient ({len(d)}), got shape {e.shape}")
-        at_risk &= e[:, None] <= t[None, :]
-    return at_risk.sum(axis=0)
-
-
 def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progressed",
-            group: str = "ned", *, entry: str | None = None, ax=None, labels: dict | None = None,
+            group: str = "ned", *, entry: str | None = None, ax: Axes | None = None, labels: dict | None = None,
             threshold: float | None = None, show_medians: bool = True, xmax: float | None = None,
-            at_risk: bool = True):
+            at_risk: bool = True) -> Axes:
     """Kaplan–Meier curves of ``duration`` by ``group`` (optionally left-truncated at ``entry``).
 
     Parameters

@@ -29,7 +29,7 @@ def _ages_for(z, median, sd, bounds):
 
 
 def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
-                assumptions: Assumptions = ASSUMPTIONS, tries: int = 40):
+                assumptions: Assumptions = ASSUMPTIONS, tries: int = 40) -> tuple[np.ndarray, np.ndarray, float]:
     """Ages (whole years) with exact group medians and a Mann–Whitney p within tolerance, preferring
     one that rounds to the printed p (the first draw whose bisection reaches it is kept).
 

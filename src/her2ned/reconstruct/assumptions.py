@@ -104,7 +104,13 @@ ASSUMPTIONS = Assumptions()
 
 
 def assumptions_table(assumptions: Assumptions = ASSUMPTIONS) -> pd.DataFrame:
-    """Every assumption of the reconstruction as a two-column table (for the book)."""
+    """Every assumption of the reconstruction as a two-column table (for the book).
+
+    Examples
+    --------
+    >>> assumptions_table().set_index("assumption").loc["n_centres", "value"]
+    '13'
+    """
     _require_assumptions(assumptions)
     return pd.DataFrame([{"assumption": k, "value": ", ".join(map(str, v)) if isinstance(v, tuple)
                           else (f"{v:.3g}" if isinstance(v, float) else str(v))}

@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import erfc
 
 from .._arguments import sequence
+from ..models.fast import logit_newton
 from ..targets import ReconstructionError
 from .assumptions import ASSUMPTIONS, Assumptions, _group_sizes, _search_args
 from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it)
@@ -27,17 +28,12 @@ _COV_T = ["tog_or_ecog", "tog_or_ihc", "tog_or_grade", "tog_or_ecog:p", "tog_or_
           "tog_regimen_ns"]
 
 
-def _batch_logit(y, m, X, iters=30):
-    b = np.zeros((y.shape[0], X.shape[1]))
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(b @ X.T, -30, 30)))
-        w = m * p * (1 - p)
-        H = np.einsum("kc,ci,cj->kij", w, X, X) + 1e-10 * np.eye(X.shape[1])
-        step = np.linalg.solve(H, ((y - m * p) @ X)[..., None])[..., 0]
-        b += step
-    se = np.sqrt(np.einsum("kii->ki", np.linalg.inv(H)))
-    bad = (np.abs(step).max(1) > 1e-7) | (np.abs(b).max(1) > 10)
-    return b, erfc(np.abs(b / se) / math.sqrt(2)), bad
+def _batch_logit(y, m, X):
+    """Grouped logistic fits of a batch of candidate tables (successes ``y`` of ``m`` per cell): coefficients,
+    Wald p-values and a flag for the fits the search treats as failed (separation: a coefficient past ±10)."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        b, se, ok = logit_newton(X, y, trials=m)
+        return b, erfc(np.abs(b / se) / math.sqrt(2)), ~ok | ~(np.abs(b).max(1) <= 10)
 
 
 def _chi2_p(a, b, c, d):
@@ -121,7 +117,7 @@ START_MARGINS = {1: (0.93, 0.90, 0.75), 0: (0.75, 0.75, 0.90)}
 
 def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
                       assumptions: Assumptions = ASSUMPTIONS, kicks: int = 150, restarts: int = 6,
-                      margins: dict | None = None):
+                      margins: dict | None = None) -> tuple[np.ndarray, dict[str, float]]:
     """Search the 32-cell × NED counts that meet every covariate target.
 
     Returns ``(cells, distances)``: ``cells`` is a (2, 32) integer array (row 0 NED, row 1 not), the

@@ -3,11 +3,13 @@ abstract did not report."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from .._arguments import sequence
-from .pfs import _km_median
+from ..models.fast import km_curve, km_median
 from .table import reconstruct
 from .tog_targets import check_targets
 from .verify import reproduced_values
@@ -29,6 +31,13 @@ def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
     """The quantities the abstract did not report, for one table (plus its worst target distance).
 
     ``median_followup_months`` is the reverse Kaplan–Meier median (censoring as the event).
+
+    Examples
+    --------
+    >>> from her2ned.datasets import load_csv
+    >>> row = summarise_table(load_csv("reconstructed", "tog2026_cohort.csv"), seed=2026)
+    >>> row["events_total"] == row["events_ned"] + row["events_non_ned"], row["max_distance"] <= 1
+    (True, True)
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < -1:
         raise TypeError(f"seed must be an integer ≥ -1 (-1: no seed), got {seed!r}")
@@ -42,7 +51,7 @@ def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
             "events_ned": int(df.loc[df.ned == 1, "progressed"].sum()),
             "events_non_ned": int(df.loc[df.ned == 0, "progressed"].sum()),
             "events_total": int(df.progressed.sum()),
-            "median_followup_months": _km_median(t, c),
+            "median_followup_months": km_median(*km_curve(t, c)),
             "max_pfs_months": float(t.max()),
             "hazard_ratio": float(tab.set_index("target").loc["tog_hr_ned", "reproduced"]),
             "odds_ratio_ecog": float(tab.set_index("target").loc["tog_or_ecog", "reproduced"]),
@@ -50,7 +59,7 @@ def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
             "max_distance": float(tab["distance"].max())}
 
 
-def reconstruct_ensemble(seeds=ENSEMBLE_SEEDS) -> pd.DataFrame:
+def reconstruct_ensemble(seeds: Sequence[int] = ENSEMBLE_SEEDS) -> pd.DataFrame:
     """Reconstruct one table per seed and summarise each (:func:`summarise_table`).
 
     A seed whose search fails raises :class:`ReconstructionError` (never silently skipped).

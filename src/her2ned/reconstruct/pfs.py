@@ -3,65 +3,28 @@ targets (Kaplan–Meier medians, log-rank p, Cox hazard ratio and p)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import erfc
 
+from ..models.fast import cox_fit, km_curve, km_median, logrank_statistic
 from ..targets import ReconstructionError
 from .assumptions import ASSUMPTIONS, Assumptions, _binary, _search_args
 from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it)
 
 __all__ = ["search_pfs"]
 
-def _cox_newton(t, e, X, iters=40):
-    """Cox partial likelihood (Breslow; the search keeps times distinct so ties do not arise)."""
-    o = np.argsort(-t, kind="stable")
-    e, X = e[o], X[o]
-    b = np.zeros(X.shape[1])
-    ev = e == 1
-    XX = X[:, :, None] * X[:, None, :]
-    for _ in range(iters):
-        r = np.exp(np.clip(X @ b, -50, 50))
-        S0 = np.cumsum(r)[ev]
-        S1 = np.cumsum(r[:, None] * X, 0)[ev]
-        S2 = np.cumsum(r[:, None, None] * XX, 0)[ev]
-        m = S1 / S0[:, None]
-        g = (X[ev] - m).sum(0)
-        H = (S2 / S0[:, None, None] - m[:, :, None] * m[:, None, :]).sum(0)
-        try:
-            step = np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            return None
-        b += step
-        if np.abs(step).max() < 1e-10:
-            break
-    if not np.isfinite(b).all() or np.abs(b).max() > 10:   # diverged (a separating draw): rejected
+def _cox_p(t, e, X):
+    """The Cox fit's coefficients and Wald p-values, or None for a draw the search rejects: no finite maximum,
+    or a coefficient past ±10 (a hazard ratio beyond 22,000: a separating draw)."""
+    b, se = cox_fit(t, e, X)
+    if not np.isfinite(b).all() or np.abs(b).max() > 10:
         return None
-    se = np.sqrt(np.diag(np.linalg.inv(H)))
     return b, erfc(np.abs(b / se) / math.sqrt(2))
-
-
-def _km_median(t, e):
-    o = np.lexsort((-e, t))   # events before censorings at equal times
-    t, e = t[o], e[o]
-    at_risk = len(t) - np.arange(len(t))
-    s = np.cumprod(np.where(e == 1, 1 - 1 / at_risk, 1.0))
-    idx = np.nonzero(s <= 0.5 + 1e-12)[0]
-    return float(t[idx[0]]) if len(idx) else math.nan
-
-
-def _logrank_p(t, e, g):
-    o = np.argsort(t, kind="stable")
-    t, e, g = t[o], e[o], g[o]
-    n = len(t)
-    at_risk = n - np.arange(n)
-    at_risk1 = np.cumsum(g[::-1])[::-1]
-    ev = e == 1
-    exp1 = at_risk1[ev] / at_risk[ev]
-    o_minus_e = (g[ev] - exp1).sum()
-    var = (exp1 * (1 - exp1)).sum()
-    return float(erfc(abs(o_minus_e) / math.sqrt(var) / math.sqrt(2))) if var > 0 else 1.0
 
 
 def _warp(t, m, gamma):
@@ -84,7 +47,7 @@ def _draw_free(rng, ned, medians, assumptions):
         ev = rng.choice(len(idx), min(d, len(idx)), replace=False, p=w / w.sum())
         eg = np.zeros(len(idx), dtype=int)
         eg[ev] = 1
-        m = _km_median(ex, eg)
+        m = km_median(*km_curve(ex, eg))
         if not np.isfinite(m) or m <= 36:
             return None
         tg = 36 + (ex - 36) * (target - 36) / (m - 36)
@@ -124,7 +87,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
         for _ in range(40):   # the Kaplan–Meier median rises with the scale
             s_ = math.exp((lo + hi) / 2)
             tg = 36 + s_ * u
-            m = _km_median(np.minimum(tg, censor[idx]), (tg <= censor[idx]).astype(int))
+            m = km_median(*km_curve(np.minimum(tg, censor[idx]), (tg <= censor[idx]).astype(int)))
             if not np.isfinite(m) or m > target:
                 hi = math.log(s_)
             else:
@@ -141,8 +104,10 @@ def _draw_accrual(rng, ned, medians, assumptions):
     return at
 
 
-def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, *,
-               assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000, prefer=None, trace=None):
+def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_therapy: ArrayLike, tp: ArrayLike, *,
+               assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000,
+               prefer: Callable[[np.ndarray, np.ndarray, np.ndarray], float] | None = None,
+               trace: list | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Progression-free times (≥ 36 months) and progression flags meeting the survival targets.
 
     Returns ``(pfs_months, progressed, distances)``; every time is at least 36 months.
@@ -185,12 +150,12 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned, local_therapy, tp, 
         t = np.round(t, dec)
         if len(np.unique(t[e == 1])) < e.sum():
             return None
-        fit = _cox_newton(t, e, X)
+        fit = _cox_p(t, e, X)
         if fit is None:
             return None
         b, p = fit
-        vals = [_km_median(t[ned == 1], e[ned == 1]), _km_median(t[ned == 0], e[ned == 0]),
-                _logrank_p(t, e, ned), math.exp(b[0]), p[0], p[1], p[2]]
+        vals = [km_median(*km_curve(t[ned == 1], e[ned == 1])), km_median(*km_curve(t[ned == 0], e[ned == 0])),
+                logrank_statistic(t, e, ned)[1], math.exp(b[0]), p[0], p[1], p[2]]
         d = [targets[k].distance(v) for k, v in zip(names, vals)]
         return t, e.copy(), vals, d
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -97,8 +99,10 @@ def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dic
     return complete_table(rng, targets, cells, assumptions=assumptions, budget=budget)
 
 
-def complete_table(rng: np.random.Generator, targets: dict, cells, *, assumptions: Assumptions = ASSUMPTIONS,
-                   budget: float = 1.0, pfs=None) -> pd.DataFrame:
+def complete_table(rng: np.random.Generator, targets: dict, cells: np.ndarray | list, *,
+                   assumptions: Assumptions = ASSUMPTIONS, budget: float = 1.0,
+                   pfs: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
+                   ) -> pd.DataFrame:
     """A full patient table from covariate cell counts: ages, the drawn columns and PFS searched.
 
     ``cells`` as returned by :func:`search_covariates`. ``pfs``, if given, replaces the PFS search: a

@@ -87,6 +87,7 @@ def check_targets(values: dict, targets: dict | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> from her2ned.datasets import load_csv
+    >>> from her2ned.reconstruct import reproduced_values
     >>> tab = check_targets(reproduced_values(load_csv("reconstructed", "tog2026_cohort.csv")))
     >>> bool(tab["met"].all())
     True

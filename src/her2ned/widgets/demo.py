@@ -12,9 +12,8 @@ import matplotlib.pyplot as plt
 from .._arguments import axes_or_new, count, sequence
 from ..palette import OURS, PUBLISHED
 from ..proportions import wilson_interval
+from ..study_design import STUDY_N, STUDY_NED  # TOG 2026 abstract (ledger): 55 of 118 reached NED
 from .core import figure_to_html, frames_twin, show_safely
-
-STUDY_N, STUDY_NED = 118, 55  # TOG 2026 abstract: 55 of 118 reached NED
 
 
 def plot_share_interval(k: int, n: int, ax=None):

@@ -5,11 +5,13 @@ ratios of reaching NED, the true effect of NED on progression (``hr_ned``), the 
 and the seed. Outputs: a small Table 1 by NED status, the three odds ratios (forest plot), Kaplan–Meier
 curves by NED and the Cox HR of NED, each beside the TOG 2026 value.
 
-:func:`explore` is the pure computation (numpy fits from :mod:`her2ned.models.fast`, checked against
-statsmodels and lifelines in the tests). :class:`ExplorerFigure` draws a result into one reused
-matplotlib figure (artists are updated, not recreated), so a control change redraws in tens of
-milliseconds. :func:`explorer_panel` wires the controls; :func:`explorer_twin` is the kernel-free
-twin (a precomputed grid over the true NED effect and the selection threshold).
+:func:`explore` is the pure computation: it simulates a cohort and runs the study's analysis on it
+(:func:`her2ned.cohort_analysis.analyse_cohort`, numpy fits checked against statsmodels and lifelines in
+the tests); the study's terms, selection and published values come from :mod:`her2ned.study_design`.
+:class:`ExplorerFigure` draws a result into one reused matplotlib figure (artists are updated, not
+recreated), so a control change redraws in tens of milliseconds. :func:`explorer_panel` wires the
+controls; :func:`explorer_twin` is the kernel-free twin (a precomputed grid over the true NED effect
+and the selection threshold).
 
 Everything drawn is synthetic.
 """
@@ -17,6 +19,7 @@ Everything drawn is synthetic.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 import io
 import math
 from dataclasses import dataclass, field
@@ -28,24 +31,18 @@ from matplotlib.figure import Figure
 
 from .. import SYNTHETIC_NOTICE, palette
 from .._arguments import count, sequence
-from ..claims import load_claims
-from ..models.fast import Z_95, cox_one, km_curve, km_median, logit_newton
-from ..plots.survival import numbers_at_risk
+from ..cohort_analysis import analyse_cohort
+from ..models.fast import numbers_at_risk
 from ..models.published import published_ci_table
 from ..simulate import SimulationParams, simulate_cohort_arrays
+from ..study_design import STUDY_N, TERM_LABELS, TERMS, THRESHOLD_MONTHS, published_values
 from .core import PanelImage, frames_twin, message_html, show_safely
 
 __all__ = ["explore", "ExplorerResult", "ExplorerFigure", "explorer_panel", "explorer_twin",
-           "CONTROL_RANGES", "PUBLISHED"]
+           "CONTROL_RANGES", "CONTROL_DEFAULTS", "PUBLISHED", "TERMS", "TERM_LABELS"]
 
 #: TOG 2026 abstract: ORs, HR, medians (months) and counts, read from the claim ledger.
-_CLAIMS = load_claims()
-PUBLISHED = {key: _CLAIMS[claim].value for key, claim in {
-    "ecog0": "tog_or_ecog", "ihc3": "tog_or_ihc", "grade_le2": "tog_or_grade", "hr": "tog_hr_ned",
-    "median_ned": "tog_pfs_median_ned", "median_non_ned": "tog_pfs_median_non_ned", "n": "tog_n",
-    "n_ned": "tog_ned_n"}.items()}
-TERMS = ("ecog0", "ihc3", "grade_le2")
-TERM_LABELS = {"ecog0": "ECOG 0 vs 1", "ihc3": "IHC 3+ vs 2+/ISH+", "grade_le2": "grade ≤2 vs 3"}
+PUBLISHED = published_values()
 
 #: (min, max) of every control; the tests sweep these ranges.
 CONTROL_RANGES = {
@@ -53,6 +50,12 @@ CONTROL_RANGES = {
     "or_ecog0": (0.1, 20.0), "or_ihc3": (0.1, 20.0), "or_grade_le2": (0.05, 10.0),
     "hr_ned": (0.1, 2.0), "threshold_months": (0.0, 60.0), "seed": (0, 999),
 }
+
+#: Where every control starts (explore's defaults and the panel's): the study's size and selection,
+#: and the simulator's default world for the rest.
+CONTROL_DEFAULTS = {"n": STUDY_N, **{name: getattr(SimulationParams(), name) for name in (
+    "p_ecog0", "p_ihc3", "p_grade3", "or_ecog0", "or_ihc3", "or_grade_le2", "hr_ned")},
+    "threshold_months": THRESHOLD_MONTHS, "seed": 0}
 
 
 #: Times (months since the start of therapy) of the explorer's numbers at risk.
@@ -119,14 +122,20 @@ def _check_controls(values: dict) -> dict:
     return out
 
 
-def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3: float = 0.53,
-            or_ecog0: float = 5.99, or_ihc3: float = 4.79, or_grade_le2: float = 0.25,
-            hr_ned: float = 0.24, threshold_months: float = 36.0, seed: int = 0,
+_D = CONTROL_DEFAULTS
+
+
+def explore(n: int = _D["n"], p_ecog0: float = _D["p_ecog0"], p_ihc3: float = _D["p_ihc3"],
+            p_grade3: float = _D["p_grade3"], or_ecog0: float = _D["or_ecog0"], or_ihc3: float = _D["or_ihc3"],
+            or_grade_le2: float = _D["or_grade_le2"], hr_ned: float = _D["hr_ned"],
+            threshold_months: float = _D["threshold_months"], seed: int = _D["seed"],
             base: SimulationParams | None = None) -> ExplorerResult:
     """Simulate one selected cohort of ``n`` patients and analyse it as TOG 2026 did.
 
-    Parameters are the explorer's controls (ranges in :data:`CONTROL_RANGES`); the remaining
-    simulator parameters come from ``base`` (default :class:`~her2ned.simulate.SimulationParams`).
+    Parameters are the explorer's controls (ranges in :data:`CONTROL_RANGES`, defaults in
+    :data:`CONTROL_DEFAULTS`); the remaining simulator parameters come from ``base`` (default
+    :class:`~her2ned.simulate.SimulationParams`). The analysis is
+    :func:`~her2ned.cohort_analysis.analyse_cohort`; this adds the panel's Table 1 and numbers at risk.
 
     Returns
     -------
@@ -153,20 +162,19 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
                           or_grade_le2=float(or_grade_le2), hr_ned=float(hr_ned),
                           threshold_months=float(threshold_months))
     a = simulate_cohort_arrays(params, np.random.default_rng(int(c["seed"])), int(n))
-    ned = a["ned"].astype(float)
-    k = int(ned.sum())
-    if k == 0:
+    r = analyse_cohort(a)
+    # the analysis reports a degenerate draw as NaN; the panel says what to change instead
+    if r.n_ned == 0:
         raise ValueError("No patient in this draw reached NED, so NED and non-NED cannot be compared. "
                          "Raise the odds ratios or N, or change the seed.")
-    if k == n:
+    if r.n_ned == n:
         raise ValueError("Every patient in this draw reached NED, so there is no comparison group. "
                          "Lower the odds ratios or change the seed.")
-    events = int(a["progressed"].sum())
-    if events == 0:
+    if r.events == 0:
         raise ValueError("No patient in this draw progressed, so survival cannot be compared. "
                          "Raise N or lower the selection threshold.")
-    notes = []
     # Table 1 (a compact version: numbers and shares by NED status)
+    ned = a["ned"]
     g1, g0 = ned == 1, ned == 0
 
     def share(mask, cond):
@@ -177,38 +185,12 @@ def explore(n: int = 118, p_ecog0: float = 0.36, p_ihc3: float = 0.61, p_grade3:
              ("ECOG 0", share(g1, a["ecog"] == 0), share(g0, a["ecog"] == 0)),
              ("HER2 IHC 3+", share(g1, a["ihc3"] == 1), share(g0, a["ihc3"] == 1)),
              ("grade 3", share(g1, a["grade"] == 3), share(g0, a["grade"] == 3))]
-    # multivariable logistic
-    X = np.column_stack([np.ones(n), a["ecog"] == 0, a["ihc3"], a["grade"] <= 2]).astype(float)
-    constant = [t for j, t in enumerate(TERMS) if np.ptp(X[:, j + 1]) == 0]
-    ors = {t: (math.nan, math.nan, math.nan) for t in TERMS}
-    if constant:
-        notes.append("Odds ratios not estimable: every patient has the same "
-                     + ", ".join(TERM_LABELS[t] for t in constant) + " category.")
-    else:
-        beta, se, ok = logit_newton(X, ned)
-        if ok:
-            ors = {t: (math.exp(beta[j + 1]), math.exp(beta[j + 1] - Z_95 * se[j + 1]),
-                       math.exp(beta[j + 1] + Z_95 * se[j + 1])) for j, t in enumerate(TERMS)}
-        else:
-            notes.append("Odds ratios not estimable: a category predicts NED perfectly in this draw "
-                         "(separation); the Firth-penalised fit in the chapter handles this.")
-    # Kaplan-Meier and Cox (everyone enters at the threshold: left truncation)
-    entry = a["entry_months"]
-    curves, medians, at_risk = {}, {}, {}
-    for g in (1, 0):
-        m = ned == g
-        curves[g] = km_curve(a["pfs_months"][m], a["progressed"][m], entry[m])
-        medians[g] = km_median(*curves[g])
-        at_risk[g] = numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, entry[m])
-    b, s = cox_one(a["pfs_months"], a["progressed"], ned, entry)
-    if np.isfinite(b):
-        hr, hr_ci = math.exp(b), (math.exp(b - Z_95 * s), math.exp(b + Z_95 * s))
-    else:
-        hr, hr_ci = math.nan, (math.nan, math.nan)
-        notes.append("The Cox HR is not estimable: one group has no progression in this draw.")
-    return ExplorerResult(n=int(n), n_ned=k, threshold=float(threshold_months), table=table,
-                          odds_ratios=ors, hr=hr, hr_ci=hr_ci, curves=curves, medians=medians,
-                          events=events, notes=notes, at_risk=at_risk)
+    # the Kaplan–Meier figure's numbers at risk (everyone enters at the threshold: left truncation)
+    at_risk = {g: numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, a["entry_months"][m])
+               for g, m in ((1, g1), (0, g0))}
+    return ExplorerResult(n=int(n), n_ned=r.n_ned, threshold=float(threshold_months), table=table,
+                          odds_ratios=dict(r.odds_ratios), hr=r.hr, hr_ci=r.hr_ci, curves=dict(r.curves),
+                          medians=dict(r.medians), events=r.events, notes=list(r.notes), at_risk=at_risk)
 
 
 class ExplorerFigure:
@@ -259,7 +241,7 @@ class ExplorerFigure:
         ax.set_xlabel("odds ratio of NED (log scale)", fontsize=9)
         ax.set_title("odds ratios:  ● this cohort   ◇ TOG 2026", fontsize=9, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
-        self._shade = Rectangle((0, 0), 36, 1.02, color=palette.SHADE, zorder=0)
+        self._shade = Rectangle((0, 0), THRESHOLD_MONTHS, 1.02, color=palette.SHADE, zorder=0)
         ak.add_patch(self._shade)
         self._km = {1: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[1])[0],
                     0: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[0])[0]}
@@ -320,6 +302,29 @@ class ExplorerFigure:
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%;"/>'
 
 
+#: Each control's slider and label; its range is CONTROL_RANGES (log sliders: log10 of it), its start
+#: CONTROL_DEFAULTS.
+_SLIDERS = {
+    "n": (widgets.IntSlider, "N (selected)"), "p_ecog0": (widgets.FloatSlider, "share ECOG 0"),
+    "p_ihc3": (widgets.FloatSlider, "share IHC 3+"), "p_grade3": (widgets.FloatSlider, "share grade 3"),
+    "or_ecog0": (widgets.FloatLogSlider, "true OR ECOG 0"), "or_ihc3": (widgets.FloatLogSlider, "true OR IHC 3+"),
+    "or_grade_le2": (widgets.FloatLogSlider, "true OR grade ≤2"), "hr_ned": (widgets.FloatLogSlider, "true HR of NED"),
+    "threshold_months": (widgets.IntSlider, "select: PFS ≥ (mo)"), "seed": (widgets.IntSlider, "seed"),
+}
+
+
+def _slider(name: str, options: dict) -> widgets.Widget:
+    kind, description = _SLIDERS[name]
+    lo, hi = CONTROL_RANGES[name]
+    value = CONTROL_DEFAULTS[name]
+    if kind is widgets.FloatLogSlider:
+        return kind(value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01,
+                    description=description, **options)
+    if kind is widgets.IntSlider:
+        return kind(value=int(value), min=int(lo), max=int(hi), step=1, description=description, **options)
+    return kind(value=value, min=lo, max=hi, step=0.01, description=description, **options)
+
+
 class ExplorerPanel(widgets.VBox):
     """The live cohort explorer. Controls are attributes (``n``, ``p_ecog0``, ..., ``seed``)."""
 
@@ -331,22 +336,9 @@ class ExplorerPanel(widgets.VBox):
         style = {"description_width": "120px"}
         lay = widgets.Layout(width="330px")
         cu = dict(continuous_update=False, style=style, layout=lay)
-        self.n = widgets.IntSlider(value=118, min=40, max=1000, step=1, description="N (selected)", **cu)
-        self.p_ecog0 = widgets.FloatSlider(value=0.36, min=0, max=1, step=0.01, description="share ECOG 0", **cu)
-        self.p_ihc3 = widgets.FloatSlider(value=0.61, min=0, max=1, step=0.01, description="share IHC 3+", **cu)
-        self.p_grade3 = widgets.FloatSlider(value=0.53, min=0, max=1, step=0.01, description="share grade 3", **cu)
-        self.or_ecog0 = widgets.FloatLogSlider(value=5.99, base=10, min=-1, max=math.log10(20), step=0.01,
-                                               description="true OR ECOG 0", **cu)
-        self.or_ihc3 = widgets.FloatLogSlider(value=4.79, base=10, min=-1, max=math.log10(20), step=0.01,
-                                              description="true OR IHC 3+", **cu)
-        self.or_grade_le2 = widgets.FloatLogSlider(value=0.25, base=10, min=math.log10(0.05), max=1,
-                                                   step=0.01, description="true OR grade ≤2", **cu)
-        self.hr_ned = widgets.FloatLogSlider(value=0.24, base=10, min=-1, max=math.log10(2), step=0.01,
-                                             description="true HR of NED", **cu)
-        self.threshold_months = widgets.IntSlider(value=36, min=0, max=60, step=1,
-                                                  description="select: PFS ≥ (mo)", **cu)
-        self.seed = widgets.IntSlider(value=0, min=0, max=999, step=1, description="seed", **cu)
-        self.controls = {name: getattr(self, name) for name in CONTROL_RANGES}
+        self.controls = {name: _slider(name, cu) for name in CONTROL_RANGES}
+        for name, w in self.controls.items():
+            setattr(self, name, w)
         for name, value in initial.items():
             if name not in self.controls:
                 raise ValueError(f"unknown control {name!r}; controls are {list(self.controls)}")
@@ -398,7 +390,7 @@ class ExplorerPanel(widgets.VBox):
         self.redraws += 1
 
 
-def explorer_panel(**initial) -> ExplorerPanel:
+def explorer_panel(**initial: float) -> ExplorerPanel:
     """The live cohort explorer (needs a kernel). Keyword arguments set initial control values.
 
     Examples
@@ -412,10 +404,10 @@ def explorer_panel(**initial) -> ExplorerPanel:
 
 
 #: The twin's grid: the true effect of NED crossed with the selection threshold.
-TWIN_GRID = [(hr, thr) for hr in (1.0, 0.24) for thr in (0, 12, 24, 36, 48, 60)]
+TWIN_GRID = [(hr, thr) for hr in (1.0, CONTROL_DEFAULTS["hr_ned"]) for thr in (0, 12, 24, 36, 48, 60)]
 
 
-def explorer_twin(seed: int = 0, grid=TWIN_GRID, dpi: int = 70) -> widgets.VBox:
+def explorer_twin(seed: int = 0, grid: Sequence[tuple[float, float]] = TWIN_GRID, dpi: int = 70) -> widgets.VBox:
     """Kernel-free twin: the explorer precomputed over the true HR of NED × selection threshold."""
     grid = sequence(grid, "grid")
     if not grid or not all(isinstance(g, (tuple, list)) and len(g) == 2 and all(
@@ -434,6 +426,7 @@ def explorer_twin(seed: int = 0, grid=TWIN_GRID, dpi: int = 70) -> widgets.VBox:
         frames.append(body)
         labels.append(f"true HR {hr:g} · PFS ≥ {thr} mo")
     return frames_twin(frames, labels, description="True NED effect · selection",
-                       caption=("Pre-computed frames (N = 118, seed fixed). Move the slider: first the "
-                                "true HR of NED is 1 (NED changes nothing), then 0.24; within each, the "
-                                "selection threshold rises from 0 to 60 months."))
+                       caption=(f"Pre-computed frames (N = {CONTROL_DEFAULTS['n']}, seed fixed). Move the slider: "
+                                "first the true HR of NED is 1 (NED changes nothing), then "
+                                f"{CONTROL_DEFAULTS['hr_ned']:g}; within each, the selection threshold rises "
+                                "from 0 to 60 months."))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from numbers import Real
 
@@ -30,7 +31,9 @@ NT_NONE, NT_NE = "—", "not evaluated"
 NON_TARGET_OPTIONS = (NT_NONE, "present", "absent", "progression", NT_NE)
 
 
-def patient_from_grid(names, organs, nodal, weeks, grid, non_target, new_lesions) -> Patient:
+def patient_from_grid(names: Sequence[str], organs: Sequence[str], nodal: Sequence[bool], weeks: Sequence[float],
+                      grid: Sequence[Sequence[float]], non_target: Sequence[str],
+                      new_lesions: Sequence[bool]) -> Patient:
     """Build a :class:`~her2ned.recist.Patient` from the panel's table (a pure function).
 
     Parameters
@@ -226,7 +229,7 @@ class RecistPanel(widgets.VBox):
         show_safely(self.figure, draw)
 
 
-def recist_panel(**kwargs) -> RecistPanel:
+def recist_panel(**kwargs: Sequence | None) -> RecistPanel:
     """Live RECIST calculator (needs a running kernel). Keyword arguments go to :class:`RecistPanel`.
 
     Examples
@@ -305,7 +308,7 @@ def example_frame(example: Example, dpi: int = 72) -> str:
             f"{img}{response_table_html(a)}</div>")
 
 
-def recist_twin(examples=EXAMPLES) -> widgets.VBox:
+def recist_twin(examples: Sequence[Example] = EXAMPLES) -> widgets.VBox:
     """Kernel-free twin: a slider steps through prepared example patients (frames made in advance)."""
     examples = _instances(examples, "examples", Example)
     if not examples:

@@ -3,7 +3,10 @@
 Each replicate draws ``n`` selected patients (progression-free at the threshold) from
 :mod:`her2ned.simulate`, fits the multivariable logistic model of NED (ECOG 0, IHC 3+, grade ≤ 2) and
 the Cox model of PFS on NED (entry at the threshold), with the fast numpy fits of
-:mod:`her2ned.models.fast`. A thousand replicates of 118 patients take a few seconds.
+:mod:`her2ned.models.fast`. The design matrix and the Cox model are the study's own
+(:mod:`her2ned.study_design`, :func:`her2ned.cohort_analysis.cox_ned`); the logistic fits run as one
+batch over all replicates (the engine :func:`~her2ned.models.fast.logit_newton` is vectorised), so a
+thousand replicates of 118 patients take a few seconds.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .._arguments import rng_from_seed
-from ..simulate import SimulationParams, simulate_cohort_arrays
-from .fast import cox_one, logit_newton
+from ._arguments import rng_from_seed
+from .cohort_analysis import cox_ned
+from .models.fast import logit_newton
+from .simulate import SimulationParams, simulate_cohort_arrays
+from .study_design import STUDY_N, TERMS, design_matrix
 
-__all__ = ["repeat_study", "TERMS"]
-
-TERMS = ("ecog0", "ihc3", "grade_le2")
+__all__ = ["repeat_study", "TERMS"]   # TERMS re-exported from her2ned.study_design
 
 
-def repeat_study(params: SimulationParams | None = None, *, n_studies: int = 1000, n: int = 118,
+def repeat_study(params: SimulationParams | None = None, *, n_studies: int = 1000, n: int = STUDY_N,
                  seed: int) -> pd.DataFrame:
     """Repeat the study ``n_studies`` times and return one row of estimates per replicate.
 
@@ -57,14 +60,14 @@ def repeat_study(params: SimulationParams | None = None, *, n_studies: int = 100
         raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
     params = params or SimulationParams()
     rng = rng_from_seed(seed)
-    Xs = np.empty((n_studies, n, 4))
+    Xs = np.empty((n_studies, n, 1 + len(TERMS)))
     ys = np.empty((n_studies, n))
     hr, p_hr = np.full(n_studies, np.nan), np.full(n_studies, np.nan)
     for i in range(n_studies):
         a = simulate_cohort_arrays(params, rng, n)
-        Xs[i] = np.column_stack([np.ones(n), a["ecog"] == 0, a["ihc3"], a["grade"] <= 2])
+        Xs[i] = design_matrix(a)
         ys[i] = a["ned"]
-        b, s = cox_one(a["pfs_months"], a["progressed"], a["ned"], a["entry_months"])
+        b, s = cox_ned(a)
         if np.isfinite(b):
             hr[i], p_hr[i] = np.exp(b), 2 * norm.sf(abs(b / s))
     # a constant outcome or predictor makes the information singular: logit_newton flags it
