@@ -27,6 +27,7 @@ from scipy import stats
 
 from ._arguments import count, rng_from_seed, sequence
 from .models.fast import logrank_statistic
+from .models.published import se_from_ratio_p
 from .proportions import wilson_interval
 
 
@@ -366,8 +367,8 @@ def implied_events(hr: float, p: float, allocation: float = 0.5) -> float:
         raise ValueError("hr must differ from 1 to imply a number of events")
     p = _real(p, "p", 0, 1, low_open=True, high_open=True)
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
-    z = stats.norm.ppf(1 - p / 2)
-    return float((z / math.log(hr)) ** 2 / (allocation * (1 - allocation)))
+    se = se_from_ratio_p(hr, p)   # Schoenfeld: var(log HR) = 1 / (D p (1 - p))
+    return float(1 / (se ** 2 * allocation * (1 - allocation)))
 
 
 @dataclass(frozen=True)
