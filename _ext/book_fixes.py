@@ -60,14 +60,20 @@ def _edition_buttons(app, pagename, templatename, context, doctree):
         copyfile(root / notebook, Path(app.outdir, notebook))
         for group in [b for b in buttons if b.get("label") == "download-buttons"]:
             group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-notebook-button"]
-            group["buttons"].insert(0, {
-                "type": "link", "url": context["pathto"](notebook, 1), "text": ".ipynb",
-                "icon": "fas fa-code", "label": "download-notebook-button",
-                "tooltip": f"Download this chapter as a notebook ({edition} edition)"})
+            group["buttons"].insert(
+                0,
+                {
+                    "type": "link",
+                    "url": context["pathto"](notebook, 1),
+                    "text": ".ipynb",
+                    "icon": "fas fa-code",
+                    "label": "download-notebook-button",
+                    "tooltip": f"Download this chapter as a notebook ({edition} edition)",
+                },
+            )
     if edition == "student":
         for group in [b for b in _buttons(buttons) if "buttons" in b]:
-            group["buttons"] = [b for b in group.get("buttons", [])
-                                if b.get("label") != "download-source-button"]
+            group["buttons"] = [b for b in group.get("buttons", []) if b.get("label") != "download-source-button"]
 
 
 def _add_static(app):

@@ -29,8 +29,14 @@ import time
 import numpy as np
 import pandas as pd
 
-from her2ned.bias import (CLASSIC_ESTIMATORS, ESTIMATORS, estimate_all, lifelines_estimates, monte_carlo,
-                          summarise_against)
+from her2ned.bias import (
+    CLASSIC_ESTIMATORS,
+    ESTIMATORS,
+    estimate_all,
+    lifelines_estimates,
+    monte_carlo,
+    summarise_against,
+)
 from her2ned.estimands import true_effects
 from her2ned.simulate import SimulationParams, select_cohort, simulate_arrays, simulate_population
 from her2ned.study_analyses import study_analyses
@@ -46,8 +52,10 @@ def main() -> None:
     args = ap.parse_args()
 
     params = SimulationParams(n=args.n)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"{args.replicates} replicates x {args.n} synthetic patients x {len(CLASSIC_ESTIMATORS)} estimators")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"{args.replicates} replicates x {args.n} synthetic patients x {len(CLASSIC_ESTIMATORS)} estimators"
+    )
 
     study = dict(n_replicates=args.replicates, seed=args.seed, progress=False, estimators=CLASSIC_ESTIMATORS)
     t0 = time.perf_counter()
@@ -69,8 +77,10 @@ def main() -> None:
 
     print("(the lifelines time excludes simulation, the fast time includes it: the ratio is conservative)")
     tight = {"precision": 1e-16, "r_precision": 1e-18}
-    for label, refs_ in (("default tolerance", refs),
-                         ("tight tolerance", [lifelines_estimates(p, fit_options=tight) for p in pops])):
+    for label, refs_ in (
+        ("default tolerance", refs),
+        ("tight tolerance", [lifelines_estimates(p, fit_options=tight) for p in pops]),
+    ):
         worst_b = worst_se = 0.0
         for p, ref in zip(pops, refs_):
             f = estimate_all(p, estimators=CLASSIC_ESTIMATORS).set_index("estimator").loc[list(ref.index)]
@@ -80,32 +90,39 @@ def main() -> None:
     if not args.no_parallel:
         parallel_runs(params, args, mc)
     print()
-    print(f"Monte Carlo summary (true HR of NED = {params.hr_ned}, threshold "
-          f"{params.threshold_months:g} months, landmark {mc.landmark_months:g} months):")
-    print(mc.summary[["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage"]]
-          .round(3).to_string())
-    truths = {"conditional_hr": params.hr_ned,
-              "trial_hr": float(true_effects(params, landmark_months=0.0, n=400_000, seed=1).loc["trial_hr", "value"])}
+    print(
+        f"Monte Carlo summary (true HR of NED = {params.hr_ned}, threshold "
+        f"{params.threshold_months:g} months, landmark {mc.landmark_months:g} months):"
+    )
+    print(mc.summary[["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage"]].round(3).to_string())
+    truths = {
+        "conditional_hr": params.hr_ned,
+        "trial_hr": float(true_effects(params, landmark_months=0.0, n=400_000, seed=1).loc["trial_hr", "value"]),
+    }
     print()
-    print(f"The same replicates scored against two estimands: the conditional HR {truths['conditional_hr']:g} "
-          f"and the target-trial HR from time 0, {truths['trial_hr']:.3f}:")
-    print(summarise_against(mc.replicates, truths)[["true_hr", "mean_hr", "bias_log_hr", "coverage"]]
-          .round(3).to_string())
+    print(
+        f"The same replicates scored against two estimands: the conditional HR {truths['conditional_hr']:g} "
+        f"and the target-trial HR from time 0, {truths['trial_hr']:.3f}:"
+    )
+    print(
+        summarise_against(mc.replicates, truths)[["true_hr", "mean_hr", "bias_log_hr", "coverage"]].round(3).to_string()
+    )
 
 
 def newer_estimators(params, args, classic_seconds: float) -> None:
     """Times of the estimators, estimands and cohort analyses added after the classic five."""
     for est in (e for e in ESTIMATORS if e not in CLASSIC_ESTIMATORS):
         t0 = time.perf_counter()
-        monte_carlo(params, n_replicates=args.replicates, seed=args.seed, progress=False,
-                    estimators=("naive", est))
+        monte_carlo(params, n_replicates=args.replicates, seed=args.seed, progress=False, estimators=("naive", est))
         both = time.perf_counter() - t0
         print(f"  + {est:24s} with naive: {both:8.2f} s   ({both / classic_seconds:.2f} x the classic five)")
     for lm in (0.0, 24.0):
         t0 = time.perf_counter()
         t = true_effects(params, landmark_months=lm, n=200_000, seed=args.seed)
-        print(f"  true_effects, landmark {lm:>4g}, 200,000 patients: {time.perf_counter() - t0:6.2f} s   "
-              f"(trial HR {t.loc['trial_hr', 'value']:.3f})")
+        print(
+            f"  true_effects, landmark {lm:>4g}, 200,000 patients: {time.perf_counter() - t0:6.2f} s   "
+            f"(trial HR {t.loc['trial_hr', 'value']:.3f})"
+        )
     cohort = select_cohort(simulate_population(SimulationParams(n=3000), seed=args.seed))
     t0 = time.perf_counter()
     study_analyses(cohort)
@@ -128,8 +145,11 @@ def _same(a, b) -> str:
     except AssertionError as e:
         return f"DIFFERENT ({str(e).splitlines()[0]})"
     da, db = _digest(a.replicates), _digest(b.replicates)
-    return (f"equal to the sequential run exactly, sha256 {da} = {db}" if da == db
-            else f"equal values but different bytes: sha256 {da} vs {db}")
+    return (
+        f"equal to the sequential run exactly, sha256 {da} = {db}"
+        if da == db
+        else f"equal values but different bytes: sha256 {da} vs {db}"
+    )
 
 
 def parallel_runs(params, args, mc) -> None:
@@ -143,8 +163,12 @@ def parallel_runs(params, args, mc) -> None:
     print(f"joblib loky, 2 processes (with start-up):   {time.perf_counter() - t0:8.2f} s")
     print(f"loky result vs sequential:                  {_same(loky, mc)}")
     t0 = time.perf_counter()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
         started = time.perf_counter() - t0
         t0 = time.perf_counter()
         with joblib.parallel_config(backend="dask"):

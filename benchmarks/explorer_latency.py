@@ -39,30 +39,49 @@ def random_changes(k: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(k):
-        name = rng.choice(["seed", "hr_ned", "or_ecog0", "or_ihc3", "or_grade_le2", "threshold_months",
-                           "p_ecog0", "p_ihc3", "p_grade3"])
-        value = {"seed": lambda: int(rng.integers(0, 1000)),
-                 "hr_ned": lambda: float(np.round(np.exp(rng.uniform(np.log(0.15), np.log(1.5))), 2)),
-                 "or_ecog0": lambda: float(np.round(np.exp(rng.uniform(0, np.log(12))), 2)),
-                 "or_ihc3": lambda: float(np.round(np.exp(rng.uniform(0, np.log(10))), 2)),
-                 "or_grade_le2": lambda: float(np.round(np.exp(rng.uniform(np.log(0.1), 0)), 2)),
-                 "threshold_months": lambda: int(rng.integers(12, 49)),
-                 "p_ecog0": lambda: float(np.round(rng.uniform(0.2, 0.7), 2)),
-                 "p_ihc3": lambda: float(np.round(rng.uniform(0.4, 0.9), 2)),
-                 "p_grade3": lambda: float(np.round(rng.uniform(0.3, 0.7), 2))}[str(name)]()
+        name = rng.choice(
+            [
+                "seed",
+                "hr_ned",
+                "or_ecog0",
+                "or_ihc3",
+                "or_grade_le2",
+                "threshold_months",
+                "p_ecog0",
+                "p_ihc3",
+                "p_grade3",
+            ]
+        )
+        value = {
+            "seed": lambda: int(rng.integers(0, 1000)),
+            "hr_ned": lambda: float(np.round(np.exp(rng.uniform(np.log(0.15), np.log(1.5))), 2)),
+            "or_ecog0": lambda: float(np.round(np.exp(rng.uniform(0, np.log(12))), 2)),
+            "or_ihc3": lambda: float(np.round(np.exp(rng.uniform(0, np.log(10))), 2)),
+            "or_grade_le2": lambda: float(np.round(np.exp(rng.uniform(np.log(0.1), 0)), 2)),
+            "threshold_months": lambda: int(rng.integers(12, 49)),
+            "p_ecog0": lambda: float(np.round(rng.uniform(0.2, 0.7), 2)),
+            "p_ihc3": lambda: float(np.round(rng.uniform(0.4, 0.9), 2)),
+            "p_grade3": lambda: float(np.round(rng.uniform(0.3, 0.7), 2)),
+        }[str(name)]()
         out.append((str(name), value))
     return out
 
 
 def naive_redraw(values: dict) -> None:
     """The same analysis done the obvious way (DataFrames, statsmodels, lifelines, a new figure)."""
-    params = SimulationParams(p_ecog0=values["p_ecog0"], p_ihc3=values["p_ihc3"], p_grade3=values["p_grade3"],
-                              or_ecog0=values["or_ecog0"], or_ihc3=values["or_ihc3"],
-                              or_grade_le2=values["or_grade_le2"], hr_ned=values["hr_ned"],
-                              n=1500)  # enough for 118 selected at thresholds <= 48 months
+    params = SimulationParams(
+        p_ecog0=values["p_ecog0"],
+        p_ihc3=values["p_ihc3"],
+        p_grade3=values["p_grade3"],
+        or_ecog0=values["or_ecog0"],
+        or_ihc3=values["or_ihc3"],
+        or_grade_le2=values["or_grade_le2"],
+        hr_ned=values["hr_ned"],
+        n=1500,
+    )  # enough for 118 selected at thresholds <= 48 months
     thr = values["threshold_months"]
     cohort = select_cohort(simulate_population(params, seed=int(values["seed"])), thr)
-    cohort = add_model_columns(cohort.iloc[:values["n"]])  # about 118 rows, as in the panel
+    cohort = add_model_columns(cohort.iloc[: values["n"]])  # about 118 rows, as in the panel
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5), dpi=72)
     try:
         ors = logistic_table(cohort, "ned", ["ecog0", "ihc3", "grade_le2"])
@@ -99,16 +118,25 @@ def main(changes: int = 200, naive_changes: int = 60) -> dict:
             naive_redraw(panel.values())
             naive.append(time.perf_counter() - t0)
     fast_ms, naive_ms = np.array(fast) * 1e3, np.array(naive) * 1e3
-    res = {"fast_median": np.median(fast_ms), "fast_p95": np.percentile(fast_ms, 95),
-           "naive_median": np.median(naive_ms), "naive_p95": np.percentile(naive_ms, 95),
-           "n_fast": len(fast_ms), "n_naive": len(naive_ms), "messages": messages}
+    res = {
+        "fast_median": np.median(fast_ms),
+        "fast_p95": np.percentile(fast_ms, 95),
+        "naive_median": np.median(naive_ms),
+        "naive_p95": np.percentile(naive_ms, 95),
+        "n_fast": len(fast_ms),
+        "n_naive": len(naive_ms),
+        "messages": messages,
+    }
     res["ratio_median"] = res["naive_median"] / res["fast_median"]
-    print(f"cohort explorer latency, N = 118 ({platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores)")
-    print(f"  explorer panel : median {res['fast_median']:6.1f} ms   p95 {res['fast_p95']:6.1f} ms   "
-          f"({res['n_fast']} control changes; {messages} gave a plain message)")
-    print(f"  naive pipeline : median {res['naive_median']:6.1f} ms   p95 {res['naive_p95']:6.1f} ms   "
-          f"({res['n_naive']} of the same changes)")
+    print(f"cohort explorer latency, N = 118 ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)")
+    print(
+        f"  explorer panel : median {res['fast_median']:6.1f} ms   p95 {res['fast_p95']:6.1f} ms   "
+        f"({res['n_fast']} control changes; {messages} gave a plain message)"
+    )
+    print(
+        f"  naive pipeline : median {res['naive_median']:6.1f} ms   p95 {res['naive_p95']:6.1f} ms   "
+        f"({res['n_naive']} of the same changes)"
+    )
     print(f"  speed-up (median naive / median panel): {res['ratio_median']:.1f}x")
     ok = res["fast_median"] <= 50 and res["fast_p95"] <= 100
     print(f"  target median <= 50 ms and p95 <= 100 ms: {'met' if ok else 'NOT met'}")

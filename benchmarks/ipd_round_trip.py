@@ -27,8 +27,11 @@ from tqdm import tqdm
 from her2ned.ipd import round_trip
 from her2ned.plots.survival import numbers_at_risk
 
-SETTINGS = {"every step": {}, "every step, a shaky hand (chapter 5)": dict(time_sd=0.3, surv_sd=0.004),
-            "60 noisy points": dict(n_points=60, time_sd=0.1, surv_sd=0.003)}
+SETTINGS = {
+    "every step": {},
+    "every step, a shaky hand (chapter 5)": dict(time_sd=0.3, surv_sd=0.004),
+    "60 noisy points": dict(n_points=60, time_sd=0.1, surv_sd=0.003),
+}
 
 
 def trial(seed, n=200, medians=(12.0, 20.0)):
@@ -59,16 +62,24 @@ def main():
                 table, km = r.table, KaplanMeierFitter().fit(t, e)
                 again = KaplanMeierFitter().fit(table.time, table.event)
                 assert len(table) == len(t) and (numbers_at_risk(table.time, risk_times) == n_risk).all()
-                rows.append({"events_err_pct": 100 * abs(table.event.sum() - e.sum()) / e.sum(),
-                             "median_err": abs(again.median_survival_time_ - km.median_survival_time_)})
+                rows.append(
+                    {
+                        "events_err_pct": 100 * abs(table.event.sum() - e.sum()) / e.sum(),
+                        "median_err": abs(again.median_survival_time_ - km.median_survival_time_),
+                    }
+                )
                 rebuilt.append((table.time.to_numpy(), table.event.to_numpy()))
             rows[-1]["dloghr"] = abs(log_hr(rebuilt) - log_hr(arms))
         r = pd.DataFrame(rows)
         print(f"\n{name}: {args.trials} trials, {len(r)} curves")
-        print(f"  events, error                median {r.events_err_pct.median():.1f} %, "
-              f"max {r.events_err_pct.max():.1f} %")
-        print(f"  median within 0.25 months    {(r.median_err <= 0.25).mean():.0%} of curves "
-              f"(max error {r.median_err.max():.2f} months)")
+        print(
+            f"  events, error                median {r.events_err_pct.median():.1f} %, "
+            f"max {r.events_err_pct.max():.1f} %"
+        )
+        print(
+            f"  median within 0.25 months    {(r.median_err <= 0.25).mean():.0%} of curves "
+            f"(max error {r.median_err.max():.2f} months)"
+        )
         print(f"  |Δ log HR|                   median {r.dloghr.median():.3f}, max {r.dloghr.max():.3f}")
     t, e = trial(0)[0]
     reps = 20
@@ -80,8 +91,10 @@ def main():
     for _ in range(reps):
         round_trip(t, e, np.random.default_rng(0))
     rebuild_s = (time.perf_counter() - start) / reps
-    print(f"\none rebuild (200 patients, every step): {1000 * rebuild_s:.1f} ms = "
-          f"{rebuild_s / km_s:.1f} × a lifelines Kaplan–Meier fit of the same arm ({1000 * km_s:.1f} ms)")
+    print(
+        f"\none rebuild (200 patients, every step): {1000 * rebuild_s:.1f} ms = "
+        f"{rebuild_s / km_s:.1f} × a lifelines Kaplan–Meier fit of the same arm ({1000 * km_s:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

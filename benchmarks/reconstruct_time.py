@@ -22,5 +22,7 @@ t3 = time.perf_counter()
 for s in seeds:
     reconstruct(s)
 mean = (time.perf_counter() - t3) / len(seeds)
-print(f"reconstruct, mean over seeds {seeds[0]}-{seeds[-1]}: {mean:.1f} s; ratio to one verification "
-      f"{mean / (t2 - t1):.0f}×")
+print(
+    f"reconstruct, mean over seeds {seeds[0]}-{seeds[-1]}: {mean:.1f} s; ratio to one verification "
+    f"{mean / (t2 - t1):.0f}×"
+)

@@ -35,12 +35,14 @@ def timed(fn, repeat=1):
 def main() -> None:
     seconds, table = timed(heros.reconstruct)
     base, _ = timed(lambda: KaplanMeierFitter().fit(table.ttp_months, table.progressed), repeat=20)
-    print(f"HER-OS reconstruction ({len(table)} patients):        {seconds:6.2f} s   (goal < 10 s; "
-          f"{seconds / base:,.0f}x one lifelines KM fit of the table, {1000 * base:.1f} ms)")
+    print(
+        f"HER-OS reconstruction ({len(table)} patients):        {seconds:6.2f} s   (goal < 10 s; "
+        f"{seconds / base:,.0f}x one lifelines KM fit of the table, {1000 * base:.1f} ms)"
+    )
 
     rng = np.random.default_rng(2014)
     arms = []
-    for median in (12.0, 20.0):   # 250 per arm, exponential PFS, accrual over 4 years, cut at 48 months
+    for median in (12.0, 20.0):  # 250 per arm, exponential PFS, accrual over 4 years, cut at 48 months
         t = rng.exponential(median / np.log(2), 250)
         c = np.minimum(rng.uniform(12, 60, 250), 48)
         arms.append((np.round(np.minimum(t, c), 2), (t <= c).astype(int)))
@@ -54,8 +56,10 @@ def main() -> None:
     seconds, rebuilt = timed(lambda: [ipd_from_km(*p) for p in published])
     base, _ = timed(lambda: [KaplanMeierFitter().fit(t, e) for t, e in arms], repeat=20)
     n = sum(len(r.table) for r in rebuilt)
-    print(f"IPD rebuild of a two-arm trial ({n} patients):     {seconds:6.2f} s   (goal < 10 s; "
-          f"{seconds / base:,.1f}x lifelines KM fits of both arms, {1000 * base:.1f} ms)")
+    print(
+        f"IPD rebuild of a two-arm trial ({n} patients):     {seconds:6.2f} s   (goal < 10 s; "
+        f"{seconds / base:,.1f}x lifelines KM fits of both arms, {1000 * base:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ DEFAULT = ["explorer_latency.py", "bias_mc.py", "reconstruct_time.py"]
 
 def run(tree: Path, script: str) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script)], cwd=tree, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script)], cwd=tree, env=env, capture_output=True, text=True
+    )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     return lines if proc.returncode == 0 else lines + [f"FAILED (exit {proc.returncode}): {proc.stderr[-300:]}"]
 

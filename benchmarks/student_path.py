@@ -57,8 +57,7 @@ def _run(cmd, *, cwd, env, log, what):
         raise RuntimeError(f"{what} failed (exit {proc.returncode}); see {log.name}")
 
 
-def build_binder_env(dest: Path, *, python: str = sys.executable,
-                     base: list[str] | None = None) -> float:
+def build_binder_env(dest: Path, *, python: str = sys.executable, base: list[str] | None = None) -> float:
     """Build the Binder environment of this repository under ``dest``; return the seconds it took.
 
     ``dest/repo`` receives a copy of this repository (``conftest.copy_repository``), ``dest/venv`` a fresh
@@ -73,19 +72,28 @@ def build_binder_env(dest: Path, *, python: str = sys.executable,
     env = dict(os.environ)
     for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"):
         env.pop(var, None)
-    env.update({"PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", "VIRTUAL_ENV": str(venv),
-                "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    env.update(
+        {
+            "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+            "VIRTUAL_ENV": str(venv),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        }
+    )
     start = time.perf_counter()
     with open(dest / "build.log", "w") as log:
         copy.mkdir(parents=True)
         copy_repository(copy)
         _run([python, "-m", "venv", str(venv)], cwd=copy, env=env, log=log, what="venv")
         pip = [str(bin_dir / "python"), "-m", "pip", "install"]
-        _run([*pip, *(BINDER_BASE if base is None else base)], cwd=copy, env=env, log=log,
-             what="pip install (Binder base)")
+        _run(
+            [*pip, *(BINDER_BASE if base is None else base)],
+            cwd=copy,
+            env=env,
+            log=log,
+            what="pip install (Binder base)",
+        )
         if (copy / "requirements.txt").exists():
-            _run([*pip, "-r", "requirements.txt"], cwd=copy, env=env, log=log,
-                 what="pip install -r requirements.txt")
+            _run([*pip, "-r", "requirements.txt"], cwd=copy, env=env, log=log, what="pip install -r requirements.txt")
         post = copy / "postBuild"
         if post.exists():
             _run(["bash", str(post)], cwd=copy, env=env, log=log, what="postBuild")
@@ -103,8 +111,9 @@ def _pct(values, q):
     return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
 
 
-def time_notebooks(bin_dir: Path, root: Path, *, changes: int, timeout_s: float,
-                   screenshots: Path | None = None) -> dict:
+def time_notebooks(
+    bin_dir: Path, root: Path, *, changes: int, timeout_s: float, screenshots: Path | None = None
+) -> dict:
     """(b) and (c): every student notebook under ``root``, then the explorer's slider latency."""
     from playwright.sync_api import sync_playwright
 
@@ -122,14 +131,16 @@ def time_notebooks(bin_dir: Path, root: Path, *, changes: int, timeout_s: float,
                     page = labdriver.new_lab_page(browser)
                     try:
                         shot = screenshots / f"{nb.stem}.png" if screenshots else None
-                        report = labdriver.run_notebook(page, server, rel, timeout_s=timeout_s,
-                                                        screenshot=shot)
+                        report = labdriver.run_notebook(page, server, rel, timeout_s=timeout_s, screenshot=shot)
                         results[nb.name] = report
-                        print(f"  {nb.name:32s} {report['seconds']:6.1f} s (lab + kernel "
-                              f"{report['seconds_to_kernel']:4.1f} s, run all {report['seconds_running']:5.1f} s)"
-                              f"  errors {len(report['errors'])}"
-                              f"  unexecuted {len(report['unexecuted'])}  widgets {report['widget_views']}"
-                              f"  widget errors {report['widget_errors']}", flush=True)
+                        print(
+                            f"  {nb.name:32s} {report['seconds']:6.1f} s (lab + kernel "
+                            f"{report['seconds_to_kernel']:4.1f} s, run all {report['seconds_running']:5.1f} s)"
+                            f"  errors {len(report['errors'])}"
+                            f"  unexecuted {len(report['unexecuted'])}  widgets {report['widget_views']}"
+                            f"  widget errors {report['widget_errors']}",
+                            flush=True,
+                        )
                         if rel == EXPLORER and changes:
                             page.wait_for_timeout(500)
                             detail = labdriver.slider_latency(page, SLIDER, changes=changes, detail=True)
@@ -150,8 +161,9 @@ def time_notebooks(bin_dir: Path, root: Path, *, changes: int, timeout_s: float,
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--env", type=Path, help="reuse this venv (skip building the Binder environment)")
-    ap.add_argument("--root", type=Path,
-                    help="serve this folder (default: the built copy, or with --env a fresh copy of the repo)")
+    ap.add_argument(
+        "--root", type=Path, help="serve this folder (default: the built copy, or with --env a fresh copy of the repo)"
+    )
     ap.add_argument("--changes", type=int, default=40, help="slider changes to time (≥ 30)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed per notebook")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (printed)")
@@ -170,14 +182,14 @@ def main(argv=None) -> None:
             seconds = build_binder_env(work)
             bin_dir, root = work / "venv" / "bin", args.root or work / "repo"
             print(f"(a) Binder environment from scratch (copy + venv + pip + postBuild): {seconds:7.1f} s")
-        version = subprocess.run([str(bin_dir / "jupyter"), "lab", "--version"], capture_output=True,
-                                 text=True).stdout.strip()
+        version = subprocess.run(
+            [str(bin_dir / "jupyter"), "lab", "--version"], capture_output=True, text=True
+        ).stdout.strip()
         print(f"    JupyterLab {version} from {bin_dir}")
         if args.screenshots:
             args.screenshots.mkdir(parents=True, exist_ok=True)
         print("(b) student notebooks, open → all cells done (Run → Run All Cells):")
-        out = time_notebooks(bin_dir, root, changes=args.changes, timeout_s=args.timeout,
-                             screenshots=args.screenshots)
+        out = time_notebooks(bin_dir, root, changes=args.changes, timeout_s=args.timeout, screenshots=args.screenshots)
         done = [r["seconds"] for r in out["notebooks"].values() if "seconds" in r]
         if done:
             print(f"    total {sum(done):.1f} s over {len(done)} notebooks")
@@ -187,14 +199,20 @@ def main(argv=None) -> None:
             first = [d["first"] for d in lat if d["first"] is not None]
             med, p95 = statistics.median(total), _pct(total, 0.95)
             verdict = "meets" if med <= 50 and p95 <= 100 else "misses"
-            print(f"(c) explorer '{SLIDER}' key press → redrawn panel, {len(total)} changes: "
-                  f"median {med:.0f} ms, p95 {p95:.0f} ms ({verdict} the goal median ≤ 50, p95 ≤ 100)")
+            print(
+                f"(c) explorer '{SLIDER}' key press → redrawn panel, {len(total)} changes: "
+                f"median {med:.0f} ms, p95 {p95:.0f} ms ({verdict} the goal median ≤ 50, p95 ≤ 100)"
+            )
             inserted = [d["inserted"] for d in lat]
             if first:
-                print(f"    key press → first change of the panel output (the kernel's first reply, output "
-                      f"cleared): median {statistics.median(first):.0f} ms, p95 {_pct(first, 0.95):.0f} ms")
-            print(f"    key press → new summary and image in the DOM (before image decode and paint): "
-                  f"median {statistics.median(inserted):.0f} ms, p95 {_pct(inserted, 0.95):.0f} ms")
+                print(
+                    f"    key press → first change of the panel output (the kernel's first reply, output "
+                    f"cleared): median {statistics.median(first):.0f} ms, p95 {_pct(first, 0.95):.0f} ms"
+                )
+            print(
+                f"    key press → new summary and image in the DOM (before image decode and paint): "
+                f"median {statistics.median(inserted):.0f} ms, p95 {_pct(inserted, 0.95):.0f} ms"
+            )
         else:
             print(f"(c) explorer latency: not measured ({EXPLORER} missing or failed)")
     finally:

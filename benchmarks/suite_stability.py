@@ -46,8 +46,13 @@ def _spin(stop) -> None:
 
 def _venv(clone: Path, log) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(clone / ".venv")], check=True, stdout=log, stderr=log)
-    subprocess.run([str(clone / ".venv/bin/pip"), "install", "-q", "-r", "requirements-dev.txt"], cwd=clone,
-                   check=True, stdout=log, stderr=log)
+    subprocess.run(
+        [str(clone / ".venv/bin/pip"), "install", "-q", "-r", "requirements-dev.txt"],
+        cwd=clone,
+        check=True,
+        stdout=log,
+        stderr=log,
+    )
     return clone / ".venv"
 
 
@@ -59,8 +64,12 @@ def one_run(k: int, workdir: Path, venv: Path | None, pytest_args: list[str], lo
         if venv is None:
             venv = _venv(clone, log)
         else:  # the same environment, installed in editable mode from this clone
-            subprocess.run([str(venv / "bin/pip"), "install", "-q", "--no-deps", "-e", str(clone)],
-                           check=True, stdout=log, stderr=log)
+            subprocess.run(
+                [str(venv / "bin/pip"), "install", "-q", "--no-deps", "-e", str(clone)],
+                check=True,
+                stdout=log,
+                stderr=log,
+            )
         retry_log = workdir / f"run{k}.retries"
         env = {**os.environ, "HER2NED_RETRY_LOG": str(retry_log)}
         stop = mp.Event()
@@ -68,9 +77,13 @@ def one_run(k: int, workdir: Path, venv: Path | None, pytest_args: list[str], lo
         for p in spinners:
             p.start()
         t0 = time.perf_counter()
-        proc = subprocess.run([str(venv / "bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               "--durations=1", *pytest_args], cwd=clone, env=env, stdout=log,
-                              stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            [str(venv / "bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=1", *pytest_args],
+            cwd=clone,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wall = time.perf_counter() - t0
         stop.set()
         for p in spinners:
@@ -79,9 +92,15 @@ def one_run(k: int, workdir: Path, venv: Path | None, pytest_args: list[str], lo
     slow = SLOWEST.search(text)
     summary = SUMMARY.findall(text)
     retries = retry_log.read_text().splitlines() if retry_log.exists() else []
-    return dict(run=k, passed=proc.returncode == 0, wall_s=wall, retries=retries,
-                slowest=f"{slow.group(3)} ({float(slow.group(1)):.0f} s)" if slow else "?",
-                summary=summary[-1][0] if summary else f"exit {proc.returncode}", log=log_path), venv
+    return dict(
+        run=k,
+        passed=proc.returncode == 0,
+        wall_s=wall,
+        retries=retries,
+        slowest=f"{slow.group(3)} ({float(slow.group(1)):.0f} s)" if slow else "?",
+        summary=summary[-1][0] if summary else f"exit {proc.returncode}",
+        log=log_path,
+    ), venv
 
 
 def main(argv=None) -> int:
@@ -96,15 +115,21 @@ def main(argv=None) -> int:
         ap.error("--runs must be >= 1 and --load >= 0")
     workdir = Path(tempfile.mkdtemp(prefix="her2ned-stability-"))
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
-    print(f"suite stability: {args.runs} runs of commit {head.strip()}, {args.load} busy processes, "
-          f"{os.cpu_count()} CPUs; logs in {workdir}", flush=True)
+    print(
+        f"suite stability: {args.runs} runs of commit {head.strip()}, {args.load} busy processes, "
+        f"{os.cpu_count()} CPUs; logs in {workdir}",
+        flush=True,
+    )
     results, venv = [], None
     try:
         for k in range(1, args.runs + 1):
             r, venv = one_run(k, workdir, venv, args.pytest_args, args.load)
             results.append(r)
-            print(f"run {k}: {'PASS' if r['passed'] else 'FAIL'}  {r['wall_s'] / 60:5.1f} min  "
-                  f"retries {len(r['retries'])}  slowest {r['slowest']}  [{r['summary']}]", flush=True)
+            print(
+                f"run {k}: {'PASS' if r['passed'] else 'FAIL'}  {r['wall_s'] / 60:5.1f} min  "
+                f"retries {len(r['retries'])}  slowest {r['slowest']}  [{r['summary']}]",
+                flush=True,
+            )
             for line in r["retries"]:
                 print(f"        retried: {line}")
     finally:
@@ -113,8 +138,10 @@ def main(argv=None) -> int:
     passed = sum(r["passed"] for r in results)
     over = sum(r["wall_s"] > 60 * args.goal_minutes for r in results)
     with_retry = sum(bool(r["retries"]) for r in results)
-    print(f"summary: {passed}/{len(results)} passed; {over} over {args.goal_minutes:g} min; "
-          f"{with_retry} needed a retry; median {sorted(r['wall_s'] for r in results)[len(results) // 2] / 60:.1f} min")
+    print(
+        f"summary: {passed}/{len(results)} passed; {over} over {args.goal_minutes:g} min; "
+        f"{with_retry} needed a retry; median {sorted(r['wall_s'] for r in results)[len(results) // 2] / 60:.1f} min"
+    )
     goal = passed == len(results) and over == 0 and with_retry <= 1
     print("goal met" if goal else "goal NOT met (goal: all pass, none over the time, a retry in at most one run)")
     return 0 if goal else 1

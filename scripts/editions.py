@@ -91,12 +91,23 @@ def chapter_number(stem: str) -> str:
 
 def _latex_to_text(s: str) -> str:
     """The little LaTeX references.bib uses: accents in braces, protective braces."""
-    accents = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303",
-               "c": "\u0327", "u": "\u0306", "v": "\u030c", "=": "\u0304", ".": "\u0307"}
+    accents = {
+        '"': "\u0308",
+        "'": "\u0301",
+        "`": "\u0300",
+        "^": "\u0302",
+        "~": "\u0303",
+        "c": "\u0327",
+        "u": "\u0306",
+        "v": "\u030c",
+        "=": "\u0304",
+        ".": "\u0307",
+    }
     s = s.replace(r"{\i}", "ı").replace(r"\i", "ı")
 
     def accent(m):
         return m.group(2) + accents[m.group(1)]
+
     s = re.sub(r"\{\\([\"'`^~=.]|[cuv])\{?(\w)\}?\}", accent, s)
     s = re.sub(r"\\([\"'`^~=.])\{?(\w)\}?", accent, s)
     return unicodedata.normalize("NFC", s.replace("{", "").replace("}", "").replace("--", "–"))
@@ -119,9 +130,12 @@ def bibliography(path: Path = ROOT / "references.bib") -> dict[str, dict[str, st
         else:
             short_names = " and ".join(last)
         names = ", ".join(
-            _latex_to_text(" ".join(p.last_names)) + " "
+            _latex_to_text(" ".join(p.last_names))
+            + " "
             + "".join(_latex_to_text(n)[0] for n in p.first_names + p.middle_names)
-            for p in people if str(p) != "others")
+            for p in people
+            if str(p) != "others"
+        )
         if etal and any(str(p) == "others" for p in people):
             names += ", et al."
         f = {k: _latex_to_text(v) for k, v in entry.fields.items()}
@@ -143,10 +157,10 @@ def bibliography(path: Path = ROOT / "references.bib") -> dict[str, dict[str, st
 @dataclass
 class Exercise:
     label: str
-    number: str          # "4.2"
+    number: str  # "4.2"
     title: str
-    body: str            # converted Markdown
-    checks: list[str]    # self-check calls named in the exercise, e.g. "check.ex1_change(...)"
+    body: str  # converted Markdown
+    checks: list[str]  # self-check calls named in the exercise, e.g. "check.ex1_change(...)"
 
 
 @dataclass
@@ -156,8 +170,8 @@ class Context:
     stem: str
     glue: dict[str, str]
     bib: dict[str, dict[str, str]]
-    exercise_numbers: dict[str, tuple[str, str]]   # label -> (chapter stem, "4.2")
-    titles: dict[str, str]                         # chapter stem -> title
+    exercise_numbers: dict[str, tuple[str, str]]  # label -> (chapter stem, "4.2")
+    titles: dict[str, str]  # chapter stem -> title
     notebook_stems: set[str]
     cited: list[str]
 
@@ -188,6 +202,7 @@ def _doc_link(target: str, text: str | None, ctx: Context) -> str:
 
 def convert_roles(text: str, ctx: Context) -> str:
     """Replace every MyST role by plain Markdown."""
+
     def role(m: re.Match) -> str:
         kind, content = m.group("role"), m.group("content")
         explicit = re.fullmatch(r"(?P<text>.*?)\s*<(?P<target>[^>]+)>", content)
@@ -215,6 +230,7 @@ def convert_roles(text: str, ctx: Context) -> str:
         if kind == "math":
             return f"${content}$"
         raise ValueError(f"{ctx.stem}: no plain-Markdown form for the role {{{kind}}}")
+
     return ROLE.sub(role, text)
 
 
@@ -259,8 +275,11 @@ def _plain_md(text: str, ctx: Context) -> str:
     out = []
     for block in parse_blocks(text):
         if block[0] == "md":
-            md = "\n".join(line for line in block[1].splitlines()
-                           if not re.fullmatch(r"\((?:[\w-]+)\)=", line.strip()) and not line.startswith("%"))
+            md = "\n".join(
+                line
+                for line in block[1].splitlines()
+                if not re.fullmatch(r"\((?:[\w-]+)\)=", line.strip()) and not line.startswith("%")
+            )
             out.append(convert_roles(md, ctx))
             continue
         _, name, arg, options, body = block
@@ -313,6 +332,7 @@ def _is_check(func: str) -> bool:
 
 def _checks_module_of(func: str) -> str:
     import her2ned.checks as checks
+
     for info in pkgutil.iter_modules(checks.__path__):
         module = importlib.import_module(f"her2ned.checks.{info.name}")
         if hasattr(module, func):
@@ -327,8 +347,7 @@ def _solution_cells(body: str, ex: Exercise, ctx: Context) -> list:
     def flush_text():
         if "".join(text).strip():
             prefix = "" if cells else f"**Solution to exercise {ex.number}.** "
-            cells.append(_md_cell(prefix + _plain_md("\n".join(text).strip("\n"), ctx),
-                                  tags=["solution"]))
+            cells.append(_md_cell(prefix + _plain_md("\n".join(text).strip("\n"), ctx), tags=["solution"]))
         text.clear()
 
     lines = body.splitlines()
@@ -369,8 +388,7 @@ def convert_markdown_cell(text: str, ctx: Context, edition: str, exercises: dict
             ex = exercises[options["label"]]
             flush()
             anchor = f'<a id="exercise-{ex.number.replace(".", "-")}"></a>'
-            cells.append(_md_cell(f"{anchor}\n\n### Exercise {ex.number} · {ex.title}\n\n{ex.body}",
-                                  tags=["exercise"]))
+            cells.append(_md_cell(f"{anchor}\n\n### Exercise {ex.number} · {ex.title}\n\n{ex.body}", tags=["exercise"]))
             cells.append(_code_cell(f"# Your answer to exercise {ex.number}", tags=["answer"]))
             if ex.checks:
                 cells.append(self_check_cell(ex, ctx))
@@ -381,8 +399,11 @@ def convert_markdown_cell(text: str, ctx: Context, edition: str, exercises: dict
                 cells.extend(_solution_cells(body, exercises[arg], ctx))
         elif block[0] == "directive":
             _, name, arg, options, body = block
-            pending.append(_plain_md(f"```{{{name}}} {arg}\n" + "".join(f":{k}: {v}\n" for k, v in options.items())
-                                     + body + "\n```", ctx))
+            pending.append(
+                _plain_md(
+                    f"```{{{name}}} {arg}\n" + "".join(f":{k}: {v}\n" for k, v in options.items()) + body + "\n```", ctx
+                )
+            )
         else:
             pending.append(_plain_md(block[1], ctx))
     flush()
@@ -397,16 +418,22 @@ def collect_exercises(stem: str, text: str, ctx: Context) -> dict[str, Exercise]
         if block[0] == "directive" and block[1] == "exercise":
             _, _, arg, options, body = block
             k += 1
-            checks = [c for c in re.findall(r"`([^`]+)`", body)
-                      if CHECK_CALL.match(c) and _is_check(CHECK_CALL.match(c)["func"])]
-            out[options["label"]] = Exercise(options["label"], f"{chapter_number(stem)}.{k}",
-                                             convert_roles(arg, ctx), _plain_md(body, ctx), checks)
+            checks = [
+                c
+                for c in re.findall(r"`([^`]+)`", body)
+                if CHECK_CALL.match(c) and _is_check(CHECK_CALL.match(c)["func"])
+            ]
+            out[options["label"]] = Exercise(
+                options["label"], f"{chapter_number(stem)}.{k}", convert_roles(arg, ctx), _plain_md(body, ctx), checks
+            )
     return out
 
 
 GLUE_IMPORT = "from myst_nb import glue"
-GLUE_SHIM = ("def glue(name, value, display=True):  # the book's myst_nb.glue: here the values are "
-             "already in the text\n    return None")
+GLUE_SHIM = (
+    "def glue(name, value, display=True):  # the book's myst_nb.glue: here the values are "
+    "already in the text\n    return None"
+)
 
 
 def convert_code_cell(cell) -> nbformat.NotebookNode:
@@ -414,7 +441,7 @@ def convert_code_cell(cell) -> nbformat.NotebookNode:
     tags = list(cell.metadata.get("tags", []))
     meta = {"tags": tags} if tags else {}
     if {"hide-input", "remove-input", "remove-cell", "hide-cell"} & set(tags):
-        meta["jupyter"] = {"source_hidden": True}   # JupyterLab and VS Code fold the input
+        meta["jupyter"] = {"source_hidden": True}  # JupyterLab and VS Code fold the input
     return _code_cell(source, **meta)
 
 
@@ -432,18 +459,24 @@ def glue_values(executed) -> dict[str, str]:
 
 def header_cells(stem: str, title: str, edition: str) -> list:
     """The edition's first cells: what this notebook is, the Colab link, and the install cell."""
-    note = ("Student edition: exercises end in an empty answer cell and a self-check; solutions are in "
-            "the teacher edition." if edition == "student" else
-            "Teacher edition: every exercise is followed by its solution and model answer.")
-    intro = (f"*{title}* · a chapter of the open teaching book *No evidence of disease in HER2-positive "
-             f"metastatic breast cancer*, generated from `chapters/{stem}.md`. {note}\n\n"
-             f"[Open in Colab]({colab_url(stem, edition)}) · run the next cell first: it installs the "
-             f"book's `her2ned` package where it is missing (Colab, a fresh JupyterHub).")
-    install = ("# Installs the book's package where it is missing (e.g. on Colab); does nothing elsewhere.\n"
-               "import importlib.util, subprocess, sys\n"
-               "if importlib.util.find_spec(\"her2ned\") is None:\n"
-               "    subprocess.check_call([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-               f"                           \"{pip_requirement()}\"])")
+    note = (
+        "Student edition: exercises end in an empty answer cell and a self-check; solutions are in the teacher edition."
+        if edition == "student"
+        else "Teacher edition: every exercise is followed by its solution and model answer."
+    )
+    intro = (
+        f"*{title}* · a chapter of the open teaching book *No evidence of disease in HER2-positive "
+        f"metastatic breast cancer*, generated from `chapters/{stem}.md`. {note}\n\n"
+        f"[Open in Colab]({colab_url(stem, edition)}) · run the next cell first: it installs the "
+        f"book's `her2ned` package where it is missing (Colab, a fresh JupyterHub)."
+    )
+    install = (
+        "# Installs the book's package where it is missing (e.g. on Colab); does nothing elsewhere.\n"
+        "import importlib.util, subprocess, sys\n"
+        'if importlib.util.find_spec("her2ned") is None:\n'
+        '    subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet",\n'
+        f'                           "{pip_requirement()}"])'
+    )
     return [_md_cell(intro, tags=["edition-header"]), _code_cell(install, tags=["install"])]
 
 
@@ -473,9 +506,11 @@ def make_edition(chapter: Path, executed, edition: str) -> nbformat.NotebookNode
         cells.append(_md_cell(f"## Reference list\n\n{refs}", tags=["references"]))
     nb = nbformat.v4.new_notebook()
     nb.cells = cells
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"},
-                   "her2ned": {"edition": edition, "source": f"chapters/{chapter.stem}.md"}}
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "her2ned": {"edition": edition, "source": f"chapters/{chapter.stem}.md"},
+    }
     for i, cell in enumerate(nb.cells):  # stable ids: a regenerated notebook equals the committed one
         cell.id = f"{edition[0]}{i:03d}"
     return nb
@@ -508,15 +543,21 @@ def execute(chapter: Path, timeout: int = WATCHDOG_S, retries: int = 1, on_retry
 
     for attempt in range(retries + 1):
         nb, running = jupytext.read(chapter), {}
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(chapter.parent)}},
-                                on_cell_start=lambda cell, cell_index: running.update(index=cell_index))
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(chapter.parent)}},
+            on_cell_start=lambda cell, cell_index: running.update(index=cell_index),
+        )
         try:
             client.execute()
             return nb
         except (CellTimeoutError, DeadKernelError) as exc:
-            message = (f"{chapter.name}: cell {running.get('index', '?')} got no reply within {timeout} s "
-                       f"(silent or dead kernel: {type(exc).__name__})")
+            message = (
+                f"{chapter.name}: cell {running.get('index', '?')} got no reply within {timeout} s "
+                f"(silent or dead kernel: {type(exc).__name__})"
+            )
             if attempt == retries:
                 raise TimeoutError(message + f"; still failing after {retries} retry in a fresh kernel") from exc
             if on_retry:
@@ -595,8 +636,11 @@ def find_solutions(folder: Path, fragments: dict[str, str] | None = None) -> dic
     index, sources, notebooks, downloads)."""
     fragments = fragments or solution_fragments()
     found = {label: [] for label in fragments}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                       and p.suffix in (".html", ".js", ".txt", ".md", ".ipynb", ".json", ".py")):
+    for path in sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".js", ".txt", ".md", ".ipynb", ".json", ".py")
+    ):
         text = text_of(path)
         for label, fragment in fragments.items():
             if fragment in text:
@@ -608,8 +652,8 @@ def find_solutions(folder: Path, fragments: dict[str, str] | None = None) -> dic
 # The student HTML edition
 
 STUDENT_OVERRIDES = {
-    "hide_solutions": True,        # sphinx-exercise drops every solution directive from the doctree
-    "html_copy_source": False,     # no _sources/*.md (they hold the solutions)
+    "hide_solutions": True,  # sphinx-exercise drops every solution directive from the doctree
+    "html_copy_source": False,  # no _sources/*.md (they hold the solutions)
 }
 
 
@@ -625,14 +669,25 @@ def build_student_html(out: Path = STUDENT_HTML, cache: Path = ROOT / "_build" /
     config["sphinx"]["config"]["her2ned_edition"] = "student"
     config["execute"]["cache"] = str(cache)
     # paths in a config file are read relative to it: make them absolute for the copy in _build/
-    config["sphinx"]["local_extensions"] = {name: str(ROOT / path)
-                                            for name, path in config["sphinx"]["local_extensions"].items()}
+    config["sphinx"]["local_extensions"] = {
+        name: str(ROOT / path) for name, path in config["sphinx"]["local_extensions"].items()
+    }
     config["bibtex_bibfiles"] = [str(ROOT / f) for f in config["bibtex_bibfiles"]]
     out.mkdir(parents=True, exist_ok=True)
     path_config = out / "_config.yml"
     path_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--config", str(path_config),
-           "--path-output", str(out), "-W", "-n", "--keep-going"]
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--config",
+        str(path_config),
+        "--path-output",
+        str(out),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     (out / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0 or re.search(r"WARNING:|ERROR:", proc.stdout + proc.stderr):

@@ -23,32 +23,53 @@ import sys
 from pathlib import Path
 
 from her2ned.datasets import load_csv
-from her2ned.feasible import (REGION_SEED, committed_conclusions, committed_ranges, format_range_csv,
-                              search_region, witness_name)
+from her2ned.feasible import (
+    REGION_SEED,
+    committed_conclusions,
+    committed_ranges,
+    format_range_csv,
+    search_region,
+    witness_name,
+)
 from her2ned import heros
 from her2ned.followup import followup_table, format_scenarios_csv, scenario_table
-from her2ned.reconstruct import (COHORT_SEED, ENSEMBLE_SEEDS, format_cohort_csv, format_ensemble_csv,
-                                 reconstruct, reconstruct_ensemble)
+from her2ned.reconstruct import (
+    COHORT_SEED,
+    ENSEMBLE_SEEDS,
+    format_cohort_csv,
+    format_ensemble_csv,
+    reconstruct,
+    reconstruct_ensemble,
+)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cohort", action="store_true", help="only the cohort table")
     ap.add_argument("--feasible", action="store_true", help="only the feasible region (feasible/)")
-    ap.add_argument("--followup", action="store_true",
-                    help="only tog2026_followup.csv and followup_scenarios.csv (the follow-up model)")
-    ap.add_argument("--ranges", action="store_true",
-                    help="only feasible/ranges.csv and conclusions.csv, from the committed witnesses")
-    ap.add_argument("--heros", action="store_true",
-                    help="only heros2014_cohort.csv and heros2014_ranges.csv (about a minute)")
+    ap.add_argument(
+        "--followup",
+        action="store_true",
+        help="only tog2026_followup.csv and followup_scenarios.csv (the follow-up model)",
+    )
+    ap.add_argument(
+        "--ranges",
+        action="store_true",
+        help="only feasible/ranges.csv and conclusions.csv, from the committed witnesses",
+    )
+    ap.add_argument(
+        "--heros", action="store_true", help="only heros2014_cohort.csv and heros2014_ranges.csv (about a minute)"
+    )
     args = ap.parse_args(argv)
     out = Path(__file__).resolve().parents[1] / "data" / "reconstructed"  # the repository's copy
     out.mkdir(parents=True, exist_ok=True)
     if args.heros:
-        (out / "heros2014_cohort.csv").write_text(heros.format_cohort_csv(heros.reconstruct(heros.COHORT_SEED)),
-                                                  encoding="utf-8")
-        (out / "heros2014_ranges.csv").write_text(heros.format_range_csv(heros.feasible_range(heros.RANGE_SEED)),
-                                                  encoding="utf-8")
+        (out / "heros2014_cohort.csv").write_text(
+            heros.format_cohort_csv(heros.reconstruct(heros.COHORT_SEED)), encoding="utf-8"
+        )
+        (out / "heros2014_ranges.csv").write_text(
+            heros.format_range_csv(heros.feasible_range(heros.RANGE_SEED)), encoding="utf-8"
+        )
         print(f"wrote {out / 'heros2014_cohort.csv'} and heros2014_ranges.csv")
         return 0
     if args.followup:
@@ -64,12 +85,12 @@ def main(argv=None) -> int:
         for (q, end), w in witnesses.items():
             (out / "feasible" / witness_name(q, end)).write_text(format_cohort_csv(w), encoding="utf-8")
         (out / "feasible" / "search_log.csv").write_text(
-            log.to_csv(index=False, float_format="%.6f", lineterminator="\n"), encoding="utf-8")
+            log.to_csv(index=False, float_format="%.6f", lineterminator="\n"), encoding="utf-8"
+        )
         print(f"wrote {len(witnesses)} witness tables and the search log to {out / 'feasible'}")
     if args.feasible or args.ranges:
         (out / "feasible" / "ranges.csv").write_text(format_range_csv(committed_ranges()), encoding="utf-8")
-        (out / "feasible" / "conclusions.csv").write_text(format_range_csv(committed_conclusions()),
-                                                          encoding="utf-8")
+        (out / "feasible" / "conclusions.csv").write_text(format_range_csv(committed_conclusions()), encoding="utf-8")
         print(f"wrote {out / 'feasible' / 'ranges.csv'} and conclusions.csv")
         return 0
     (out / "tog2026_cohort.csv").write_text(format_cohort_csv(reconstruct(COHORT_SEED)), encoding="utf-8")

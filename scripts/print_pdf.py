@@ -23,8 +23,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("HER2NED_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Hide what only makes sense on screen; keep figures and tables whole on a page where they fit.
 PRINT_CSS = """
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header-article, .bd-footer,
@@ -54,13 +61,15 @@ def toc_pages() -> list[str]:
         for entry in entries:
             pages.append(entry["file"])
             walk(entry.get("sections", []))
+
     for part in toc["parts"]:
         walk(part["chapters"])
     return pages
 
 
-def print_pages(html: Path, pages: list[str], *, margin: str = "14mm", css: str = "",
-                browser=None) -> list[tuple[str, bytes]]:
+def print_pages(
+    html: Path, pages: list[str], *, margin: str = "14mm", css: str = "", browser=None
+) -> list[tuple[str, bytes]]:
     """(title, PDF bytes) of each page of the built book at ``html``.
 
     ``browser``: a Playwright Chromium browser to reuse (the tests'); by default one is started.
@@ -81,22 +90,35 @@ def print_pages(html: Path, pages: list[str], *, margin: str = "14mm", css: str 
                 browser.close()
     out = []
     context = browser.new_context()
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:"))
-                  else route.abort())
+    context.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "blob:")) else route.abort(),
+    )
     for name in pages:
         page = context.new_page()
         page.goto((html / f"{name}.html").as_uri(), wait_until="load")
         # every embedded widget drawn (the twins' first frame) and the maths typeset
-        page.wait_for_function("""() => [...document.querySelectorAll(
+        page.wait_for_function(
+            """() => [...document.querySelectorAll(
             "script[type='application/vnd.jupyter.widget-view+json']")].every(
-            s => s.parentElement.querySelector('.jupyter-widgets, .widget-container'))""", timeout=60_000)
+            s => s.parentElement.querySelector('.jupyter-widgets, .widget-container'))""",
+            timeout=60_000,
+        )
         page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.add_style_tag(content=PRINT_CSS + css)
         page.emulate_media(media="print")
         page.evaluate("() => document.fonts.ready")
         title = " ".join(page.locator("article h1").first.inner_text().split()).rstrip("#").strip()
-        out.append((title, page.pdf(format="A4", print_background=True,
-                                    margin={"top": margin, "bottom": margin, "left": margin, "right": margin})))
+        out.append(
+            (
+                title,
+                page.pdf(
+                    format="A4",
+                    print_background=True,
+                    margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+                ),
+            )
+        )
         page.close()
     context.close()
     return out

@@ -30,8 +30,13 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 CHROMIUM = os.environ.get("HER2NED_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 BIN = Path(sys.executable).parent
 
@@ -70,8 +75,17 @@ SILENT_KERNEL = re.compile(r"CellTimeoutError|DeadKernelError|Timeout waiting fo
 
 def jupyter_book_command(path_output: Path) -> list[str]:
     """The strict build: from clean, warnings are errors, every warning reported (`-W -n --keep-going`)."""
-    return [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(path_output),
-            "--all", "-W", "-n", "--keep-going"]
+    return [
+        str(BIN / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(path_output),
+        "--all",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -81,16 +95,14 @@ def book_build(tmp_path_factory):
     if reuse:
         return 0, "(reused build: HER2NED_BOOK_HTML)", Path(reuse)
     out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT,
-                          timeout=1800)
+    proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT, timeout=1800)
     log = proc.stdout + proc.stderr
     if proc.returncode != 0 and SILENT_KERNEL.search(log):
         # execute.timeout (120 s) is the watchdog; the execution cache keeps every chapter that ran,
         # so the second build runs only the one that stalled, in a fresh kernel
         evidence = [line.strip() for line in log.splitlines() if SILENT_KERNEL.search(line)][:3]
         report_retry(f"book build: a kernel went silent ({' | '.join(evidence)}); rebuilt once")
-        proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT,
-                              timeout=1800)
+        proc = subprocess.run(jupyter_book_command(out), capture_output=True, text=True, cwd=ROOT, timeout=1800)
         log = log + "\n=== retry ===\n" + proc.stdout + proc.stderr
     (out / "build.log").write_text(log)
     return proc.returncode, log, out / "_build" / "html"
@@ -113,8 +125,9 @@ def student_html(book_html, tmp_path_factory):
     import editions
 
     try:
-        return editions.build_student_html(tmp_path_factory.mktemp("student"),
-                                           cache=book_html.parents[0] / ".jupyter_cache")
+        return editions.build_student_html(
+            tmp_path_factory.mktemp("student"), cache=book_html.parents[0] / ".jupyter_cache"
+        )
     except CalledProcessError as exc:
         pytest.fail(f"the student edition did not build cleanly:\n{(exc.stdout + exc.stderr)[-3000:]}")
 
@@ -146,12 +159,14 @@ def _open(browser, url: str, *, offline: bool, timeout_ms: int = 120_000):
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(f"pageerror: {e}"))
     if offline:
+
         def guard(route):
             if route.request.url.startswith(("file://", "data:", "blob:")):
                 route.continue_()
             else:
                 page.blocked_requests.append(route.request.url)
                 route.abort()
+
         context.route("**/*", guard)
     try:
         page.goto(url, wait_until="load", timeout=timeout_ms)
@@ -203,9 +218,19 @@ def voila_server(tmp_path_factory):
     port = _free_port()
     log = open(folder / "voila.log", "w")
     proc = subprocess.Popen(
-        [str(voila), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--ServerApp.token=", "--show_tracebacks=True", str(folder)],
-        stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+        [
+            str(voila),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--ServerApp.token=",
+            "--show_tracebacks=True",
+            str(folder),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -244,11 +269,15 @@ def voila_app(browser, voila_server):
         # fresh kernel; a second failure fails the test.
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        nb = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                         "source": c} for c in cells],
-              "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                          "language": "python"}},
-              "nbformat": 4, "nbformat_minor": 5}
+        nb = {
+            "cells": [
+                {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": c}
+                for c in cells
+            ],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
         for attempt in range(1, attempts + 1):
             name = f"app_{len(list(folder.glob('app_*.ipynb')))}.ipynb"
             (folder / name).write_text(json.dumps(nb))
@@ -261,8 +290,10 @@ def voila_app(browser, voila_server):
                     page.context.close()
                 if attempt == attempts:
                     raise
-                report_retry(f"Voila render of {cells[-1]!r}: no widget within {timeout_ms / 1000:.0f} s; "
-                             "retried with a fresh kernel")
+                report_retry(
+                    f"Voila render of {cells[-1]!r}: no widget within {timeout_ms / 1000:.0f} s; "
+                    "retried with a fresh kernel"
+                )
                 continue
             pages.append(page)
             return page
@@ -292,8 +323,13 @@ from print_pdf import toc_pages as toc_files  # noqa: E402, F401  (every page of
 
 def copy_repository(dest: Path) -> Path:
     """Copy the repository's files (tracked and new, not ignored) to dest: what a clone would hold."""
-    names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    names = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, names):
         source = ROOT / name
         if source.is_file():
@@ -319,8 +355,7 @@ class StudentEnv:
 
     def env(self) -> dict:
         """Environment variables of a student's session: this venv first on PATH, its own HOME."""
-        return {**os.environ, "PATH": f"{self.bin_dir}{os.pathsep}{os.environ['PATH']}",
-                "HOME": str(self.home)}
+        return {**os.environ, "PATH": f"{self.bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(self.home)}
 
 
 @pytest.fixture(scope="session")
@@ -340,8 +375,7 @@ def student_env(tmp_path_factory):
         return StudentEnv(root, Path(reuse), home)
     venv, log = base / "env", base / "setup.log"
     run_logged([sys.executable, "-m", "venv", str(venv)], log=log, timeout=300)
-    run_logged([str(venv / "bin" / "pip"), "install", "-q", "-r", "requirements.txt"], log=log,
-               timeout=1800, cwd=root)
+    run_logged([str(venv / "bin" / "pip"), "install", "-q", "-r", "requirements.txt"], log=log, timeout=1800, cwd=root)
     env = StudentEnv(root, venv, home)
     run_logged(["bash", "postBuild"], log=log, timeout=300, cwd=root, env=env.env())
     return env

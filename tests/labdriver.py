@@ -32,9 +32,23 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["LabServer", "LabTimeout", "start_lab", "run_notebook", "slider_latency", "panel_hr_text",
-           "shutdown_kernels", "lab_settings", "new_lab_page", "launch_chromium", "find_slider",
-           "press_slider", "panel_image_src", "CHROMIUM", "CHROMIUM_ARGS"]
+__all__ = [
+    "LabServer",
+    "LabTimeout",
+    "start_lab",
+    "run_notebook",
+    "slider_latency",
+    "panel_hr_text",
+    "shutdown_kernels",
+    "lab_settings",
+    "new_lab_page",
+    "launch_chromium",
+    "find_slider",
+    "press_slider",
+    "panel_image_src",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+]
 
 #: user settings written for every server: each key is ``<extension package>/<plugin>`` and becomes
 #: ``<settings_dir>/<extension package>/<plugin>.jupyterlab-settings``.
@@ -42,8 +56,11 @@ LAB_SETTINGS = {
     # every cell in the DOM (the default windowing detaches off-screen cells, hiding prompts/widgets)
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
     # no "Would you like to receive official Jupyter news?" toast, no update check, no toasts at all
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False,
-                                                    "doNotDisturbMode": True},
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+        "doNotDisturbMode": True,
+    },
     # the harness saves explicitly; an autosave racing the harness's own save is one less surprise
     "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
     # a kernel restart (not used by the harness) must not wait on a dialog
@@ -54,8 +71,13 @@ LAB_SETTINGS = {
 #: not used).
 CHROMIUM = os.environ.get("HER2NED_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -83,8 +105,9 @@ class LabServer:
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 30):
         """Call the server's REST API (no token: the server runs with authentication off)."""
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{self.url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
         return json.loads(raw) if raw else None
@@ -127,9 +150,16 @@ def lab_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(values, indent=2))
 
 
-def start_lab(bin_dir: Path, root_dir: Path, settings_dir: Path, *, timeout_s: float = 120,
-              kernel_transport: str = "ipc", extra_args: list[str] | None = None,
-              env: dict | None = None) -> LabServer:
+def start_lab(
+    bin_dir: Path,
+    root_dir: Path,
+    settings_dir: Path,
+    *,
+    timeout_s: float = 120,
+    kernel_transport: str = "ipc",
+    extra_args: list[str] | None = None,
+    env: dict | None = None,
+) -> LabServer:
     """Start ``bin_dir/jupyter lab`` serving ``root_dir`` on a free loopback port; wait until it answers.
 
     Authentication is off (empty token and password; loopback only). ``settings_dir`` receives the
@@ -150,48 +180,70 @@ def start_lab(bin_dir: Path, root_dir: Path, settings_dir: Path, *, timeout_s: f
     bin_dir, root_dir, settings_dir = Path(bin_dir), Path(root_dir), Path(settings_dir)
     jupyter = bin_dir / "jupyter"
     if not jupyter.exists():
-        raise FileNotFoundError(f"{jupyter} does not exist: is {bin_dir} the bin folder of a venv "
-                                "with JupyterLab?")
+        raise FileNotFoundError(f"{jupyter} does not exist: is {bin_dir} the bin folder of a venv with JupyterLab?")
     lab_settings(settings_dir)
     scratch = Path(tempfile.mkdtemp(prefix="her2ned-lab-"))
     for sub in ("workspaces", "config", "data", "runtime", "ipython"):
         (scratch / sub).mkdir()
     env = dict(os.environ if env is None else env)
-    env.update({
-        "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-        "VIRTUAL_ENV": str(bin_dir.parent),
-        "JUPYTER_CONFIG_DIR": str(scratch / "config"),
-        "JUPYTER_DATA_DIR": str(scratch / "data"),
-        "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
-        "IPYTHONDIR": str(scratch / "ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
+            "VIRTUAL_ENV": str(bin_dir.parent),
+            "JUPYTER_CONFIG_DIR": str(scratch / "config"),
+            "JUPYTER_DATA_DIR": str(scratch / "data"),
+            "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+            "IPYTHONDIR": str(scratch / "ipython"),
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("PYTHONPATH", None)
     env.pop("PYTHONHOME", None)
-    cmd = [str(jupyter), "lab", "--no-browser", "--ServerApp.port_retries=0",
-           "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-           "--ServerApp.disable_check_xsrf=True",
-           f"--ServerApp.root_dir={root_dir}", f"--LabApp.user_settings_dir={settings_dir}",
-           f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly",  # no PyPI queries from the extension manager
-           # window.jupyterapp: read-only probes of the kernel connection (the page's toolbar shows
-           # "idle" before a kernel is attached, and Run All then asks for a kernel)
-           "--LabApp.expose_app_in_browser=True",
-           f"--KernelManager.transport={kernel_transport}",
-           *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-           *(extra_args or [])]
+    cmd = [
+        str(jupyter),
+        "lab",
+        "--no-browser",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+        f"--ServerApp.root_dir={root_dir}",
+        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--LabApp.workspaces_dir={scratch / 'workspaces'}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # no PyPI queries from the extension manager
+        # window.jupyterapp: read-only probes of the kernel connection (the page's toolbar shows
+        # "idle" before a kernel is attached, and Run All then asks for a kernel)
+        "--LabApp.expose_app_in_browser=True",
+        f"--KernelManager.transport={kernel_transport}",
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        *(extra_args or []),
+    ]
     log_path = scratch / "lab.log"
     deadline = time.monotonic() + timeout_s
     for attempt in range(3):
         port = _free_port()
         log = open(log_path, "w")
-        proc = subprocess.Popen([*cmd, f"--port={port}"], stdout=log, stderr=subprocess.STDOUT,
-                                cwd=root_dir, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            [*cmd, f"--port={port}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=root_dir,
+            env=env,
+            start_new_session=True,
+        )
         log.close()
-        server = LabServer(url=f"http://127.0.0.1:{port}", root_dir=root_dir, settings_dir=settings_dir,
-                           process=proc, log_path=log_path, _scratch=scratch)
+        server = LabServer(
+            url=f"http://127.0.0.1:{port}",
+            root_dir=root_dir,
+            settings_dir=settings_dir,
+            process=proc,
+            log_path=log_path,
+            _scratch=scratch,
+        )
         if _wait_for_server(server, deadline):
             return server
         tail = server.log_tail()
@@ -306,8 +358,10 @@ _JS_WIDGETS = """() => {
 
 # the kernel attached to the current notebook is connected and idle (window.jupyterapp), or, if the
 # app is not exposed, trust the toolbar's indicator alone
-_JS_KERNEL_IDLE = ("(window.jupyterapp ? (s.kernel && s.kernel.ready && s.kernel.status === 'idle' && "
-                   "s.kernel.connection === 'connected') : true)")
+_JS_KERNEL_IDLE = (
+    "(window.jupyterapp ? (s.kernel && s.kernel.ready && s.kernel.status === 'idle' && "
+    "s.kernel.connection === 'connected') : true)"
+)
 
 
 # Run All has started once a prompt shows [*] (Run All marks every queued cell at once): watched by a
@@ -366,14 +420,21 @@ def _errors_and_unexecuted(nb: dict) -> tuple[list[dict], list[int]]:
 def _click_menu(page, menu: str, item: str) -> None:
     label = page.locator(".lm-MenuBar-itemLabel", has_text=menu)
     page.locator(".lm-MenuBar-item", has=label).first.click()
-    entry = page.locator(".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item:not(.lm-mod-disabled)",
-                         has=page.get_by_text(item, exact=True)).first
+    entry = page.locator(
+        ".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item:not(.lm-mod-disabled)", has=page.get_by_text(item, exact=True)
+    ).first
     entry.wait_for(state="visible", timeout=10_000)
     entry.click()
 
 
-def run_notebook(page, server: LabServer, relpath: str, timeout_s: float = 600,
-                 screenshot: str | Path | None = None, ready_timeout_s: float = 180) -> dict:
+def run_notebook(
+    page,
+    server: LabServer,
+    relpath: str,
+    timeout_s: float = 600,
+    screenshot: str | Path | None = None,
+    ready_timeout_s: float = 180,
+) -> dict:
     """Open ``relpath`` in JupyterLab, run all cells from the Run menu, save, and report.
 
     Returns ``{"seconds", "seconds_to_kernel", "seconds_running", "errors", "unexecuted",
@@ -413,16 +474,17 @@ def run_notebook(page, server: LabServer, relpath: str, timeout_s: float = 600,
                 page.screenshot(path=str(screenshot), full_page=False)
             except Exception:  # noqa: BLE001 - a screenshot is a courtesy
                 pass
-        raise LabTimeout(f"{relpath}: {what} after {time.monotonic() - t0:.0f} s "
-                         f"(limit {timeout_s:.0f} s){where}; kernel status {state.get('status')!r}"
-                         + (f"; dialog: {state.get('dialog_text')[:300]!r}" if state.get("dialog") else "")
-                         + (f"\nserver log tail:\n{server.log_tail(2500)}" if log else ""))
+        raise LabTimeout(
+            f"{relpath}: {what} after {time.monotonic() - t0:.0f} s "
+            f"(limit {timeout_s:.0f} s){where}; kernel status {state.get('status')!r}"
+            + (f"; dialog: {state.get('dialog_text')[:300]!r}" if state.get("dialog") else "")
+            + (f"\nserver log tail:\n{server.log_tail(2500)}" if log else "")
+        )
 
     quoted = urllib.parse.quote(relpath)
     try:
         # ?reset: a fresh workspace, so the notebook opened before is not restored beside this one
-        page.goto(f"{server.url}/lab/tree/{quoted}?reset", wait_until="domcontentloaded",
-                  timeout=left_ms())
+        page.goto(f"{server.url}/lab/tree/{quoted}?reset", wait_until="domcontentloaded", timeout=left_ms())
     except PlaywrightTimeout:
         fail("JupyterLab did not load", log=True)
     # 1. the notebook and an idle kernel
@@ -430,7 +492,9 @@ def run_notebook(page, server: LabServer, relpath: str, timeout_s: float = 600,
         page.wait_for_function(
             f"""() => {{ const s = ({_JS_STATE})(); return s.ready && s.ncells > 0 &&
                         ((s.status === 'idle' && {_JS_KERNEL_IDLE}) || s.dialog); }}""",
-            timeout=left_ms(ready_timeout_s), polling=200)
+            timeout=left_ms(ready_timeout_s),
+            polling=200,
+        )
     except PlaywrightTimeout:
         fail("the notebook or its kernel did not become ready", log=True)
     t_ready = time.monotonic()
@@ -491,10 +555,17 @@ def run_notebook(page, server: LabServer, relpath: str, timeout_s: float = 600,
         time.sleep(0.2)
     nb = _read_ipynb(path)
     errors, unexecuted = _errors_and_unexecuted(nb)
-    return {"seconds": round(seconds, 2), "seconds_to_kernel": round(t_ready - t0, 2),
-            "seconds_running": round(t_done - t_ready, 2), "errors": errors, "unexecuted": unexecuted,
-            "widget_views": views["views"], "widget_errors": views["errors"], "cells": len(nb["cells"]),
-            "console_errors": list(getattr(page, "console_errors", []))}
+    return {
+        "seconds": round(seconds, 2),
+        "seconds_to_kernel": round(t_ready - t0, 2),
+        "seconds_running": round(t_done - t_ready, 2),
+        "errors": errors,
+        "unexecuted": unexecuted,
+        "widget_views": views["views"],
+        "widget_errors": views["errors"],
+        "cells": len(nb["cells"]),
+        "console_errors": list(getattr(page, "console_errors", [])),
+    }
 
 
 def _settle_widgets(page, max_s: float) -> dict:
@@ -613,8 +684,7 @@ def press_slider(page, description: str, key: str, *, detail: bool = False):
     return result if detail else result["total"]
 
 
-def slider_latency(page, description: str, changes: int = 30, settle_ms: int = 150, *,
-                   detail: bool = False) -> list:
+def slider_latency(page, description: str, changes: int = 30, settle_ms: int = 150, *, detail: bool = False) -> list:
     """Change the slider ``description`` ``changes`` times by keyboard; return each latency in ms.
 
     Keys alternate ArrowRight / ArrowLeft on the focused noUiSlider handle: one press moves one step

@@ -27,13 +27,18 @@ def axe():
 def test_page_has_no_wcag_21_a_or_aa_violation(static_page, axe, page_name):
     page = static_page(f"{page_name}.html")
     # embedded widgets are drawn after load; wait for them (and the labels a11y.js gives them)
-    page.wait_for_function("""() => [...document.querySelectorAll(
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
         "script[type='application/vnd.jupyter.widget-view+json']")].every(
-        s => s.parentElement.querySelector('.jupyter-widgets, .widget-container'))""", timeout=60_000)
+        s => s.parentElement.querySelector('.jupyter-widgets, .widget-container'))""",
+        timeout=60_000,
+    )
     page.wait_for_timeout(300)
     violations = axe.run(page, options=WCAG_21_AA).response["violations"]
-    report = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. "
-              f"{v['nodes'][0]['html'][:160]}" for v in violations]
+    report = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['html'][:160]}"
+        for v in violations
+    ]
     assert not report, f"{page_name}:\n" + "\n".join(report)
 
 

@@ -12,9 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2ned.bias import (ESTIMATORS, compare_estimators, estimate_all, estimator_rows,
-                          induced_association, lifelines_estimates, monte_carlo,
-                          predictor_odds_ratios, summarise_replicates)
+from her2ned.bias import (
+    ESTIMATORS,
+    compare_estimators,
+    estimate_all,
+    estimator_rows,
+    induced_association,
+    lifelines_estimates,
+    monte_carlo,
+    predictor_odds_ratios,
+    summarise_replicates,
+)
 from her2ned.simulate import SimulationParams, simulate_arrays
 
 TIGHT = {"precision": 1e-16, "r_precision": 1e-18}
@@ -72,10 +80,10 @@ def test_fast_estimates_match_lifelines(seed):
     """All seven fast estimates agree with lifelines fitted to the same population to 1e-6."""
     params = SimulationParams(n=600, hr_ned=0.5, ned_timing="late" if seed == 2 else 9.0)
     pop = simulate_arrays(params, np.random.default_rng(seed))
-    fast = estimate_all(pop, threshold_months=36.0, landmark_months=18.0,
-                        estimators=ESTIMATORS).set_index("estimator")
-    ref = lifelines_estimates(pop, threshold_months=36.0, landmark_months=18.0, fit_options=TIGHT,
-                              estimators=ESTIMATORS)
+    fast = estimate_all(pop, threshold_months=36.0, landmark_months=18.0, estimators=ESTIMATORS).set_index("estimator")
+    ref = lifelines_estimates(
+        pop, threshold_months=36.0, landmark_months=18.0, fit_options=TIGHT, estimators=ESTIMATORS
+    )
     for est in ESTIMATORS:
         assert fast.loc[est, "log_hr"] == pytest.approx(ref.loc[est, "log_hr"], abs=1e-6), est
         assert fast.loc[est, "se"] == pytest.approx(ref.loc[est, "se"], abs=1e-6), est
@@ -90,13 +98,18 @@ def test_monte_carlo_replicates_equal_single_population_fits():
     together = estimate_all(pop, group=group)
     for g in range(5):
         alone = estimate_all({k: v[group == g] for k, v in pop.items()})
-        np.testing.assert_allclose(together.loc[together.replicate == g, "log_hr"].to_numpy(),
-                                   alone["log_hr"].to_numpy(), atol=1e-10)
+        np.testing.assert_allclose(
+            together.loc[together.replicate == g, "log_hr"].to_numpy(), alone["log_hr"].to_numpy(), atol=1e-10
+        )
 
 
 def test_estimator_rows_definitions():
-    pop = {"ned": np.array([1, 1, 0, 0]), "time_to_ned": np.array([5.0, 30.0, np.nan, np.nan]),
-           "pfs_months": np.array([50.0, 40.0, 10.0, 37.0]), "progressed": np.array([1, 0, 1, 1])}
+    pop = {
+        "ned": np.array([1, 1, 0, 0]),
+        "time_to_ned": np.array([5.0, 30.0, np.nan, np.nan]),
+        "pfs_months": np.array([50.0, 40.0, 10.0, 37.0]),
+        "progressed": np.array([1, 0, 1, 1]),
+    }
     naive = estimator_rows(pop, "naive")
     assert naive["x"].tolist() == [1, 1, 0, 0] and naive["stop"].tolist() == [50, 40, 10, 37]
     study = estimator_rows(pop, "study", threshold_months=36)
@@ -104,21 +117,35 @@ def test_estimator_rows_definitions():
     lt = estimator_rows(pop, "left_truncated", threshold_months=36)
     assert lt["entry"].tolist() == [36, 36, 36]
     lm = estimator_rows(pop, "landmark", landmark_months=24)
-    assert lm["x"].tolist() == [1, 0, 0]          # NED at 30 months is not NED at the landmark
-    assert lm["stop"].tolist() == [26, 16, 13]    # time from the landmark
+    assert lm["x"].tolist() == [1, 0, 0]  # NED at 30 months is not NED at the landmark
+    assert lm["stop"].tolist() == [26, 16, 13]  # time from the landmark
     td = estimator_rows(pop, "time_dependent")
     assert sorted(zip(td["entry"].tolist(), td["stop"].tolist(), td["x"].tolist())) == sorted(
-        [(-math.inf, 5.0, 0), (-math.inf, 30.0, 0), (-math.inf, 10.0, 0), (-math.inf, 37.0, 0),
-         (5.0, 50.0, 1), (30.0, 40.0, 1)])
+        [
+            (-math.inf, 5.0, 0),
+            (-math.inf, 30.0, 0),
+            (-math.inf, 10.0, 0),
+            (-math.inf, 37.0, 0),
+            (5.0, 50.0, 1),
+            (30.0, 40.0, 1),
+        ]
+    )
     # the pre-NED rows never carry the event
     assert td["event"][td["x"] == 0].tolist() == [False, False, True, True]
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(estimator="oracle"), ValueError, "estimator must be one of"),
-    (dict(estimator="naive", threshold_months=-1), ValueError, "threshold_months must be a finite number of months"),
-    (dict(estimator="naive", landmark_months="12"), TypeError, "landmark_months must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(estimator="oracle"), ValueError, "estimator must be one of"),
+        (
+            dict(estimator="naive", threshold_months=-1),
+            ValueError,
+            "threshold_months must be a finite number of months",
+        ),
+        (dict(estimator="naive", landmark_months="12"), TypeError, "landmark_months must be a number"),
+    ],
+)
 def test_estimator_rows_validates(kwargs, err, match):
     pop = simulate_arrays(None, np.random.default_rng(0), n=50)
     with pytest.raises(err, match=match):
@@ -139,8 +166,14 @@ def test_compare_estimators_is_reproducible_and_labelled():
 
 
 def test_summary_coverage_counts_by_hand():
-    reps = pd.DataFrame({"estimator": ["naive"] * 4, "log_hr": [0.0, 0.1, -0.5, 1.0],
-                         "se": [0.1, 0.1, 0.1, 0.1], "converged": [True, True, True, False]})
+    reps = pd.DataFrame(
+        {
+            "estimator": ["naive"] * 4,
+            "log_hr": [0.0, 0.1, -0.5, 1.0],
+            "se": [0.1, 0.1, 0.1, 0.1],
+            "converged": [True, True, True, False],
+        }
+    )
     s = summarise_replicates(reps, true_hr=1.0)
     assert s.loc["naive", "coverage"] == pytest.approx(2 / 3)
     assert s.loc["naive", "failed"] == 1
@@ -178,11 +211,13 @@ def test_collider_links_independent_predictors():
     # (Greenland 2003). The identity holds cell by cell, so to rounding error.
     for cohort in ("PF at 24 months", "PF at 36 months"):
         assert t.loc[cohort, "or_ecog0_ihc3"] == pytest.approx(
-            t.loc["whole population", "or_ecog0_ihc3"] * t.loc[cohort, "selection_interaction"], rel=1e-12)
+            t.loc["whole population", "or_ecog0_ihc3"] * t.loc[cohort, "selection_interaction"], rel=1e-12
+        )
         assert t.loc[cohort, "selection_interaction"] > 1  # hence OR > 1: the favourable factors go together
 
 
 # ---------------------------------------------------------------- panel and twin (headless)
+
 
 def test_lab_estimates_validates_ranges():
     from her2ned.widgets.bias import lab_estimates
@@ -212,8 +247,10 @@ def test_panel_recomputes_when_controls_move():
     panel.threshold.value = 24
     panel.timing.value = "early"
     panel.landmark.value = 12
-    assert panel.table.loc[panel.table.estimator == "study", "n_patients"].item() > \
-        first.loc[first.estimator == "study", "n_patients"].item()
+    assert (
+        panel.table.loc[panel.table.estimator == "study", "n_patients"].item()
+        > first.loc[first.estimator == "study", "n_patients"].item()
+    )
     # the confounder moves the estimates; the estimand toggle moves the truth, not the estimates
     before = panel.table.set_index("estimator")["hr"]
     panel.confounding.value = 6.0
@@ -267,6 +304,7 @@ def test_selection_can_flip_the_sign_of_a_predictor():
 
 # ---------------------------------------------------------------- exercise self-checks
 
+
 def test_self_checks_accept_right_and_reject_wrong_answers():
     from her2ned.checks import bias as checks
 
@@ -275,7 +313,7 @@ def test_self_checks_accept_right_and_reject_wrong_answers():
     assert checks.ex1_naive_hr(naive)
     wrong = checks.ex1_naive_hr(1.0)
     assert not wrong and "compare_estimators" in wrong.message
-    assert not checks.ex1_naive_hr("about one")            # malformed: a message, not an exception
+    assert not checks.ex1_naive_hr("about one")  # malformed: a message, not an exception
     assert checks.ex2_why_equal("A") and not checks.ex2_why_equal("c")
     assert "must be one of" in checks.ex2_why_equal("z").message
     assert checks.ex5_time_zero("The date NED is confirmed")
@@ -285,8 +323,9 @@ def test_self_checks_accept_right_and_reject_wrong_answers():
     td = checks._ex4_expected()
     assert checks.ex4_time_dependent_mean(round(td, 2)) and not checks.ex4_time_dependent_mean(0.5)
     # exercises 6 and 7, computed the way the exercise tells the student to (all estimators, the table)
-    mc6 = monte_carlo(checks.EX6["params"], n_replicates=checks.EX6["n_replicates"], seed=checks.EX6["seed"],
-                      progress=False)
+    mc6 = monte_carlo(
+        checks.EX6["params"], n_replicates=checks.EX6["n_replicates"], seed=checks.EX6["seed"], progress=False
+    )
     td6 = round(float(mc6.summary.loc["time_dependent", "mean_hr"]), 2)
     assert checks.ex6_confounded_time_dependent(td6) and not checks.ex6_confounded_time_dependent(1.0)
     from her2ned.estimands import true_effects
@@ -302,5 +341,5 @@ def test_panel_shows_a_message_not_a_traceback_when_nothing_can_be_estimated(mon
     assert "<img" in panel.figure.value
     failed = panel.table.assign(converged=False)
     monkeypatch.setattr(wb, "lab_estimates", lambda **kw: failed)
-    panel.seed.value = 2                      # triggers a redraw with every fit failed
+    panel.seed.value = 2  # triggers a redraw with every fit failed
     assert panel.table is None and panel.figure.value == ""

@@ -7,8 +7,6 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/06_selection_time.html"
 
 
-
-
 def test_bias_twin_moves_offline(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
@@ -31,8 +29,7 @@ def test_bias_page_shows_synthetic_notice(static_page, twin_alt):
 
 
 def test_bias_panel_redraws_live_in_voila(voila_app):
-    page = voila_app(["from her2ned.widgets.bias import bias_lab_panel", "panel = bias_lab_panel()",
-                      "panel"])
+    page = voila_app(["from her2ned.widgets.bias import bias_lab_panel", "panel = bias_lab_panel()", "panel"])
     img = ".her2ned-bias-panel img"
     page.wait_for_selector(img, timeout=60_000)
     first = page.locator(img).first.get_attribute("src")
@@ -41,7 +38,10 @@ def test_bias_panel_redraws_live_in_voila(voila_app):
     page.keyboard.press("Home")  # HR 0.2
     page.wait_for_function(
         "(first) => { const i = document.querySelector('.her2ned-bias-panel img');"
-        " return i && i.getAttribute('src') !== first; }", arg=first, timeout=30_000)
+        " return i && i.getAttribute('src') !== first; }",
+        arg=first,
+        timeout=30_000,
+    )
     second = page.locator(img).first.get_attribute("src")
     assert first != second, "moving the true-HR slider did not redraw the figure"
     text = page.locator("body").inner_text()

@@ -24,8 +24,6 @@ def test_page_renders_offline_without_console_errors(static_page, page_name):
         assert view.evaluate("s => s.parentElement.querySelector('.jupyter-widgets, .widget-container')") is not None
 
 
-
-
 def test_demo_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page("chapters/08_interactive_panels.html")
     page.wait_for_selector(".her2ned-twin .noUi-handle, .her2ned-twin input[type=range]", timeout=20_000)

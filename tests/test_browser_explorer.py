@@ -28,13 +28,13 @@ def test_moving_a_control_changes_figure_and_hr(voila_app):
 
     page.wait_for_function(
         "before => { const e = document.querySelector('.her2ned-hr'); return e && e.innerText !== before; }",
-        arg=hr_before, timeout=30_000)
+        arg=hr_before,
+        timeout=30_000,
+    )
     hr_after, img_after = _state(page)
     assert hr_after != hr_before
     assert img_after != img_before
     assert not page.locator("text=Traceback").count()
-
-
 
 
 def test_explorer_twin_moves_offline(static_page, twin_alt):

@@ -7,8 +7,6 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/01_her2_biology.html"
 
 
-
-
 def test_her2_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
@@ -36,11 +34,13 @@ def result_text(page) -> str:
 def test_her2_panel_runs_live_in_voila(voila_app):
     page = voila_app(["from her2ned.widgets.her2 import her2_panel", "panel = her2_panel()", "panel"])
     page.wait_for_selector(".her2ned-her2", timeout=60_000)
-    assert "HER2 positive" in result_text(page)           # the default: IHC 2+, group 3
+    assert "HER2 positive" in result_text(page)  # the default: IHC 2+, group 3
     first_img = page.locator(".her2ned-her2-panel img").first.get_attribute("src")
     page.locator(".widget-toggle-buttons button", has_text="1+").first.click()
-    page.wait_for_function("() => [...document.querySelectorAll('.her2ned-her2')]"
-                           ".some(d => d.innerText.includes('HER2 negative'))", timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.her2ned-her2')].some(d => d.innerText.includes('HER2 negative'))",
+        timeout=30_000,
+    )
     text = result_text(page)
     assert "HER2-low" in text and "group 3" in text
     assert page.locator(".her2ned-her2-panel img").first.get_attribute("src") != first_img

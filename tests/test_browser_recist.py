@@ -10,8 +10,6 @@ pytestmark = pytest.mark.browser
 PAGE = "chapters/02_recist_ned.html"
 
 
-
-
 def test_recist_twin_moves_in_the_static_page(static_page, twin_alt):
     page = static_page(PAGE)
     page.wait_for_selector(".her2ned-twin .noUi-handle", timeout=20_000)
@@ -19,7 +17,7 @@ def test_recist_twin_moves_in_the_static_page(static_page, twin_alt):
     assert first.startswith("Partial response"), f"unexpected first frame: {first!r}"
     handle = page.locator(".her2ned-twin .noUi-handle").first
     handle.focus()
-    for _ in range(3):                      # Partial response -> NED -> Bone persists -> PD from the nadir
+    for _ in range(3):  # Partial response -> NED -> Bone persists -> PD from the nadir
         page.keyboard.press("ArrowRight")
     page.wait_for_timeout(300)
     now = twin_alt(page)
@@ -51,7 +49,8 @@ def test_recist_calculator_runs_live_in_voila(voila_app):
     page.wait_for_function(
         """() => { const t = document.querySelector('table.her2ned-recist');
                    return t && t.querySelectorAll('tr')[2].lastElementChild.innerText.trim() === 'PD'; }""",
-        timeout=30_000)
+        timeout=30_000,
+    )
     assert overall_column(page)[1] == "PD"
     # a negative diameter gives a message in words, not a traceback
     box.fill("-3")

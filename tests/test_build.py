@@ -26,8 +26,11 @@ def test_config_makes_failures_fail():
 def test_book_builds_without_warnings(book_build):
     returncode, log, html = book_build
     # Sphinx's "path:line: WARNING: ..." lines, and errors; not the kernel's own "[IPKernelApp] WARNING |"
-    warnings = [line for line in log.splitlines()
-                if re.search(r"WARNING:|ERROR:|Traceback", line) and "[IPKernelApp]" not in line]
+    warnings = [
+        line
+        for line in log.splitlines()
+        if re.search(r"WARNING:|ERROR:|Traceback", line) and "[IPKernelApp]" not in line
+    ]
     assert returncode == 0, f"jupyter-book build exited {returncode}:\n" + "\n".join(warnings[:40] or [log[-3000:]])
     assert not warnings, "the build printed warnings:\n" + "\n".join(warnings[:40])
     assert (html / "index.html").exists()

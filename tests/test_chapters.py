@@ -25,14 +25,24 @@ def test_chapter_executes_in_a_fresh_kernel(chapter, book_html):
         notebook = editions.executed_from_cache(chapter, book_html.parents[0] / ".jupyter_cache")
     except KeyError:
         pytest.fail(f"the book build holds no execution of {chapter.name}'s current code")
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not errors, f"{chapter.name} raised: {errors[0].get('ename')}: {errors[0].get('evalue')}"
-    stale = [edition for edition in editions.EDITIONS
-             if editions.serialise(editions.make_edition(chapter, notebook, edition))
-             != editions.edition_path(chapter.stem, edition).read_text(encoding="utf-8")]
-    assert not stale, (f"notebooks/{stale}/{chapter.stem}.ipynb is out of date: run "
-                       f"`python scripts/editions.py notebooks chapters/{chapter.name}`")
+    stale = [
+        edition
+        for edition in editions.EDITIONS
+        if editions.serialise(editions.make_edition(chapter, notebook, edition))
+        != editions.edition_path(chapter.stem, edition).read_text(encoding="utf-8")
+    ]
+    assert not stale, (
+        f"notebooks/{stale}/{chapter.stem}.ipynb is out of date: run "
+        f"`python scripts/editions.py notebooks chapters/{chapter.name}`"
+    )
 
 
 def test_every_chapter_is_in_the_table_of_contents():

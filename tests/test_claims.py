@@ -10,14 +10,31 @@ from her2ned.claims import LedgerError, load_claims, load_ledger_file, parse_p
 # The numbers of the TOG 2026 abstract (Dursun et al., Cancers 2026), typed from the abstract independently of
 # the ledger, so that a typo in the YAML fails here.
 ABSTRACT = {
-    "tog_n": 118, "tog_ned_n": 55, "tog_ned_pct": 46.6, "tog_centres": 13, "tog_min_pfs": 36,
-    "tog_age_median_ned": 46, "tog_age_median_non_ned": 53, "tog_age_p": 0.013,
-    "tog_ecog_p": 0.005, "tog_ihc_p": 0.015, "tog_grade_p": 0.013,
-    "tog_or_ecog": 5.99, "tog_or_ihc": 4.79, "tog_or_grade": 0.25,
-    "tog_pfs_median_ned": 131, "tog_pfs_median_non_ned": 66, "tog_hr_ned": 0.24,
+    "tog_n": 118,
+    "tog_ned_n": 55,
+    "tog_ned_pct": 46.6,
+    "tog_centres": 13,
+    "tog_min_pfs": 36,
+    "tog_age_median_ned": 46,
+    "tog_age_median_non_ned": 53,
+    "tog_age_p": 0.013,
+    "tog_ecog_p": 0.005,
+    "tog_ihc_p": 0.015,
+    "tog_grade_p": 0.013,
+    "tog_or_ecog": 5.99,
+    "tog_or_ihc": 4.79,
+    "tog_or_grade": 0.25,
+    "tog_pfs_median_ned": 131,
+    "tog_pfs_median_non_ned": 66,
+    "tog_hr_ned": 0.24,
 }
-ABSTRACT_P = {"tog_or_ecog": 0.005, "tog_or_ihc": 0.035, "tog_or_grade": 0.011, "tog_hr_ned": 0.003,
-              "tog_pfs_p": "<0.005"}
+ABSTRACT_P = {
+    "tog_or_ecog": 0.005,
+    "tog_or_ihc": 0.035,
+    "tog_or_grade": 0.011,
+    "tog_hr_ned": 0.003,
+    "tog_pfs_p": "<0.005",
+}
 
 
 def test_every_number_of_the_abstract_is_in_the_ledger():
@@ -51,8 +68,9 @@ def test_ledger_table_filters_by_study_and_rejects_unknown():
         claims.ledger_table("nobody2030")
 
 
-@pytest.mark.parametrize("p, expected", [(0.013, ("=", 0.013)), ("<0.005", ("<", 0.005)),
-                                         ("<= 0.05", ("<=", 0.05)), (1, ("=", 1.0))])
+@pytest.mark.parametrize(
+    "p, expected", [(0.013, ("=", 0.013)), ("<0.005", ("<", 0.005)), ("<= 0.05", ("<=", 0.05)), (1, ("=", 1.0))]
+)
 def test_parse_p(p, expected):
     assert parse_p(p) == expected
 
@@ -86,15 +104,18 @@ def test_a_good_file_loads(tmp_path):
     assert claim.id == "demo_n" and claim.study == "demo2026" and claim.display == "10"
 
 
-@pytest.mark.parametrize("change, message", [
-    (("    precision: 0\n", ""), r"demo\.yaml, entry 1 \(id 'demo_n'\): field 'precision' is required"),
-    (("    group: cohort\n", ""), r"demo\.yaml, entry 1 \(id 'demo_n'\): missing field\(s\) group"),
-    (("value: 10", "value: [10]"), r"entry 1 \(id 'demo_n'\): field 'value' must be a number"),
-    (("precision: 0", "precision: 0\n    p: 2"), r"field 'p': p must lie in \(0, 1\]"),
-    (("precision: 0", "precision: 0\n    colour: red"), r"unknown field\(s\) colour"),
-    (("id: demo_n", "id: Demo N"), r"field 'id' must be lower-case"),
-    (("precision: 0", "precision: 0\n    ci: [5, 1]"), r"field 'ci' must be \[low, high\]"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("    precision: 0\n", ""), r"demo\.yaml, entry 1 \(id 'demo_n'\): field 'precision' is required"),
+        (("    group: cohort\n", ""), r"demo\.yaml, entry 1 \(id 'demo_n'\): missing field\(s\) group"),
+        (("value: 10", "value: [10]"), r"entry 1 \(id 'demo_n'\): field 'value' must be a number"),
+        (("precision: 0", "precision: 0\n    p: 2"), r"field 'p': p must lie in \(0, 1\]"),
+        (("precision: 0", "precision: 0\n    colour: red"), r"unknown field\(s\) colour"),
+        (("id: demo_n", "id: Demo N"), r"field 'id' must be lower-case"),
+        (("precision: 0", "precision: 0\n    ci: [5, 1]"), r"field 'ci' must be \[low, high\]"),
+    ],
+)
 def test_malformed_entry_names_file_entry_and_field(tmp_path, change, message):
     text = GOOD.replace(*change)
     assert text != GOOD

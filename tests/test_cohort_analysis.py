@@ -15,8 +15,12 @@ from her2ned.models import add_model_columns
 from her2ned.simulate import SimulationParams, _to_frame, simulate_cohort_arrays
 from her2ned.study_design import TERMS, design_matrix
 
-COHORTS = [(SimulationParams(), 118, 1), (SimulationParams(), 118, 5), (SimulationParams(hr_ned=1.0), 300, 2),
-           (SimulationParams(threshold_months=12.0, or_ecog0=2.0), 200, 8)]
+COHORTS = [
+    (SimulationParams(), 118, 1),
+    (SimulationParams(), 118, 5),
+    (SimulationParams(hr_ned=1.0), 300, 2),
+    (SimulationParams(threshold_months=12.0, or_ecog0=2.0), 200, 8),
+]
 
 
 def _cohort(params, n, seed):
@@ -47,9 +51,13 @@ def test_analysis_equals_statsmodels_and_lifelines(params, n, seed):
     # Cox: lifelines with entry_col (left truncation)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cph = CoxPHFitter().fit(df[["pfs_months", "progressed", "ned", "entry_months"]].astype(float),
-                                "pfs_months", "progressed", entry_col="entry_months",
-                                fit_options={"precision": 1e-16, "r_precision": 0.0})  # tighter than its default
+        cph = CoxPHFitter().fit(
+            df[["pfs_months", "progressed", "ned", "entry_months"]].astype(float),
+            "pfs_months",
+            "progressed",
+            entry_col="entry_months",
+            fit_options={"precision": 1e-16, "r_precision": 0.0},
+        )  # tighter than its default
     s = cph.summary.loc["ned"]
     assert r.hr == pytest.approx(s["exp(coef)"], rel=1e-6)
     assert r.hr_ci == pytest.approx((s["exp(coef) lower 95%"], s["exp(coef) upper 95%"]), rel=1e-6)
@@ -94,20 +102,26 @@ def test_degenerate_cohorts_give_nan_with_a_note():
     assert isinstance(r, CohortAnalysis)
 
 
-@pytest.mark.parametrize("change,error,message", [
-    (lambda a: [1, 2], TypeError, "cohort must be a dict of arrays"),
-    (lambda a: {k: v for k, v in a.items() if k != "entry_months"}, ValueError,
-     "cohort has no column 'entry_months'"),
-    (lambda a: {**a, "ned": a["ned"] * 2}, ValueError, "cohort: column 'ned' must be coded 0/1"),
-    (lambda a: {**a, "pfs_months": a["pfs_months"][:5]}, ValueError, "cohort: column 'pfs_months' must be one"),
-    (lambda a: {**a, "progressed": np.full(len(a["ned"]), np.nan)}, ValueError, "cohort: column 'progressed' has"),
-    (lambda a: {k: v for k, v in a.items() if k != "grade"}, ValueError, "cohort: data has no column 'grade_le2'"),
-    (lambda a: {k: v[:0] for k, v in a.items()}, ValueError, "cohort has no rows"),
-])
+@pytest.mark.parametrize(
+    "change,error,message",
+    [
+        (lambda a: [1, 2], TypeError, "cohort must be a dict of arrays"),
+        (
+            lambda a: {k: v for k, v in a.items() if k != "entry_months"},
+            ValueError,
+            "cohort has no column 'entry_months'",
+        ),
+        (lambda a: {**a, "ned": a["ned"] * 2}, ValueError, "cohort: column 'ned' must be coded 0/1"),
+        (lambda a: {**a, "pfs_months": a["pfs_months"][:5]}, ValueError, "cohort: column 'pfs_months' must be one"),
+        (lambda a: {**a, "progressed": np.full(len(a["ned"]), np.nan)}, ValueError, "cohort: column 'progressed' has"),
+        (lambda a: {k: v for k, v in a.items() if k != "grade"}, ValueError, "cohort: data has no column 'grade_le2'"),
+        (lambda a: {k: v[:0] for k, v in a.items()}, ValueError, "cohort has no rows"),
+    ],
+)
 def test_bad_cohorts_are_refused_by_name(change, error, message):
     a = _cohort(SimulationParams(), 60, 1)
     with pytest.raises(error, match=message):
         analyse_cohort(change(a))
-    if "grade" not in message:   # the Cox model does not need the logistic terms
+    if "grade" not in message:  # the Cox model does not need the logistic terms
         with pytest.raises(error, match=message):
             cox_ned(change(a))

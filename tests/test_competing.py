@@ -50,7 +50,7 @@ def test_the_causes_and_survival_add_up_to_one():
 
 
 def test_agrees_with_lifelines_aalen_johansen():
-    d = _data(decimals=None)   # lifelines jitters tied times; without ties the two must agree exactly
+    d = _data(decimals=None)  # lifelines jitters tied times; without ties the two must agree exactly
     ours = cumulative_incidence(d.time, d.cause, 1)
     aj = AalenJohansenFitter(calculate_variance=False).fit(d.time, d.cause, event_of_interest=1)
     theirs = aj.cumulative_density_.iloc[:, 0]
@@ -73,8 +73,17 @@ def r_reference(tmp_path_factory):
     d = _data()
     d.to_csv(folder / "data.csv", index=False)
     pd.DataFrame({"t": AT}).to_csv(folder / "times.csv", index=False)
-    proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "competing.R"), str(folder / "data.csv"),
-                           str(folder / "times.csv"), str(folder / "out.csv")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "Rscript",
+            str(ROOT / "tests" / "r" / "competing.R"),
+            str(folder / "data.csv"),
+            str(folder / "times.csv"),
+            str(folder / "out.csv"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0 and "cmprsk" in proc.stderr and not os.environ.get("CI"):
         pytest.skip("the R package cmprsk is not installed (apt-get install r-cran-cmprsk)")
     assert proc.returncode == 0, proc.stderr
@@ -109,10 +118,16 @@ def test_fine_gray_without_competing_events_is_cox():
     assert np.allclose(fit.coef, cox.params_[["x1", "x2"]].to_numpy(), atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(cause=[0, 1, 1.5, 2]), "cause"), (dict(time=[1, -2, 3, 4]), "time"), (dict(event=3), "event"),
-    (dict(X=np.ones((4, 1))), "X"), (dict(X=np.ones((3, 1))), "X"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(cause=[0, 1, 1.5, 2]), "cause"),
+        (dict(time=[1, -2, 3, 4]), "time"),
+        (dict(event=3), "event"),
+        (dict(X=np.ones((4, 1))), "X"),
+        (dict(X=np.ones((3, 1))), "X"),
+    ],
+)
 def test_bad_input_is_refused_by_name(kwargs, name):
     good = dict(time=[1.0, 2, 3, 4], cause=[1, 2, 1, 0], X=np.array([[0.0], [1], [1], [0]]))
     with pytest.raises((ValueError, TypeError), match=name):
@@ -121,8 +136,14 @@ def test_bad_input_is_refused_by_name(kwargs, name):
 
 def test_ned_events_codes_the_first_event():
     # NED before progression is the event; progression without NED competes; neither is censored
-    df = pd.DataFrame({"ned": [1, 1, 0, 0], "time_to_ned": [8.0, 12.0, np.nan, np.nan],
-                       "pfs_months": [50.0, 30.0, 20.0, 40.0], "progressed": [1, 0, 1, 0]})
+    df = pd.DataFrame(
+        {
+            "ned": [1, 1, 0, 0],
+            "time_to_ned": [8.0, 12.0, np.nan, np.nan],
+            "pfs_months": [50.0, 30.0, 20.0, 40.0],
+            "progressed": [1, 0, 1, 0],
+        }
+    )
     time, cause = ned_events(df)
     assert time.tolist() == [8.0, 12.0, 20.0, 40.0]
     assert cause.tolist() == [NED, NED, PROGRESSION, 0]

@@ -16,8 +16,15 @@ import pytest
 from conftest import require_rscript
 from lifelines import LogLogisticFitter, LogNormalFitter, WeibullFitter
 
-from her2ned.cure import (LATENCIES, cure_detection, cure_versus_no_cure, fit_mixture_cure, follow_up_check,
-                          simulated_cohort, summarise_detection)
+from her2ned.cure import (
+    LATENCIES,
+    cure_detection,
+    cure_versus_no_cure,
+    fit_mixture_cure,
+    follow_up_check,
+    simulated_cohort,
+    summarise_detection,
+)
 from her2ned.datasets import load_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,8 +53,18 @@ def r_reference(tmp_path_factory):
     d.to_csv(folder / "data.csv", index=False)
     out = {}
     for latency in LATENCIES:
-        proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "cure.R"), str(folder / "data.csv"),
-                               str(ENTRY), latency, str(folder / "out.csv")], capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                "Rscript",
+                str(ROOT / "tests" / "r" / "cure.R"),
+                str(folder / "data.csv"),
+                str(ENTRY),
+                latency,
+                str(folder / "out.csv"),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
         values = dict(line.split(",") for line in (folder / "out.csv").read_text().splitlines())
         out[latency] = {k: float(v) for k, v in values.items()}
@@ -78,19 +95,26 @@ def test_direct_maximiser_agrees_with_lifelines(latency):
     assert test.cure_share == pytest.approx(fit.cure_share()["cure_share"], abs=1e-6)
 
 
-@pytest.mark.parametrize("latency, fitter, to_params, start", [
-    ("weibull", WeibullFitter, lambda f: [np.log(f.lambda_), np.log(f.rho_)], lambda m: [m, 1.0]),
-    ("lognormal", LogNormalFitter, lambda f: [f.mu_, np.log(f.sigma_)], lambda m: [np.log(m), 1.0]),
-    ("loglogistic", LogLogisticFitter, lambda f: [np.log(f.alpha_), np.log(f.beta_)], lambda m: [m, 3.0]),
-])
+@pytest.mark.parametrize(
+    "latency, fitter, to_params, start",
+    [
+        ("weibull", WeibullFitter, lambda f: [np.log(f.lambda_), np.log(f.rho_)], lambda m: [m, 1.0]),
+        ("lognormal", LogNormalFitter, lambda f: [f.mu_, np.log(f.sigma_)], lambda m: [np.log(m), 1.0]),
+        ("loglogistic", LogLogisticFitter, lambda f: [np.log(f.alpha_), np.log(f.beta_)], lambda m: [m, 3.0]),
+    ],
+)
 @pytest.mark.parametrize("entry", [0.0, ENTRY])
 def test_no_cure_model_is_lifelines_own_latency_fit(latency, fitter, to_params, start, entry):
     # the model without cure is the plain parametric model, left-truncated at entry (data without a cure,
     # where its maximum is inside the parameter space)
     d = _cure_data(cured=0.0, spread=0.0, seed=3, entry=entry)
     # lifelines from a start of its own (from shape 1 its log-logistic runs into its bound on the scale)
-    ref = fitter().fit(d.time, d.event, entry=np.full(len(d), entry) if entry else None,
-                       initial_point=np.array(start(float(np.median(d.time)))))
+    ref = fitter().fit(
+        d.time,
+        d.event,
+        entry=np.full(len(d), entry) if entry else None,
+        initial_point=np.array(start(float(np.median(d.time)))),
+    )
     test = cure_versus_no_cure(d.time, d.event, entry=entry or None, latency=latency)
     assert test.log_likelihood_no_cure == pytest.approx(ref.log_likelihood_, abs=1e-6)
     assert np.allclose(test.params_no_cure, to_params(ref), atol=1e-4)
@@ -100,8 +124,11 @@ def test_no_cure_model_is_lifelines_own_latency_fit(latency, fitter, to_params, 
 def test_recovers_a_known_cure_share():
     d = _cure_data(n=4000, cured=0.4, seed=4)
     fit = fit_mixture_cure(d, "time", "event", entry=ENTRY, cure_covariates=["x"])
-    true = {"logit_cure": [np.log(0.25 / 0.75), np.log(0.55 / 0.45) - np.log(0.25 / 0.75)],
-            "log_scale": [np.log(40.0)], "log_shape": [np.log(1.3)]}
+    true = {
+        "logit_cure": [np.log(0.25 / 0.75), np.log(0.55 / 0.45) - np.log(0.25 / 0.75)],
+        "log_scale": [np.log(40.0)],
+        "log_shape": [np.log(1.3)],
+    }
     est = fit.summary["estimate"].to_numpy()
     se = fit.summary["se"].to_numpy()
     assert (np.abs(est - np.concatenate(list(true.values()))) < 3.5 * se).all()
@@ -135,12 +162,18 @@ def test_follow_up_check_by_hand():
     assert c.plateau_months == 0 and c.window_events == 0 and c.q == 1 and not c.sufficient
     # window (2*50 - 60, 50] = (40, 50] holds one of the events
     c = follow_up_check([10, 45, 50, 60], [1, 1, 1, 0])
-    assert c.window_events == 2 and c.q == pytest.approx(0.5 ** 4)
+    assert c.window_events == 2 and c.q == pytest.approx(0.5**4)
 
 
 def test_detection_study_is_deterministic_and_summarised():
-    kw = dict(cure_fractions=(0.0, 0.3), follow_up_months=(120.0,), latencies=("weibull", "loglogistic"),
-              replicates=3, seed=11, progress=False)
+    kw = dict(
+        cure_fractions=(0.0, 0.3),
+        follow_up_months=(120.0,),
+        latencies=("weibull", "loglogistic"),
+        replicates=3,
+        seed=11,
+        progress=False,
+    )
     a, b = cure_detection(**kw), cure_detection(**kw)
     pd.testing.assert_frame_equal(a, b)
     s = summarise_detection(a)
@@ -152,20 +185,23 @@ def test_simulated_cohort_is_selected_and_synthetic():
     assert len(df) == 118 and (df.pfs_months >= 36).all() and df.attrs["synthetic"]
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda d: cure_versus_no_cure(d.time, d.event, latency="gompertz"), "latency"),
-    (lambda d: cure_versus_no_cure(d.time, d.event * 2), "events"),
-    (lambda d: cure_versus_no_cure(d.time, d.event, entry=1000.0), "entry"),
-    (lambda d: cure_versus_no_cure(d.time[:2], d.event[:2]), "at least 3"),
-    (lambda d: cure_versus_no_cure(d.time, d.event, level=1.0), "level"),
-    (lambda d: fit_mixture_cure(d, "time", "event", cure_covariates=["nope"]), "nope"),
-    (lambda d: fit_mixture_cure(d.assign(c=1.0), "time", "event", cure_covariates=["c"]), "constant"),
-    (lambda d: fit_mixture_cure(d, "time", "event", cure_covariates="x"), "list"),
-    (lambda d: fit_mixture_cure(d.time, "time", "event"), "DataFrame"),
-    (lambda d: follow_up_check(d.time, d.event * 0), "at least 2 events"),
-    (lambda d: cure_detection(replicates=0, seed=1), "replicates"),
-    (lambda d: cure_detection(cure_fractions=(1.5,), seed=1), "cure_fractions"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda d: cure_versus_no_cure(d.time, d.event, latency="gompertz"), "latency"),
+        (lambda d: cure_versus_no_cure(d.time, d.event * 2), "events"),
+        (lambda d: cure_versus_no_cure(d.time, d.event, entry=1000.0), "entry"),
+        (lambda d: cure_versus_no_cure(d.time[:2], d.event[:2]), "at least 3"),
+        (lambda d: cure_versus_no_cure(d.time, d.event, level=1.0), "level"),
+        (lambda d: fit_mixture_cure(d, "time", "event", cure_covariates=["nope"]), "nope"),
+        (lambda d: fit_mixture_cure(d.assign(c=1.0), "time", "event", cure_covariates=["c"]), "constant"),
+        (lambda d: fit_mixture_cure(d, "time", "event", cure_covariates="x"), "list"),
+        (lambda d: fit_mixture_cure(d.time, "time", "event"), "DataFrame"),
+        (lambda d: follow_up_check(d.time, d.event * 0), "at least 2 events"),
+        (lambda d: cure_detection(replicates=0, seed=1), "replicates"),
+        (lambda d: cure_detection(cure_fractions=(1.5,), seed=1), "cure_fractions"),
+    ],
+)
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call(_cure_data(n=50))

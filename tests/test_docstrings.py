@@ -25,8 +25,11 @@ def test_docstring_examples(module):
 
 def test_every_module_with_a_public_function_shows_an_example():
     def public_functions(module):
-        return [f for name, f in vars(module).items() if not name.startswith("_") and inspect.isfunction(f)
-                and f.__module__ == module.__name__]
+        return [
+            f
+            for name, f in vars(module).items()
+            if not name.startswith("_") and inspect.isfunction(f) and f.__module__ == module.__name__
+        ]
 
     def has_example(module):
         return any(t.examples for t in doctest.DocTestFinder().find(module))

@@ -27,27 +27,38 @@ STEMS = [p.stem for p in editions.notebook_chapters()]
 
 
 def ctx(**glue):
-    return editions.Context("04_who_reaches_ned", {k: str(v) for k, v in glue.items()}, editions.bibliography(),
-                            {"ex-logit-2": ("04_who_reaches_ned", "4.2"), "ex-pfs-1": ("05_pfs", "5.1")},
-                            {"05_pfs": "Progression-free survival", "a2_glossary": "Glossary"},
-                            {"04_who_reaches_ned", "05_pfs"}, [])
+    return editions.Context(
+        "04_who_reaches_ned",
+        {k: str(v) for k, v in glue.items()},
+        editions.bibliography(),
+        {"ex-logit-2": ("04_who_reaches_ned", "4.2"), "ex-pfs-1": ("05_pfs", "5.1")},
+        {"05_pfs": "Progression-free survival", "a2_glossary": "Glossary"},
+        {"04_who_reaches_ned", "05_pfs"},
+        [],
+    )
 
 
 # --- MyST roles and directives become plain Markdown ------------------------------------------------
 
-@pytest.mark.parametrize("myst, plain", [
-    ("{term}`NED`", "NED"),
-    ("{term}`hazard ratios <HR>`", "hazard ratios"),
-    ("{glue:text}`pct:.1f` %", "46.6 %"),
-    ("{glue:text}`n`", "118"),
-    ("{cite}`dursun2026`", "(Dursun et al., 2026)"),
-    ("{cite}`dursun2026,haji2021`", "(Dursun et al., 2026; Haji and Hurvitz, 2021)"),
-    ("{doc}`05_pfs`", "[Progression-free survival](05_pfs.ipynb)"),
-    ("{doc}`the glossary <a2_glossary>`",
-     f"[the glossary](https://github.com/{REPO}/blob/{BRANCH}/chapters/a2_glossary.md)"),
-    ("{ref}`ex-logit-2`", "[Exercise 4.2](#exercise-4-2)"),
-    ("{ref}`ex-pfs-1`", "[Exercise 5.1](05_pfs.ipynb#exercise-5-1)"),
-])
+
+@pytest.mark.parametrize(
+    "myst, plain",
+    [
+        ("{term}`NED`", "NED"),
+        ("{term}`hazard ratios <HR>`", "hazard ratios"),
+        ("{glue:text}`pct:.1f` %", "46.6 %"),
+        ("{glue:text}`n`", "118"),
+        ("{cite}`dursun2026`", "(Dursun et al., 2026)"),
+        ("{cite}`dursun2026,haji2021`", "(Dursun et al., 2026; Haji and Hurvitz, 2021)"),
+        ("{doc}`05_pfs`", "[Progression-free survival](05_pfs.ipynb)"),
+        (
+            "{doc}`the glossary <a2_glossary>`",
+            f"[the glossary](https://github.com/{REPO}/blob/{BRANCH}/chapters/a2_glossary.md)",
+        ),
+        ("{ref}`ex-logit-2`", "[Exercise 4.2](#exercise-4-2)"),
+        ("{ref}`ex-pfs-1`", "[Exercise 5.1](05_pfs.ipynb#exercise-5-1)"),
+    ],
+)
 def test_roles_become_plain_markdown(myst, plain):
     assert editions.convert_roles(myst, ctx(pct=46.61, n=118)) == plain
 
@@ -99,11 +110,15 @@ def test_student_exercise_is_a_numbered_block_an_empty_answer_cell_and_its_self_
     cells = convert("student")
     assert [c.cell_type for c in cells] == ["markdown", "markdown", "code", "code"]
     assert cells[0].source == "## Exercises"
-    assert cells[1].source.endswith("### Exercise 4.1 · Events per variable\n\nCompute it. Check with "
-                                    "`her2ned.checks.logistic.ex_events_per_variable(answer)`.")
+    assert cells[1].source.endswith(
+        "### Exercise 4.1 · Events per variable\n\nCompute it. Check with "
+        "`her2ned.checks.logistic.ex_events_per_variable(answer)`."
+    )
     assert cells[2].source == "# Your answer to exercise 4.1"
     assert cells[3].source.splitlines()[1:] == [
-        "import her2ned.checks.logistic", "her2ned.checks.logistic.ex_events_per_variable(None)"]
+        "import her2ned.checks.logistic",
+        "her2ned.checks.logistic.ex_events_per_variable(None)",
+    ]
     assert not any("Eleven" in c.source or "55 / 5" in c.source for c in cells)
 
 
@@ -112,19 +127,23 @@ def test_teacher_exercise_adds_the_solution_text_and_its_code_as_a_runnable_cell
     assert cells[4].cell_type == "markdown"
     assert cells[4].source == "**Solution to exercise 4.1.** Eleven, just above the rule of thumb."
     assert cells[5].cell_type == "code"
-    assert cells[5].source == ("from her2ned.checks.logistic import ex_events_per_variable\n"
-                               "ex_events_per_variable(55 / 5)")
+    assert cells[5].source == (
+        "from her2ned.checks.logistic import ex_events_per_variable\nex_events_per_variable(55 / 5)"
+    )
 
 
 def test_a_bare_check_name_is_imported_from_the_module_that_defines_it():
     ex = editions.Exercise("ex-her2-4", "1.4", "t", "", ["ex4_events(...)"])
     assert editions.self_check_cell(ex, ctx()).source.splitlines()[1:] == [
-        "from her2ned.checks.her2 import ex4_events", "ex4_events(None)"]
+        "from her2ned.checks.her2 import ex4_events",
+        "ex4_events(None)",
+    ]
 
 
 def test_glue_import_is_replaced_and_hidden_cells_stay_runnable_with_folded_input():
-    cell = SimpleNamespace(source="from myst_nb import glue\nglue('n', 1, display=False)",
-                           metadata={"tags": ["hide-input"]})
+    cell = SimpleNamespace(
+        source="from myst_nb import glue\nglue('n', 1, display=False)", metadata={"tags": ["hide-input"]}
+    )
     out = editions.convert_code_cell(cell)
     assert "import glue" not in out.source and "def glue(" in out.source
     assert out.source.endswith("glue('n', 1, display=False)")
@@ -132,6 +151,7 @@ def test_glue_import_is_replaced_and_hidden_cells_stay_runnable_with_folded_inpu
 
 
 # --- The committed notebooks -------------------------------------------------------------------------
+
 
 def notebook(edition, stem):
     return json.loads(editions.edition_path(stem, edition).read_text(encoding="utf-8"))
@@ -165,9 +185,11 @@ def test_first_cells_link_to_colab_and_install_the_package_from_the_configured_r
 
 def test_student_notebooks_hold_no_solution_and_teacher_notebooks_every_one():
     fragments = editions.solution_fragments()
-    chapter_labels = {label for stem in STEMS
-                      for label in re.findall(r"^:label: (ex-[\w-]+)", (ROOT / "chapters" / f"{stem}.md").read_text(),
-                                              flags=re.M)}
+    chapter_labels = {
+        label
+        for stem in STEMS
+        for label in re.findall(r"^:label: (ex-[\w-]+)", (ROOT / "chapters" / f"{stem}.md").read_text(), flags=re.M)
+    }
     assert len(chapter_labels) >= 20
     student = editions.find_solutions(ROOT / "notebooks" / "student", fragments)
     leaked = {label: files for label, files in student.items() if files}
@@ -188,6 +210,7 @@ def test_student_notebooks_hold_no_solution_and_teacher_notebooks_every_one():
 
 # --- Launch links ------------------------------------------------------------------------------------
 
+
 def _run_edition_buttons(url, tmp_path, edition="student"):
     (tmp_path / "notebooks" / "student").mkdir(parents=True)
     (tmp_path / "notebooks" / "teacher").mkdir(parents=True, exist_ok=True)
@@ -195,12 +218,21 @@ def _run_edition_buttons(url, tmp_path, edition="student"):
         (tmp_path / "notebooks" / e / "04_who_reaches_ned.ipynb").write_text("{}")
     sys.path.insert(0, str(ROOT / "_ext"))
     import book_fixes as fixes
-    app = SimpleNamespace(config=SimpleNamespace(her2ned_edition=edition), srcdir=str(tmp_path),
-                          outdir=str(tmp_path / "html"),
-                          env=SimpleNamespace(doc2path=lambda name: str(tmp_path / f"{name}.md")))
-    buttons = [{"type": "group", "label": "launch-buttons", "buttons": [{"type": "link", "url": url}]},
-               {"type": "group", "label": "download-buttons", "buttons": [
-                   {"type": "link", "label": "download-source-button", "url": "../_sources/x.md"}]}]
+
+    app = SimpleNamespace(
+        config=SimpleNamespace(her2ned_edition=edition),
+        srcdir=str(tmp_path),
+        outdir=str(tmp_path / "html"),
+        env=SimpleNamespace(doc2path=lambda name: str(tmp_path / f"{name}.md")),
+    )
+    buttons = [
+        {"type": "group", "label": "launch-buttons", "buttons": [{"type": "link", "url": url}]},
+        {
+            "type": "group",
+            "label": "download-buttons",
+            "buttons": [{"type": "link", "label": "download-source-button", "url": "../_sources/x.md"}],
+        },
+    ]
     context = {"header_buttons": buttons, "pathto": lambda uri, resource=0: f"../{uri}"}
     fixes._edition_buttons(app, "chapters/04_who_reaches_ned", "page.html", context, None)
     return buttons
@@ -208,23 +240,29 @@ def _run_edition_buttons(url, tmp_path, edition="student"):
 
 def test_a_jupyterhub_launch_goes_through_nbgitpuller_to_the_student_notebook(tmp_path):
     # the form sphinx-book-theme writes for launch_buttons.jupyterhub_url: urlencode(..., safe="/")
-    theme_url = ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/her2ned/her2ned-book"
-                 "&urlpath=lab/tree/her2ned-book/chapters/04_who_reaches_ned.md&branch=main")
+    theme_url = (
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/her2ned/her2ned-book"
+        "&urlpath=lab/tree/her2ned-book/chapters/04_who_reaches_ned.md&branch=main"
+    )
     buttons = _run_edition_buttons(theme_url, tmp_path)
     assert buttons[0]["buttons"][0]["url"] == (
         "https://hub.example.edu/hub/user-redirect/git-pull?repo=https://github.com/her2ned/her2ned-book"
-        "&urlpath=lab/tree/her2ned-book/notebooks/student/04_who_reaches_ned.ipynb&branch=main")
+        "&urlpath=lab/tree/her2ned-book/notebooks/student/04_who_reaches_ned.ipynb&branch=main"
+    )
     # and a fully encoded form (other theme versions) is rewritten the same way
-    encoded = _run_edition_buttons(theme_url.replace("/chapters/04_who_reaches_ned.md",
-                                                     "%2Fchapters%2F04_who_reaches_ned.md"), tmp_path / "b")
+    encoded = _run_edition_buttons(
+        theme_url.replace("/chapters/04_who_reaches_ned.md", "%2Fchapters%2F04_who_reaches_ned.md"), tmp_path / "b"
+    )
     assert encoded[0]["buttons"][0]["url"].endswith("%2Fnotebooks%2Fstudent%2F04_who_reaches_ned.ipynb&branch=main")
 
 
 def test_the_student_edition_offers_the_student_notebook_and_no_source(tmp_path):
-    buttons = _run_edition_buttons("https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/chapters/"
-                                   "04_who_reaches_ned.md", tmp_path)
-    assert buttons[0]["buttons"][0]["url"] == ("https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/"
-                                               "student/04_who_reaches_ned.ipynb")
+    buttons = _run_edition_buttons(
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/chapters/04_who_reaches_ned.md", tmp_path
+    )
+    assert buttons[0]["buttons"][0]["url"] == (
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/student/04_who_reaches_ned.ipynb"
+    )
     downloads = buttons[1]["buttons"]
     assert [b["label"] for b in downloads] == ["download-notebook-button"]
     assert downloads[0]["url"] == "../notebooks/student/04_who_reaches_ned.ipynb"
@@ -247,13 +285,15 @@ def test_built_pages_launch_and_download_the_edition_notebooks(book_html, studen
         web = sorted(link for link in links if "http" in link)
         assert {binder, colab, download} <= links, f"{edition} {stem}: {web}"
         assert (page.parent / download).read_bytes() == editions.edition_path(stem, edition).read_bytes()
-        assert not any("/chapters/" in link and link.endswith(".md")
-                       for link in links if "mybinder" in link or "colab" in link)
+        assert not any(
+            "/chapters/" in link and link.endswith(".md") for link in links if "mybinder" in link or "colab" in link
+        )
         if edition == "student":
             assert not any("_sources" in link for link in links), f"student {stem} links to its source"
 
 
 # --- The student HTML edition ------------------------------------------------------------------------
+
 
 @pytest.mark.book
 def test_student_html_edition_holds_no_solution_and_the_teacher_edition_every_one(book_html, student_html):

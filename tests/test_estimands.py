@@ -19,8 +19,13 @@ from scipy.integrate import quad
 
 from her2ned.bias import estimate_all, estimator_rows, lifelines_estimates, monte_carlo, summarise_against
 from her2ned.estimands import true_effects
-from her2ned.simulate import (SimulationParams, landmark_potential_outcomes, select_cohort, simulate_arrays,
-                              simulate_population)
+from her2ned.simulate import (
+    SimulationParams,
+    landmark_potential_outcomes,
+    select_cohort,
+    simulate_arrays,
+    simulate_population,
+)
 from her2ned.study_analyses import landmark_weights, study_analyses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,11 +35,12 @@ HOMOGENEOUS = SimulationParams(indolent_fraction=0.0, p_tp=0.0, cure_fraction=0.
 
 
 def test_potential_outcomes_coincide_when_ned_does_nothing_and_order_otherwise():
-    same = landmark_potential_outcomes(SimulationParams(hr_ned=1.0, or_ned_indolent=5.0),
-                                       np.random.default_rng(1), n=5000, landmark_months=24.0)
+    same = landmark_potential_outcomes(
+        SimulationParams(hr_ned=1.0, or_ned_indolent=5.0), np.random.default_rng(1), n=5000, landmark_months=24.0
+    )
     assert np.array_equal(same["pfs_with_ned"], same["pfs_without_ned"])
     po = landmark_potential_outcomes(SimulationParams(), np.random.default_rng(1), n=5000, landmark_months=24.0)
-    assert (po["pfs_with_ned"] > po["pfs_without_ned"]).all()      # hr_ned < 1 delays every progression
+    assert (po["pfs_with_ned"] > po["pfs_without_ned"]).all()  # hr_ned < 1 delays every progression
     assert (po["pfs_without_ned"] > 0).all()
 
 
@@ -69,8 +75,10 @@ def test_trial_rmst_difference_matches_the_weibull_integral():
         return quad(lambda t: math.exp(-hr * (((lm + t) / scale) ** k - (lm / scale) ** k)), 0, horizon)[0]
 
     t = true_effects(p, landmark_months=lm, horizon_months=horizon, n=400_000, seed=6)
-    assert abs(t.loc["trial_rmst_difference", "value"] - (rmst(p.hr_ned) - rmst(1.0))) < 4 * t.loc[
-        "trial_rmst_difference", "mc_se"]
+    assert (
+        abs(t.loc["trial_rmst_difference", "value"] - (rmst(p.hr_ned) - rmst(1.0)))
+        < 4 * t.loc["trial_rmst_difference", "mc_se"]
+    )
 
 
 def test_true_effects_refuses_bad_input():
@@ -90,7 +98,7 @@ def test_or_ned_indolent_makes_ned_mark_slow_disease():
     a = simulate_arrays(SimulationParams(or_ned_indolent=8.0), np.random.default_rng(2), n=50_000)
     b = simulate_arrays(SimulationParams(), np.random.default_rng(2), n=50_000)
     ind_a, ind_b = a["indolent"] == 1, b["indolent"] == 1
-    assert np.array_equal(ind_a, ind_b)              # the disease type is drawn as before
+    assert np.array_equal(ind_a, ind_b)  # the disease type is drawn as before
     could_a = np.isfinite(a["true_time_to_ned"])
     could_b = np.isfinite(b["true_time_to_ned"])
     assert could_a[ind_a].mean() > could_a[~ind_a].mean() + 0.2
@@ -115,7 +123,7 @@ def test_confounded_ned_fools_every_analysis_of_ned_status_but_not_the_adjusted_
 
 
 def test_adjusted_estimator_recovers_the_conditional_hr_and_time_dependent_the_trial_hr():
-    params = SimulationParams(n=1000)                      # hr_ned 0.24, no confounding
+    params = SimulationParams(n=1000)  # hr_ned 0.24, no confounding
     mc = monte_carlo(params, n_replicates=300, seed=3, progress=False)
     trial0 = true_effects(params, landmark_months=0.0, n=400_000, seed=2).loc["trial_hr", "value"]
     t = summarise_against(mc.replicates, {"conditional_hr": 0.24, "trial_hr": trial0})
@@ -126,8 +134,9 @@ def test_adjusted_estimator_recovers_the_conditional_hr_and_time_dependent_the_t
     assert abs(td["bias_log_hr"]) < 3 * td["mc_se_bias"] + 0.02
     # the naive analysis lands near 0.24 by a cancellation: guarantee time alone, with NED doing
     # nothing, takes it far below 1
-    null = monte_carlo(params.replace(hr_ned=1.0), n_replicates=100, seed=3, progress=False,
-                       estimators=("naive",)).summary
+    null = monte_carlo(
+        params.replace(hr_ned=1.0), n_replicates=100, seed=3, progress=False, estimators=("naive",)
+    ).summary
     assert null.loc["naive", "mean_hr"] < 0.7
 
 
@@ -145,18 +154,26 @@ def test_weighting_for_predictors_of_ned_alone_amplifies_the_confounding():
         ipw.append(t["ipw_landmark_36"])
     d = np.array(diffs)
     assert d.mean() + 2 * d.std(ddof=1) / math.sqrt(len(d)) < 0
-    assert np.mean(ipw) < 0                                  # and the weighted landmark is below 1
+    assert np.mean(ipw) < 0  # and the weighted landmark is below 1
 
 
 def test_entry_time_dependent_rows_by_hand():
-    pop = {"ned": [1, 1, 0, 0], "time_to_ned": [20.0, 40.0, np.nan, np.nan],
-           "pfs_months": [50.0, 60.0, 45.0, 30.0], "progressed": [0, 1, 1, 1]}
+    pop = {
+        "ned": [1, 1, 0, 0],
+        "time_to_ned": [20.0, 40.0, np.nan, np.nan],
+        "pfs_months": [50.0, 60.0, 45.0, 30.0],
+        "progressed": [0, 1, 1, 1],
+    }
     r = estimator_rows(pop, "entry_time_dependent", threshold_months=36.0)
-    got = sorted(zip(r["patient"].tolist(), r["entry"].tolist(), r["stop"].tolist(), r["event"].tolist(),
-                     r["x"].tolist()))
-    assert got == [(0, 36.0, 50.0, False, 1),            # NED before entry: NED from entry
-                   (1, 36.0, 40.0, False, 0), (1, 40.0, 60.0, True, 1),   # NED after entry: split
-                   (2, 36.0, 45.0, True, 0)]             # patient 3 progressed before entry: not in it
+    got = sorted(
+        zip(r["patient"].tolist(), r["entry"].tolist(), r["stop"].tolist(), r["event"].tolist(), r["x"].tolist())
+    )
+    assert got == [
+        (0, 36.0, 50.0, False, 1),  # NED before entry: NED from entry
+        (1, 36.0, 40.0, False, 0),
+        (1, 40.0, 60.0, True, 1),  # NED after entry: split
+        (2, 36.0, 45.0, True, 0),
+    ]  # patient 3 progressed before entry: not in it
 
 
 def test_adjusted_estimator_needs_the_confounder():
@@ -166,8 +183,7 @@ def test_adjusted_estimator_needs_the_confounder():
 
 
 def test_new_estimators_match_lifelines():
-    pop = simulate_arrays(SimulationParams(or_ned_indolent=5.0, ned_timing="late"), np.random.default_rng(4),
-                          n=800)
+    pop = simulate_arrays(SimulationParams(or_ned_indolent=5.0, ned_timing="late"), np.random.default_rng(4), n=800)
     est = ("entry_time_dependent", "adjusted_time_dependent")
     ref = lifelines_estimates(pop, estimators=est, fit_options=TIGHT)
     fast = estimate_all(pop, estimators=est).set_index("estimator")
@@ -195,8 +211,9 @@ def test_weights_are_one_when_the_covariate_says_nothing(late_cohort):
     # splits the cohort in two with the same NED share in both halves gives every patient weight 1
     with pytest.raises(ValueError, match="collinear"):
         landmark_weights(late_cohort.assign(const=1.0), 36.0, covariates=("const",))
-    c = pd.concat([late_cohort, late_cohort], ignore_index=True).assign(half=[0] * len(late_cohort)
-                                                                         + [1] * len(late_cohort))
+    c = pd.concat([late_cohort, late_cohort], ignore_index=True).assign(
+        half=[0] * len(late_cohort) + [1] * len(late_cohort)
+    )
     w = landmark_weights(c, 36.0, covariates=("half",))
     np.testing.assert_allclose(w["weight"], 1.0, atol=1e-8)
 
@@ -218,36 +235,60 @@ def test_new_fits_match_r(late_cohort, tmp_path):
     """Landmark at 48, NED time-dependent from entry, the stratified time-dependent fit, the IPW weights
     and the weighted Cox fit with its robust SE, each against survival::coxph / glm to 1e-6."""
     require_rscript("r-cran-survival")
-    pop = simulate_arrays(SimulationParams(or_ned_indolent=5.0, ned_timing="late"), np.random.default_rng(9),
-                          n=1500)
+    pop = simulate_arrays(SimulationParams(or_ned_indolent=5.0, ned_timing="late"), np.random.default_rng(9), n=1500)
     blocks = []
     fits = {}
-    for name, data, est, kw in [("landmark48", late_cohort, "landmark", {"landmark_months": 48.0}),
-                                ("entrytd", late_cohort, "entry_time_dependent", {}),
-                                ("adjusted", pop, "adjusted_time_dependent", {})]:
+    for name, data, est, kw in [
+        ("landmark48", late_cohort, "landmark", {"landmark_months": 48.0}),
+        ("entrytd", late_cohort, "entry_time_dependent", {}),
+        ("adjusted", pop, "adjusted_time_dependent", {}),
+    ]:
         r = estimator_rows(data, est, threshold_months=36.0, **kw)
-        blocks.append(pd.DataFrame({"analysis": name, "start": np.where(np.isneginf(r["entry"]), -1.0, r["entry"]),
-                                    "stop": r["stop"], "event": r["event"].astype(int), "x": r["x"],
-                                    "stratum": r.get("strata", np.zeros(len(r["stop"]), int))}))
+        blocks.append(
+            pd.DataFrame(
+                {
+                    "analysis": name,
+                    "start": np.where(np.isneginf(r["entry"]), -1.0, r["entry"]),
+                    "stop": r["stop"],
+                    "event": r["event"].astype(int),
+                    "x": r["x"],
+                    "stratum": r.get("strata", np.zeros(len(r["stop"]), int)),
+                }
+            )
+        )
         fits[name] = estimate_all(data, estimators=(est,), threshold_months=36.0, **kw).iloc[0]
     pd.concat(blocks).to_csv(tmp_path / "rows.csv", index=False, float_format="%.17g")
     w = landmark_weights(late_cohort, 36.0)
-    lm = w[["time", "event", "x"]].join(study_cov := late_cohort.assign(
-        ecog0=(late_cohort.ecog == 0).astype(int), ihc3=(late_cohort.her2_ihc == "3+").astype(int),
-        grade_le2=(late_cohort.grade <= 2).astype(int), age10=late_cohort.age / 10)[
-        ["ecog0", "ihc3", "grade_le2", "age10"]])
+    lm = w[["time", "event", "x"]].join(
+        study_cov := late_cohort.assign(
+            ecog0=(late_cohort.ecog == 0).astype(int),
+            ihc3=(late_cohort.her2_ihc == "3+").astype(int),
+            grade_le2=(late_cohort.grade <= 2).astype(int),
+            age10=late_cohort.age / 10,
+        )[["ecog0", "ihc3", "grade_le2", "age10"]]
+    )
     assert len(study_cov) >= len(lm)
     lm.to_csv(tmp_path / "landmark.csv", index=False, float_format="%.17g")
-    proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "bias_fits.R"), str(tmp_path / "rows.csv"),
-                           str(tmp_path / "landmark.csv"), str(tmp_path / "out.csv")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            "Rscript",
+            str(ROOT / "tests" / "r" / "bias_fits.R"),
+            str(tmp_path / "rows.csv"),
+            str(tmp_path / "landmark.csv"),
+            str(tmp_path / "out.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     ref = pd.read_csv(tmp_path / "out.csv", header=None, index_col=0)[1]
     for name, fit in fits.items():
         assert fit["log_hr"] == pytest.approx(ref[f"{name}_beta"], abs=1e-6), name
         assert fit["se"] == pytest.approx(ref[f"{name}_se"], abs=1e-6), name
-    np.testing.assert_allclose(w["weight"].to_numpy(), ref[[f"weight_{i + 1}" for i in range(len(w))]].to_numpy(),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        w["weight"].to_numpy(), ref[[f"weight_{i + 1}" for i in range(len(w))]].to_numpy(), atol=1e-6
+    )
     ipw = study_analyses(late_cohort).set_index("analysis").loc["ipw_landmark_36"]
     assert ipw["log_hr"] == pytest.approx(ref["ipw_beta"], abs=1e-6)
     assert ipw["se"] == pytest.approx(ref["ipw_robust_se"], abs=1e-6)

@@ -8,8 +8,7 @@ import pytest
 from her2ned.models import add_model_columns, cox_table, km_medians, logistic_table
 from her2ned.simulate import SimulationParams, simulate_cohort_arrays
 from her2ned.simulate import _to_frame
-from her2ned.widgets.explorer import (CONTROL_RANGES, ExplorerFigure, explore, explorer_panel,
-                                      explorer_twin)
+from her2ned.widgets.explorer import CONTROL_RANGES, ExplorerFigure, explore, explorer_panel, explorer_twin
 
 
 def _kinds(panel):
@@ -104,7 +103,7 @@ def test_300_random_combinations_give_a_result_or_a_plain_message():
         text = str(panel.output.outputs)
         assert "Traceback" not in text
     assert seen["figure"] > 150  # most draws are analysable
-    assert seen["message"] > 0   # and the extremes do reach the message path
+    assert seen["message"] > 0  # and the extremes do reach the message path
 
 
 def test_panel_moves_when_a_control_moves():

@@ -35,7 +35,7 @@ def lifelines_cph(stop, event, x, entry=None):
 
 def toy(rng, n=300, hr=0.6, ties=False):
     x = rng.integers(0, 2, n)
-    t = rng.exponential(10.0 / hr ** x)
+    t = rng.exponential(10.0 / hr**x)
     c = rng.exponential(20.0, n)
     stop, event = np.minimum(t, c), t <= c
     if ties:
@@ -71,7 +71,7 @@ def test_delayed_entry_matches_lifelines_entry_col(seed):
 def test_start_stop_rows_match_coxtimevaryingfitter(seed):
     rng = np.random.default_rng(200 + seed)
     n = 300
-    switch = rng.exponential(6.0, n)            # x turns from 0 to 1 at `switch`
+    switch = rng.exponential(6.0, n)  # x turns from 0 to 1 at `switch`
     t = rng.exponential(12.0, n)
     if seed % 2:
         t, switch = np.ceil(t), np.ceil(switch)  # ties, including event times equal to switch times
@@ -86,8 +86,9 @@ def test_start_stop_rows_match_coxtimevaryingfitter(seed):
     df = pd.DataFrame({"id": ids, "start": starts, "stop": stops, "event": events, "x": xs})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = CoxTimeVaryingFitter().fit(df, id_col="id", start_col="start", stop_col="stop",
-                                       event_col="event", fit_options=TIGHT)
+        m = CoxTimeVaryingFitter().fit(
+            df, id_col="id", start_col="start", stop_col="stop", event_col="event", fit_options=TIGHT
+        )
     fit = cox_binary(stops, events, xs.astype(int), entry=starts)
     assert fit.beta[0] == pytest.approx(float(m.params_["x"]), abs=1e-6)
     assert fit.se[0] == pytest.approx(float(m.standard_errors_["x"]), abs=1e-6)
@@ -113,7 +114,8 @@ def test_breslow_differs_from_efron_only_with_ties():
     rng = np.random.default_rng(3)
     stop, event, x = toy(rng)
     assert cox_binary(stop, event, x, ties="breslow").beta[0] == pytest.approx(
-        cox_binary(stop, event, x).beta[0], abs=1e-12)
+        cox_binary(stop, event, x).beta[0], abs=1e-12
+    )
     stop = np.ceil(stop)
     b, e = cox_binary(stop, event, x, ties="breslow").beta[0], cox_binary(stop, event, x).beta[0]
     assert abs(b - e) > 1e-4
@@ -139,8 +141,7 @@ def test_monotone_likelihood_is_flagged_not_returned():
     fit = cox_binary(stop, event, x)
     assert not fit.converged[0] and np.isnan(fit.beta[0]) and np.isnan(fit.se[0])
     # no events at all in one replicate
-    fit = cox_binary(np.r_[stop, stop], np.r_[event, 0 * event], np.r_[[1, 0, 1, 0], x],
-                     group=np.repeat([0, 1], 4))
+    fit = cox_binary(np.r_[stop, stop], np.r_[event, 0 * event], np.r_[[1, 0, 1, 0], x], group=np.repeat([0, 1], 4))
     assert fit.converged.tolist() == [True, False]
 
 
@@ -154,15 +155,18 @@ def test_risk_set_counts_by_hand():
     assert A.tolist() == [[2.0, 1.5]] and B.tolist() == [[2.0, 1.5]]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 2]), "x must be binary"),
-    (dict(stop=[1.0, 2.0], event=[1, 1], x=[0]), "x must be one-dimensional with 2"),
-    (dict(stop=[1.0, np.nan], event=[1, 1], x=[0, 1]), "stop must be finite"),
-    (dict(stop=[1.0, 2.0], event=[1, 3], x=[0, 1]), "event must be boolean"),
-    (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 1], entry=[1.0, 0.0]), "entry must be strictly less"),
-    (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 1], ties="exact"), "ties must be one of"),
-    (dict(stop=[], event=[], x=[]), "stop is empty"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 2]), "x must be binary"),
+        (dict(stop=[1.0, 2.0], event=[1, 1], x=[0]), "x must be one-dimensional with 2"),
+        (dict(stop=[1.0, np.nan], event=[1, 1], x=[0, 1]), "stop must be finite"),
+        (dict(stop=[1.0, 2.0], event=[1, 3], x=[0, 1]), "event must be boolean"),
+        (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 1], entry=[1.0, 0.0]), "entry must be strictly less"),
+        (dict(stop=[1.0, 2.0], event=[1, 1], x=[0, 1], ties="exact"), "ties must be one of"),
+        (dict(stop=[], event=[], x=[]), "stop is empty"),
+    ],
+)
 def test_bad_input_names_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):
         cox_binary(**kwargs)
@@ -210,8 +214,14 @@ def test_weighted_fit_matches_lifelines_robust():
     ours = cox_binary_weighted(t, e, x, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = CoxPHFitter().fit(pd.DataFrame({"t": t, "e": e, "x": x, "w": w}), "t", "e", weights_col="w",
-                                robust=True, fit_options={"precision": 1e-12, "max_steps": 200})
+        ref = CoxPHFitter().fit(
+            pd.DataFrame({"t": t, "e": e, "x": x, "w": w}),
+            "t",
+            "e",
+            weights_col="w",
+            robust=True,
+            fit_options={"precision": 1e-12, "max_steps": 200},
+        )
     assert ours.beta == pytest.approx(ref.params_["x"], abs=1e-6)
     assert ours.se == pytest.approx(ref.standard_errors_["x"], abs=1e-6)
     with pytest.raises(ValueError, match="weight"):
@@ -230,10 +240,10 @@ def test_weighted_km_equals_duplicated_rows_and_lifelines():
     entry = np.where(rng.random(300) < 0.3, np.minimum(t - 0.05, rng.uniform(0, 3, 300)), 0.0)
     w = rng.integers(1, 4, 300).astype(float)
     times, surv = km_curve(t, e, entry=entry, weights=w)
-    rep = np.repeat(np.arange(300), w.astype(int))            # weight k = the row k times
+    rep = np.repeat(np.arange(300), w.astype(int))  # weight k = the row k times
     t2, s2 = km_curve(t[rep], e[rep], entry=entry[rep])
     np.testing.assert_array_equal(times, t2)
     np.testing.assert_allclose(surv, s2, rtol=0, atol=1e-12)
-    ref = KaplanMeierFitter().fit(t, e, weights=w + 0.5)      # non-integer weights, no entry
+    ref = KaplanMeierFitter().fit(t, e, weights=w + 0.5)  # non-integer weights, no entry
     ours = km_curve(t, e, weights=w + 0.5)
     assert km_rmst(*ours, 20.0) == pytest.approx(restricted_mean_survival_time(ref, t=20.0), abs=1e-9)

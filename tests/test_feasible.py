@@ -27,8 +27,11 @@ def test_a_witness_at_each_end_of_every_quantity(witnesses):
     assert sorted(witnesses) == sorted((q, e) for q in feasible.QUANTITIES for e in ("low", "high"))
 
 
-@pytest.mark.parametrize("key", [(q, e) for q in feasible.QUANTITIES for e in ("low", "high")],
-                         ids=lambda k: f"{k[0]}-{k[1]}" if isinstance(k, tuple) else str(k))
+@pytest.mark.parametrize(
+    "key",
+    [(q, e) for q in feasible.QUANTITIES for e in ("low", "high")],
+    ids=lambda k: f"{k[0]}-{k[1]}" if isinstance(k, tuple) else str(k),
+)
 def test_every_witness_is_a_full_table_meeting_every_target(witnesses, key):
     w = witnesses[key]
     assert list(w.columns) == COLUMNS and len(w) == 118
@@ -57,12 +60,18 @@ def _by_hand(t):
         m = KaplanMeierFitter().fit(g.pfs_months, g.progressed).median_survival_time_
         return int((g.pfs_months >= m).sum()) if np.isfinite(m) else 0
 
-    return {"share_ecog0": (t.ecog == 0).mean(), "share_ihc3": (t.her2_ihc == "3+").mean(),
-            "share_grade3": (t.grade == 3).mean(), "share_local_therapy": t.local_therapy.mean(),
-            "share_tp": (t.regimen == "T+P").mean(), "events_ned": ned.progressed.sum(),
-            "events_non_ned": non.progressed.sum(),
-            "median_followup_months": KaplanMeierFitter().fit(t.pfs_months, 1 - t.progressed).median_survival_time_,
-            "at_risk_ned_median": at_median(ned), "at_risk_non_ned_median": at_median(non)}
+    return {
+        "share_ecog0": (t.ecog == 0).mean(),
+        "share_ihc3": (t.her2_ihc == "3+").mean(),
+        "share_grade3": (t.grade == 3).mean(),
+        "share_local_therapy": t.local_therapy.mean(),
+        "share_tp": (t.regimen == "T+P").mean(),
+        "events_ned": ned.progressed.sum(),
+        "events_non_ned": non.progressed.sum(),
+        "median_followup_months": KaplanMeierFitter().fit(t.pfs_months, 1 - t.progressed).median_survival_time_,
+        "at_risk_ned_median": at_median(ned),
+        "at_risk_non_ned_median": at_median(non),
+    }
 
 
 def test_the_range_is_the_extent_of_the_tables_that_meet_every_target(witnesses, cohort):
@@ -93,15 +102,23 @@ def test_the_search_log_backs_the_covariate_extremes(witnesses):
 
 def test_unreported_counts_at_risk_at_each_median():
     # NED: times 40..100 with events at 50, 60, 70; KM falls 1 → 5/6 → 4/6 → 3/6 at 70 (the median)
-    df = pd.DataFrame({"ecog": [0] * 6 + [1] * 4, "her2_ihc": ["3+"] * 10, "grade": [3] * 10,
-                       "local_therapy": [0] * 10, "regimen": ["T"] * 10, "ned": [1] * 6 + [0] * 4,
-                       "pfs_months": [40, 50, 60, 70, 80, 100, 45, 55, 65, 75],
-                       "progressed": [0, 1, 1, 1, 0, 0, 1, 1, 1, 1]})
+    df = pd.DataFrame(
+        {
+            "ecog": [0] * 6 + [1] * 4,
+            "her2_ihc": ["3+"] * 10,
+            "grade": [3] * 10,
+            "local_therapy": [0] * 10,
+            "regimen": ["T"] * 10,
+            "ned": [1] * 6 + [0] * 4,
+            "pfs_months": [40, 50, 60, 70, 80, 100, 45, 55, 65, 75],
+            "progressed": [0, 1, 1, 1, 0, 0, 1, 1, 1, 1],
+        }
+    )
     u = feasible.unreported(df)
     km = KaplanMeierFitter().fit(df.pfs_months[df.ned == 1], df.progressed[df.ned == 1])
     assert km.median_survival_time_ == 70
-    assert u["at_risk_ned_median"] == 3          # 70, 80, 100 still at risk just before 70
-    assert u["at_risk_non_ned_median"] == 3      # median 55 (S = 0.5 after the second of four)
+    assert u["at_risk_ned_median"] == 3  # 70, 80, 100 still at risk just before 70
+    assert u["at_risk_non_ned_median"] == 3  # median 55 (S = 0.5 after the second of four)
     assert u["events_ned"] == 3 and u["events_non_ned"] == 4
     assert u["share_ecog0"] == 0.6
 
@@ -111,8 +128,12 @@ def test_push_share_lowers_ecog0_and_stays_feasible(cohort):
 
     targets = targets_from_claims()
     cells = np.zeros((2, 32), dtype=int)
-    d = cohort.assign(ecog0=1 - cohort.ecog, ihc3=(cohort.her2_ihc == "3+").astype(int),
-                      grade_le2=(cohort.grade <= 2).astype(int), tp=(cohort.regimen == "T+P").astype(int))
+    d = cohort.assign(
+        ecog0=1 - cohort.ecog,
+        ihc3=(cohort.her2_ihc == "3+").astype(int),
+        grade_le2=(cohort.grade <= 2).astype(int),
+        tp=(cohort.regimen == "T+P").astype(int),
+    )
     index = {tuple(p): i for i, p in enumerate(_PAT.tolist())}
     for r in d.itertuples():
         cells[1 - r.ned, index[(r.ecog0, r.ihc3, r.grade_le2, r.local_therapy, r.tp)]] += 1
@@ -122,14 +143,19 @@ def test_push_share_lowers_ecog0_and_stays_feasible(cohort):
     assert pushed.sum() == 118 and pushed[0].sum() == 55
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: feasible.witness_name("share_ecog", "low"), "quantity must be one of"),
-    (lambda: feasible.witness_name("share_ecog0", "lowest"), "end must be 'low' or 'high'"),
-    (lambda: feasible.push_share(np.zeros((2, 32), int), "events_ned", "low", np.random.default_rng(0), {}),
-     "quantity must be one of"),
-    (lambda: feasible.unreported(pd.DataFrame({"ned": [1]})), r"df must be a patient table.*lacks \['ecog'"),
-    (lambda: feasible.range_table({}, None), "non-empty dict"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: feasible.witness_name("share_ecog", "low"), "quantity must be one of"),
+        (lambda: feasible.witness_name("share_ecog0", "lowest"), "end must be 'low' or 'high'"),
+        (
+            lambda: feasible.push_share(np.zeros((2, 32), int), "events_ned", "low", np.random.default_rng(0), {}),
+            "quantity must be one of",
+        ),
+        (lambda: feasible.unreported(pd.DataFrame({"ned": [1]})), r"df must be a patient table.*lacks \['ecog'"),
+        (lambda: feasible.range_table({}, None), "non-empty dict"),
+    ],
+)
 def test_bad_input_is_named(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
         call()

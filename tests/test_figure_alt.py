@@ -120,9 +120,11 @@ def page_image_problems(page: Path) -> list[str]:
 
 
 def test_the_page_check_skips_widget_state_only():
-    html = ('<p><img src="a.png" alt="../_images/a.png"><img src="b.png"></p>'
-            f'<script type="{WIDGET_STATE}">{{"x": "<img src=\\"c.png\\">"}}</script>'
-            '<img src="d.png" alt="A line chart of power against the true hazard ratio.">')
+    html = (
+        '<p><img src="a.png" alt="../_images/a.png"><img src="b.png"></p>'
+        f'<script type="{WIDGET_STATE}">{{"x": "<img src=\\"c.png\\">"}}</script>'
+        '<img src="d.png" alt="A line chart of power against the true hazard ratio.">'
+    )
     parser = _Images()
     parser.feed(html)
     assert [a.get("src") for a in parser.images] == ["a.png", "b.png", "d.png"]

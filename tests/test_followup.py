@@ -35,7 +35,7 @@ def test_followup_comes_from_the_model(cohort):
     table = load_csv("reconstructed", "tog2026_followup.csv")
     a0, _ = ASSUMPTIONS.accrual_window
     longest = 12 * (ASSUMPTIONS.data_cut - a0)
-    assert table.pfs_months.max() <= longest + 0.01     # nobody followed beyond the data cut
+    assert table.pfs_months.max() <= longest + 0.01  # nobody followed beyond the data cut
     assert table.pfs_months.min() >= 36
     # reverse Kaplan–Meier median follow-up, with lifelines, is the scenario row's order of magnitude
     km = KaplanMeierFitter().fit(table.pfs_months, 1 - table.progressed)
@@ -67,16 +67,19 @@ def test_uniform_accrual_cannot_give_the_published_p():
     assert (uniform.met_all == 0).all() and (uniform.p_max < 0.003).all()
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: followup.scenario_assumptions({"loss_rate": 0.1}), "unknown assumption"),
-    (lambda: followup.scenario_assumptions({"loss_rate_per_year": 1.5}), "loss_rate_per_year"),
-    (lambda: followup.scenario_assumptions({"accrual_window": (2020.0, 2023.0)}), "accrual_window"),
-    (lambda: followup.scenario_assumptions("fast"), "scenario must be a dict"),
-    (lambda: Assumptions(accrual_growth_per_year=-1), "accrual_growth_per_year"),
-    (lambda: Assumptions(pfs_model="cure"), "pfs_model"),
-    (lambda: followup.followup_table(pd.DataFrame({"ned": [1]})), "cohort must be a patient table"),
-    (lambda: followup.scenario_row(load_csv("reconstructed", "tog2026_cohort.csv"), {}, 1, draws=0), "draws"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: followup.scenario_assumptions({"loss_rate": 0.1}), "unknown assumption"),
+        (lambda: followup.scenario_assumptions({"loss_rate_per_year": 1.5}), "loss_rate_per_year"),
+        (lambda: followup.scenario_assumptions({"accrual_window": (2020.0, 2023.0)}), "accrual_window"),
+        (lambda: followup.scenario_assumptions("fast"), "scenario must be a dict"),
+        (lambda: Assumptions(accrual_growth_per_year=-1), "accrual_growth_per_year"),
+        (lambda: Assumptions(pfs_model="cure"), "pfs_model"),
+        (lambda: followup.followup_table(pd.DataFrame({"ned": [1]})), "cohort must be a patient table"),
+        (lambda: followup.scenario_row(load_csv("reconstructed", "tog2026_cohort.csv"), {}, 1, draws=0), "draws"),
+    ],
+)
 def test_bad_input_is_named(make, message):
     with pytest.raises((TypeError, ValueError), match=message):
         make()

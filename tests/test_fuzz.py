@@ -151,11 +151,13 @@ VALID = {
     "bias.summarise_replicates": lambda: dict(replicates=small_mc().replicates, true_hr=0.5),
     "bias.summarise_against": lambda: dict(replicates=small_mc().replicates, truths={"conditional_hr": 0.5}),
     "estimands.true_effects": lambda: dict(seed=1, n=10_000),
-    "estimands.trial_hr": lambda: dict(t1=np.arange(1.0, 401.0), event1=np.ones(400, bool),
-                                       t0=np.arange(1.0, 401.0) / 2, event0=np.ones(400, bool)),
+    "estimands.trial_hr": lambda: dict(
+        t1=np.arange(1.0, 401.0), event1=np.ones(400, bool), t0=np.arange(1.0, 401.0) / 2, event0=np.ones(400, bool)
+    ),
     "models.fast.km_rmst": lambda: dict(times=np.array([0.0, 2.0]), surv=np.array([1.0, 0.5]), horizon=4.0),
-    "fastcox.cox_binary_weighted": lambda: dict(stop=[1.0, 2, 3, 4], event=[1, 1, 1, 0], x=[1, 0, 1, 0],
-                                                weight=[1.0, 2, 1, 1]),
+    "fastcox.cox_binary_weighted": lambda: dict(
+        stop=[1.0, 2, 3, 4], event=[1, 1, 1, 0], x=[1, 0, 1, 0], weight=[1.0, 2, 1, 1]
+    ),
     "stop_at_ned.simulate_stop_cohort": lambda: dict(seed=1),
     "stop_at_ned.true_stop_effect": lambda: dict(seed=1, n=10_000),
     "stop_at_ned.clone_censor_weight": lambda: dict(cohort=stop_cohort()),
@@ -171,15 +173,18 @@ VALID = {
     "feasible.witness_name": lambda: dict(quantity="share_ecog0", end="low"),
     "feasible.unreported": lambda: dict(df=cohort()),
     "feasible.feasible_starts": lambda: dict(rng=_rng(), targets=_targets(), n_starts=1),
-    "feasible.push_share": lambda: dict(cells=np.full((2, 32), 2), quantity="share_ecog0", end="low", rng=_rng(),
-                                        targets=_targets()),
+    "feasible.push_share": lambda: dict(
+        cells=np.full((2, 32), 2), quantity="share_ecog0", end="low", rng=_rng(), targets=_targets()
+    ),
     "feasible.events_scan": lambda: dict(df=cohort(), group=1, rng=_rng(), targets=_targets()),
     "feasible.search_region": lambda: dict(cohort=cohort()),
-    "feasible.range_table": lambda: dict(witnesses=dict(list(her2ned.feasible.load_witnesses().items())[:2]),
-                                         cohort=cohort()),
+    "feasible.range_table": lambda: dict(
+        witnesses=dict(list(her2ned.feasible.load_witnesses().items())[:2]), cohort=cohort()
+    ),
     "feasible.conclusion_measures": lambda: dict(df=cohort()),
-    "feasible.conclusion_table": lambda: dict(witnesses=dict(list(her2ned.feasible.load_witnesses().items())[:1]),
-                                              cohort=cohort()),
+    "feasible.conclusion_table": lambda: dict(
+        witnesses=dict(list(her2ned.feasible.load_witnesses().items())[:1]), cohort=cohort()
+    ),
     "feasible.format_range_csv": lambda: dict(ranges=her2ned.feasible.committed_ranges()),
     "followup.scenario_assumptions": lambda: dict(scenario={"loss_rate_per_year": 0.1}),
     "followup.scenario_row": lambda: dict(cohort=cohort(), scenario={}, seed=1, draws=5),
@@ -192,19 +197,23 @@ VALID = {
     "models.core.logistic_table": lambda: dict(df=cohort(), outcome="ned", predictors=["ecog0", "ihc3"]),
     "models.core.km_medians": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", group="ned"),
     "models.core.logrank_test": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", group="ned"),
-    "models.core.cox_table": lambda: dict(df=cohort(), duration="pfs_months", event="progressed",
-                                          covariates=["ned"]),
+    "models.core.cox_table": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", covariates=["ned"]),
     "models.core.add_model_columns": lambda: dict(df=cohort()),
     "models.fast.logit_newton": lambda: dict(X=np.c_[np.ones(6), [0, 1, 0, 1, 1, 0]], y=np.array([0, 1, 1, 0, 1, 0])),
     "models.fast.logrank_statistic": lambda: dict(time=[1.0, 2, 3, 4], event=[1, 1, 0, 1], group=[0, 1, 0, 1]),
-    "models.fast.cox_fit": lambda: dict(time=np.array([5.0, 8, 12, 3, 9, 20]), event=np.array([1, 1, 1, 1, 0, 1]),
-                                        X=np.array([[0, 1], [0, 0], [0, 1], [1, 0], [1, 0], [1, 1]])),
-    "models.fast.cox_one": lambda: dict(time=np.array([1.0, 2, 3, 4]), event=np.array([1, 1, 0, 1]),
-                                        x=np.array([1.0, 0, 1, 0])),
+    "models.fast.cox_fit": lambda: dict(
+        time=np.array([5.0, 8, 12, 3, 9, 20]),
+        event=np.array([1, 1, 1, 1, 0, 1]),
+        X=np.array([[0, 1], [0, 0], [0, 1], [1, 0], [1, 0], [1, 1]]),
+    ),
+    "models.fast.cox_one": lambda: dict(
+        time=np.array([1.0, 2, 3, 4]), event=np.array([1, 1, 0, 1]), x=np.array([1.0, 0, 1, 0])
+    ),
     "models.fast.km_curve": lambda: dict(time=np.array([1.0, 2, 3]), event=np.array([1, 0, 1])),
     "models.fast.km_median": lambda: dict(times=np.array([0.0, 1, 2]), surv=np.array([1.0, 0.6, 0.3])),
-    "models.firth.firth_logistic": lambda: dict(X=np.c_[np.ones(6), [0, 1, 0, 1, 1, 0]],
-                                                y=np.array([0, 1, 1, 0, 1, 0])),
+    "models.firth.firth_logistic": lambda: dict(
+        X=np.c_[np.ones(6), [0, 1, 0, 1, 1, 0]], y=np.array([0, 1, 1, 0, 1, 0])
+    ),
     "models.firth.firth_logistic_table": lambda: dict(df=cohort(), outcome="ned", predictors=["ecog0"]),
     "models.ph.ph_table": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", covariates=["ned"]),
     "models.published.se_from_ratio_p": lambda: dict(ratio=0.24, p=0.003),
@@ -213,8 +222,9 @@ VALID = {
     "plots.bias.plot_estimates": lambda: dict(table=her2ned.bias.compare_estimators(seed=1)),
     "plots.bias.plot_monte_carlo": lambda: dict(mc=small_mc()),
     "plots.bias.plot_predictor_ors": lambda: dict(table=her2ned.bias.predictor_odds_ratios(seed=1, n=20_000)),
-    "plots.cohort.plot_ensemble_spread": lambda: dict(ens=her2ned.datasets.load_csv("reconstructed",
-                                                                                    "tog2026_ensemble.csv")),
+    "plots.cohort.plot_ensemble_spread": lambda: dict(
+        ens=her2ned.datasets.load_csv("reconstructed", "tog2026_ensemble.csv")
+    ),
     "plots.cohort.plot_feasible_ranges": lambda: dict(ranges=her2ned.feasible.committed_ranges()),
     "plots.forest.plot_forest": lambda: dict(table=her2ned.models.published.published_ci_table().iloc[:3]),
     "plots.forest.plot_estimate_spread": lambda: dict(estimates={"ecog0": np.array([2.0, 5.0, 8.0])}),
@@ -235,37 +245,50 @@ VALID = {
     "power.events_for_power": lambda: dict(hr=0.7),
     "power.detectable_hr": lambda: dict(events=100),
     "power.implied_events": lambda: dict(hr=0.7, p=0.04),
-    "power.compare_medians": lambda: dict(median_a=16.0, median_b=13.9, n_a=112, n_b=100, followup_min=0,
-                                          followup_max=60),
-    "power.simulated_logrank_power": lambda: dict(median_a=16.0, median_b=13.9, n_a=50, n_b=50, followup_min=0,
-                                                  followup_max=60, n_sim=20),
+    "power.compare_medians": lambda: dict(
+        median_a=16.0, median_b=13.9, n_a=112, n_b=100, followup_min=0, followup_max=60
+    ),
+    "power.simulated_logrank_power": lambda: dict(
+        median_a=16.0, median_b=13.9, n_a=50, n_b=50, followup_min=0, followup_max=60, n_sim=20
+    ),
     "proportions.wilson_interval": lambda: dict(k=5, n=20),
     "recist.check_baseline": lambda: dict(targets=[her2ned.recist.TargetLesion("liver 1", "liver", [20])]),
     "recist.target_response": lambda: dict(values=[35.0], nodal=[False], baseline_sum=50, nadir=50),
     "recist.non_target_response": lambda: dict(statuses=["present"], names=["bone"]),
     "recist.overall_response": lambda: dict(target="CR", non_target="CR", new_lesion=False),
-    "recist.assess": lambda: dict(patient=her2ned.recist.Patient([0, 8], [her2ned.recist.TargetLesion(
-        "liver 1", "liver", [20, 10])])),
+    "recist.assess": lambda: dict(
+        patient=her2ned.recist.Patient([0, 8], [her2ned.recist.TargetLesion("liver 1", "liver", [20, 10])])
+    ),
     "recist.best_overall_response": lambda: dict(assessment=assessment()),
     "recist.radiologic_ned": lambda: dict(assessment=assessment()),
     "recist_cohort.p_lesion_seen": lambda: dict(true_mm=4.0),
     "recist_cohort.p_node_called_normal": lambda: dict(true_short_axis_mm=9.0),
     "recist_cohort.measure": lambda: dict(true_mm=30.0, nodal=False, rng=_rng()),
-    "reconstruct.covariates.search_covariates": lambda: dict(rng=_rng(), targets=_targets(), n=118, n_ned=55, kicks=30,
-                                                  restarts=2),
-    "reconstruct.table.complete_table": lambda: dict(rng=_rng(), targets=_targets(),
-                                               cells=np.array([[28] + [1] * 27 + [0] * 4, [32] + [1] * 31])),
+    "reconstruct.covariates.search_covariates": lambda: dict(
+        rng=_rng(), targets=_targets(), n=118, n_ned=55, kicks=30, restarts=2
+    ),
+    "reconstruct.table.complete_table": lambda: dict(
+        rng=_rng(), targets=_targets(), cells=np.array([[28] + [1] * 27 + [0] * 4, [32] + [1] * 31])
+    ),
     "reconstruct.ages.search_ages": lambda: dict(rng=_rng(), targets=_targets(), n=118, n_ned=55),
-    "reconstruct.pfs.search_pfs": lambda: dict(rng=_rng(), targets=_targets(), ned=cohort().ned,
-                                           local_therapy=cohort().local_therapy, tp=cohort().tp, draws=200),
+    "reconstruct.pfs.search_pfs": lambda: dict(
+        rng=_rng(),
+        targets=_targets(),
+        ned=cohort().ned,
+        local_therapy=cohort().local_therapy,
+        tp=cohort().tp,
+        draws=200,
+    ),
     "reconstruct.verify.reproduced_values": lambda: dict(df=cohort()),
     "reconstruct.tog_targets.check_targets": lambda: dict(values=her2ned.reconstruct.reproduced_values(cohort())),
-    "reconstruct.table.format_cohort_csv": lambda: dict(df=her2ned.datasets.load_csv("reconstructed",
-                                                                               "tog2026_cohort.csv")),
+    "reconstruct.table.format_cohort_csv": lambda: dict(
+        df=her2ned.datasets.load_csv("reconstructed", "tog2026_cohort.csv")
+    ),
     "reconstruct.verify.univariable_tests": lambda: dict(df=cohort()),
     "reconstruct.ensemble.summarise_table": lambda: dict(df=cohort()),
-    "reconstruct.ensemble.format_ensemble_csv": lambda: dict(ens=her2ned.datasets.load_csv("reconstructed",
-                                                                                  "tog2026_ensemble.csv")),
+    "reconstruct.ensemble.format_ensemble_csv": lambda: dict(
+        ens=her2ned.datasets.load_csv("reconstructed", "tog2026_ensemble.csv")
+    ),
     "simulate.simulate_arrays": lambda: dict(params=None, rng=_rng()),
     "simulate.simulate_population": lambda: dict(seed=1),
     "simulate.select_cohort": lambda: dict(population=population()),
@@ -275,11 +298,13 @@ VALID = {
     "tables.table_one": lambda: dict(df=cohort()),
     "her2.classify": lambda: dict(ihc="2+", ratio=2.5, copies=5.0),
     "competing.cumulative_incidence": lambda: dict(time=[2.0, 3, 5, 6], cause=[1, 2, 1, 0]),
-    "competing.ned_events": lambda: dict(df=pd.DataFrame({"ned": [1, 0], "time_to_ned": [8.0, np.nan],
-                                                          "pfs_months": [50.0, 20.0], "progressed": [1, 1]})),
+    "competing.ned_events": lambda: dict(
+        df=pd.DataFrame({"ned": [1, 0], "time_to_ned": [8.0, np.nan], "pfs_months": [50.0, 20.0], "progressed": [1, 1]})
+    ),
     "ipd.round_trip": lambda: dict(time=[5.0, 8, 12, 20, 30], event=[1, 0, 1, 1, 0], rng=_rng()),
-    "competing.fine_gray": lambda: dict(time=[1.0, 2, 3, 4, 5, 6], cause=[1, 2, 1, 0, 1, 2],
-                                        X=np.array([[0.0], [1], [1], [0], [1], [0]])),
+    "competing.fine_gray": lambda: dict(
+        time=[1.0, 2, 3, 4, 5, 6], cause=[1, 2, 1, 0, 1, 2], X=np.array([[0.0], [1], [1], [0], [1], [0]])
+    ),
     "ipd.ipd_from_km": lambda: dict(times=[0, 12, 12, 20], surv=[1, 1, 0.5, 0.5], risk_times=[0, 12], n_risk=[10, 6]),
     "ipd.digitise_km": lambda: dict(times=[0, 5, 9], surv=[1, 0.5, 0.25], rng=_rng()),
     "widgets.core.message_html": lambda: dict(text="hello"),
@@ -294,8 +319,10 @@ VALID = {
     "recist.NonTargetLesion": lambda: dict(name="bone 1", organ="bone", statuses=["present", "absent"]),
     "recist.Patient": lambda: dict(weeks=[0, 8], targets=[her2ned.recist.TargetLesion("liver 1", "liver", [20, 10])]),
     "targets.build_targets": lambda: dict(defaults={"heros_n": ("exact", 0)}, claims=her2ned.claims.load_claims()),
-    "targets.check_targets": lambda: dict(values={"heros_n": 268.0}, targets=her2ned.targets.build_targets(
-        {"heros_n": ("exact", 0)}, her2ned.claims.load_claims())),
+    "targets.check_targets": lambda: dict(
+        values={"heros_n": 268.0},
+        targets=her2ned.targets.build_targets({"heros_n": ("exact", 0)}, her2ned.claims.load_claims()),
+    ),
     "models.fast.km_band": lambda: dict(time=[5.0, 8, 12, 20, 30], event=[1, 0, 1, 1, 0]),
     "models.fast.km_at": lambda: dict(times=[0.0, 2, 5], values=[1.0, 0.8, 0.5], at=[1.0, 6]),
     "heros.reproduced_values": lambda: dict(df=her2ned.datasets.load_csv("reconstructed", "heros2014_cohort.csv")),
@@ -311,8 +338,12 @@ VALID = {
     "cure.summarise_detection": lambda: dict(rows=detection_rows()),
     "plots.cure.plot_cure_fit": lambda: dict(fit=her2ned.cure.fit_mixture_cure(cure_cohort(), entry=36.0)),
     "plots.cure.plot_follow_up_check": lambda: dict(durations=[40.0, 44, 52, 60, 70], events=[1, 1, 1, 0, 0]),
-    "plots.cure.plot_against_published": lambda: dict(durations=[30.0, 40, 50, 60, 70, 80], events=[1, 1, 1, 0, 1, 0],
-                                                      median=(50, 40, 70), share_at=(60, 0.5, 0.2, 0.8)),
+    "plots.cure.plot_against_published": lambda: dict(
+        durations=[30.0, 40, 50, 60, 70, 80],
+        events=[1, 1, 1, 0, 1, 0],
+        median=(50, 40, 70),
+        share_at=(60, 0.5, 0.2, 0.8),
+    ),
     "heros.simulator_check": lambda: dict(worlds={"defaults": her2ned.simulate.SimulationParams()}, n=5000),
     "heros.entry_rules": lambda: dict(n=5000),
     "plots.cure.plot_cure_detection": lambda: dict(summary=her2ned.cure.summarise_detection(detection_rows())),
@@ -327,32 +358,64 @@ VALID = {
 # Self-checks take the reader's answer; None is what the self-check cells pass before anyone answers.
 ANSWERS = ("answer", "new_call", "old_call")
 
-SLOW = {"reconstruct.table.reconstruct", "reconstruct.ensemble.reconstruct_ensemble",
-        "reconstruct.covariates.search_covariates", "reconstruct.ages.search_ages", "reconstruct.pfs.search_pfs",
-        "reconstruct.ensemble.summarise_table",
-        "reconstruct.tog_targets.check_targets", "bias.monte_carlo", "repeat.repeat_study",
-        "power.simulated_logrank_power", "simulate.simulate_arrays", "simulate.simulate_cohort_arrays",
-        "recist_cohort.simulate_cohort", "widgets.explorer.explorer_twin", "widgets.bias.bias_lab_twin",
-        "claims.ledger_table", "feasible.feasible_starts", "feasible.push_share", "feasible.events_scan",
-        "feasible.search_region", "feasible.conclusion_table", "followup.scenario_row", "followup.scenario_table",
-        "followup.followup_table", "reconstruct.table.complete_table", "cure.cure_detection",
-        "heros.search_table", "heros.reconstruct", "heros.feasible_range",
-        "simulate.landmark_potential_outcomes", "estimands.true_effects", "stop_at_ned.true_stop_effect"}
+SLOW = {
+    "reconstruct.table.reconstruct",
+    "reconstruct.ensemble.reconstruct_ensemble",
+    "reconstruct.covariates.search_covariates",
+    "reconstruct.ages.search_ages",
+    "reconstruct.pfs.search_pfs",
+    "reconstruct.ensemble.summarise_table",
+    "reconstruct.tog_targets.check_targets",
+    "bias.monte_carlo",
+    "repeat.repeat_study",
+    "power.simulated_logrank_power",
+    "simulate.simulate_arrays",
+    "simulate.simulate_cohort_arrays",
+    "recist_cohort.simulate_cohort",
+    "widgets.explorer.explorer_twin",
+    "widgets.bias.bias_lab_twin",
+    "claims.ledger_table",
+    "feasible.feasible_starts",
+    "feasible.push_share",
+    "feasible.events_scan",
+    "feasible.search_region",
+    "feasible.conclusion_table",
+    "followup.scenario_row",
+    "followup.scenario_table",
+    "followup.followup_table",
+    "reconstruct.table.complete_table",
+    "cure.cure_detection",
+    "heros.search_table",
+    "heros.reconstruct",
+    "heros.feasible_range",
+    "simulate.landmark_potential_outcomes",
+    "estimands.true_effects",
+    "stop_at_ned.true_stop_effect",
+}
 """Valid calls that take seconds to minutes: fuzzed with values that must be refused only."""
 
-READER_CLASSES = {"recist.Rules", "recist.TargetLesion", "recist.NonTargetLesion", "recist.Patient",
-                  "recist_cohort.MeasurementError", "recist_cohort.CohortAssumptions",
-                  "reconstruct.assumptions.Assumptions",
-                  "simulate.SimulationParams", "heros.HerosAssumptions", "widgets.bias.BiasLabPanel",
-                  "stop_at_ned.StopTrialParams",
-                  "widgets.her2.HER2Panel",
-                  "widgets.recist.RecistPanel", "widgets.explorer.ExplorerFigure"}
+READER_CLASSES = {
+    "recist.Rules",
+    "recist.TargetLesion",
+    "recist.NonTargetLesion",
+    "recist.Patient",
+    "recist_cohort.MeasurementError",
+    "recist_cohort.CohortAssumptions",
+    "reconstruct.assumptions.Assumptions",
+    "simulate.SimulationParams",
+    "heros.HerosAssumptions",
+    "widgets.bias.BiasLabPanel",
+    "stop_at_ned.StopTrialParams",
+    "widgets.her2.HER2Panel",
+    "widgets.recist.RecistPanel",
+    "widgets.explorer.ExplorerFigure",
+}
 """Classes a reader constructs. The other public classes are results (fits, verdicts, feedback) whose fields
 the package fills in; they are not fuzzed."""
 
 SKIP = {
     "widgets.recist.patient_from_grid": "takes the panel's grid of widget values; fuzzed through the panel in "
-                                        "tests/test_recist_panel.py",
+    "tests/test_recist_panel.py",
 }
 
 
@@ -392,8 +455,10 @@ def _parameters(fn):
 def _mentions(message: str, name: str) -> bool:
     """The message names the parameter as a word ("n must be...", "n_replicates", "n replicates")."""
     m = message.lower()
-    return any(re.search(rf"(?<![a-z0-9_]){re.escape(form)}(?![a-z0-9_])", m)
-               for form in {name.lower(), name.lower().replace("_", " ")})
+    return any(
+        re.search(rf"(?<![a-z0-9_]){re.escape(form)}(?![a-z0-9_])", m)
+        for form in {name.lower(), name.lower().replace("_", " ")}
+    )
 
 
 MEMORY_HEADROOM = 3 * 2**30  # bytes a single call may add to the process's address space
@@ -441,8 +506,11 @@ def valid_call(name, fn) -> dict | None:
 
 
 def test_every_public_function_has_a_valid_call():
-    missing = [name for name, fn in CALLABLES.items() if name not in SKIP and not inspect.isclass(fn)
-               and valid_call(name, fn) is None]
+    missing = [
+        name
+        for name, fn in CALLABLES.items()
+        if name not in SKIP and not inspect.isclass(fn) and valid_call(name, fn) is None
+    ]
     assert not missing, f"add a valid call to VALID for: {missing}"
     stale = sorted(set(VALID) - set(CALLABLES))
     assert not stale, f"VALID names functions that are not public: {stale}"
@@ -456,13 +524,21 @@ def test_the_valid_calls_are_valid():
         assert outcome is None, f"{name}(**VALID) failed: {outcome!r}"
 
 
-FUZZED = [name for name, fn in sorted(CALLABLES.items())
-          if name not in SKIP and _parameters(fn) and (not inspect.isclass(fn) or name in READER_CLASSES)]
+FUZZED = [
+    name
+    for name, fn in sorted(CALLABLES.items())
+    if name not in SKIP and _parameters(fn) and (not inspect.isclass(fn) or name in READER_CLASSES)
+]
 
 
 @pytest.mark.parametrize("name", FUZZED)
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(data=st.data())
 def test_bad_input_is_refused_by_name_or_accepted(name, data):
     fn = CALLABLES[name]
@@ -475,14 +551,15 @@ def test_bad_input_is_refused_by_name_or_accepted(name, data):
         return
     if isinstance(outcome, (ValueError, TypeError)):
         assert _mentions(str(outcome), param.name), (
-            f"{name}({param.name}={value!r}) raised {type(outcome).__name__} without naming "
-            f"{param.name!r}: {outcome}")
+            f"{name}({param.name}={value!r}) raised {type(outcome).__name__} without naming {param.name!r}: {outcome}"
+        )
         return
     pytest.fail(f"{name}({param.name}={value!r}): {outcome}")
 
 
 def test_the_fuzzer_catches_what_it_should():
     """A function that crashes, one that refuses without naming, and one that hangs are all caught."""
+
     def crashes(n):
         return [1][n]
 

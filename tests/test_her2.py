@@ -65,10 +65,20 @@ def test_every_group_and_every_ihc_score_is_reached():
     assert {c[7] for c in CASES} == set(her2.CATEGORIES)
 
 
-@pytest.mark.parametrize("ratio, copies, group", [
-    (2.0, 4.0, 1), (1.9999, 4.0, 4), (2.0, 3.9999, 2), (1.9999, 3.9999, 5),
-    (1.9999, 6.0, 3), (1.9999, 5.9999, 4), (2.0, 6.0, 1), (0.5, 0.5, 5), (10.0, 30.0, 1),
-])
+@pytest.mark.parametrize(
+    "ratio, copies, group",
+    [
+        (2.0, 4.0, 1),
+        (1.9999, 4.0, 4),
+        (2.0, 3.9999, 2),
+        (1.9999, 3.9999, 5),
+        (1.9999, 6.0, 3),
+        (1.9999, 5.9999, 4),
+        (2.0, 6.0, 1),
+        (0.5, 0.5, 5),
+        (10.0, 30.0, 1),
+    ],
+)
 def test_ish_group_boundaries(ratio, copies, group):
     assert ish_group(ratio, copies) == group
 
@@ -79,24 +89,27 @@ def test_ihc_aliases():
     assert classify("ultralow").category == "HER2-ultralow"
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    (dict(ihc="4+"), "ihc"),
-    (dict(ihc="2"), None),  # an alias for 2+, valid
-    (dict(ihc="1-"), "ihc"),
-    (dict(ihc=4), "ihc"),
-    (dict(ihc="2+", ratio=-1.0, copies=4.0), "ratio"),
-    (dict(ihc="2+", ratio=0.0, copies=4.0), "ratio"),
-    (dict(ihc="2+", ratio=float("nan"), copies=4.0), "ratio"),
-    (dict(ihc="2+", ratio=float("inf"), copies=4.0), "ratio"),
-    (dict(ihc="2+", ratio=2.0, copies=float("nan")), "copies"),
-    (dict(ihc="2+", ratio=2.0, copies=-3), "copies"),
-    (dict(ihc="2+", copies=5.0), "copies was given without ratio"),
-    (dict(ihc="2+", ratio=2.5), "ratio was given without copies"),
-    (dict(ihc="2+", ultralow=True), "ultralow"),
-    (dict(), "give at least one test"),
-    (dict(ihc="1+", rule="2007"), "rule"),
-    (dict(ihc="2+", ratio=1.5, copies=5.0, recount=(-1, 5)), "recount ratio"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        (dict(ihc="4+"), "ihc"),
+        (dict(ihc="2"), None),  # an alias for 2+, valid
+        (dict(ihc="1-"), "ihc"),
+        (dict(ihc=4), "ihc"),
+        (dict(ihc="2+", ratio=-1.0, copies=4.0), "ratio"),
+        (dict(ihc="2+", ratio=0.0, copies=4.0), "ratio"),
+        (dict(ihc="2+", ratio=float("nan"), copies=4.0), "ratio"),
+        (dict(ihc="2+", ratio=float("inf"), copies=4.0), "ratio"),
+        (dict(ihc="2+", ratio=2.0, copies=float("nan")), "copies"),
+        (dict(ihc="2+", ratio=2.0, copies=-3), "copies"),
+        (dict(ihc="2+", copies=5.0), "copies was given without ratio"),
+        (dict(ihc="2+", ratio=2.5), "ratio was given without copies"),
+        (dict(ihc="2+", ultralow=True), "ultralow"),
+        (dict(), "give at least one test"),
+        (dict(ihc="1+", rule="2007"), "rule"),
+        (dict(ihc="2+", ratio=1.5, copies=5.0, recount=(-1, 5)), "recount ratio"),
+    ],
+)
 def test_invalid_input_names_the_field(kwargs, field):
     if field is None:
         assert classify(**kwargs).needs == "ISH"
@@ -111,9 +124,15 @@ def test_invalid_ihc_lists_allowed_values():
         classify("4+")
 
 
-@pytest.mark.parametrize("kwargs", [dict(ihc="2+", ratio="2.2", copies=5), dict(ihc=True),
-                                    dict(ihc="2+", ratio=2.2, copies=5, ultralow=1),
-                                    dict(ihc="2+", ratio=1.5, copies=5.0, recount=1.5)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(ihc="2+", ratio="2.2", copies=5),
+        dict(ihc=True),
+        dict(ihc="2+", ratio=2.2, copies=5, ultralow=1),
+        dict(ihc="2+", ratio=1.5, copies=5.0, recount=1.5),
+    ],
+)
 def test_type_errors(kwargs):
     with pytest.raises(TypeError):
         classify(**kwargs)
@@ -149,35 +168,41 @@ def test_summary_row_and_examples():
     assert table.loc["IHC 0, ultralow", "category"] == "HER2-ultralow"
 
 
-@pytest.mark.parametrize("ihc, ratio, copies, call", [
-    ("2+", 2.2, 5.0, "negative"),    # ratio exactly 2.2 is not > 2.2
-    ("2+", 2.21, 3.0, "positive"),   # copy number ignored
-    ("2+", 1.5, 7.0, "negative"),    # group 3 positive today, negative then
-    ("3+", 1.0, 2.0, "positive"),
-    ("2+", None, None, "equivocal"),
-    ("1+", None, None, "negative"),
-])
+@pytest.mark.parametrize(
+    "ihc, ratio, copies, call",
+    [
+        ("2+", 2.2, 5.0, "negative"),  # ratio exactly 2.2 is not > 2.2
+        ("2+", 2.21, 3.0, "positive"),  # copy number ignored
+        ("2+", 1.5, 7.0, "negative"),  # group 3 positive today, negative then
+        ("3+", 1.0, 2.0, "positive"),
+        ("2+", None, None, "equivocal"),
+        ("1+", None, None, "negative"),
+    ],
+)
 def test_historic_rule(ihc, ratio, copies, call):
     r = classify(ihc, ratio, copies, rule="fish_ratio_2.2")
     assert r.call == call and r.ish_group is None
 
 
 def test_compare_rules_disagreement_zones():
-    assert her2.compare_rules("2+", 2.1, 4.6)["disagree"]   # 2018 group 1; ratio <= 2.2
-    assert her2.compare_rules("2+", 1.6, 6.6)["disagree"]   # 2018 group 3 after recount
-    assert her2.compare_rules("2+", 2.5, 3.0)["disagree"]   # 2018 group 2 negative; ratio > 2.2
+    assert her2.compare_rules("2+", 2.1, 4.6)["disagree"]  # 2018 group 1; ratio <= 2.2
+    assert her2.compare_rules("2+", 1.6, 6.6)["disagree"]  # 2018 group 3 after recount
+    assert her2.compare_rules("2+", 2.5, 3.0)["disagree"]  # 2018 group 2 negative; ratio > 2.2
     assert not her2.compare_rules("2+", 3.0, 8.0)["disagree"]
     assert not math.isnan(her2.HISTORIC_RATIO_CUTOFF)
 
 
 # --------------------------------------------------------------------------- figures and panel
 
+
 def test_plot_ish_plane_draws_groups_and_point():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from her2ned.plots.her2 import plot_ish_plane
+
     fig, ax = plt.subplots()
     assert plot_ish_plane(1.7, 6.6, "2+", show_historic=True, ax=ax) is ax
     texts = " ".join(t.get_text() for t in ax.texts)
@@ -191,10 +216,12 @@ def test_plot_ish_plane_draws_groups_and_point():
 
 def test_signalling_diagram_names_every_drug():
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from her2ned.plots.her2 import plot_her2_signalling
+
     ax = plot_her2_signalling()
     texts = " ".join(t.get_text() for t in ax.texts)
     for word in ("trastuzumab", "pertuzumab", "T-DM1", "deruxtecan", "tucatinib", "PI3K", "ERK", "HER3"):
@@ -204,9 +231,11 @@ def test_signalling_diagram_names_every_drug():
 
 def test_panel_follows_its_controls():
     import matplotlib
+
     matplotlib.use("Agg")
 
     from her2ned.widgets.her2 import her2_panel
+
     panel = her2_panel()
     assert panel.result.call == "positive" and panel.result.ish_group == 3
     panel.ihc.value = "1+"
@@ -215,7 +244,7 @@ def test_panel_follows_its_controls():
     assert panel.ratio.disabled and panel.result.ish_group is None
     panel.ihc.value = "2+"
     assert panel.result.needs == "ISH"
-    panel.ultralow.value = True                       # invalid with 2+: a message, not a traceback
+    panel.ultralow.value = True  # invalid with 2+: a message, not a traceback
     assert panel.result is None
     html = panel.output.outputs[-1]["data"]["text/html"]
     assert "only for IHC 0" in html and "Traceback" not in html
@@ -230,9 +259,11 @@ def test_panel_follows_its_controls():
 
 def test_twin_has_one_frame_per_example():
     import matplotlib
+
     matplotlib.use("Agg")
 
     from her2ned.widgets.her2 import her2_twin
+
     twin = her2_twin()
     caption, slider, stack = twin.children
     assert len(stack.children) == len(her2.EXAMPLES) == len(slider.options) <= 12

@@ -28,8 +28,8 @@ def test_committed_table_meets_every_target_and_entry_rule():
     values = heros.reproduced_values(TABLE)
     targets = heros.targets()
     assert all(t.distance(values[k]) <= 1 for k, t in targets.items())
-    assert len(TABLE) == 268 and TABLE.ttp_months.min() >= 24          # heros_n, heros_min_pfs
-    assert round(values["heros_ttp_median"], 1) == 4.5                  # the published median (years)
+    assert len(TABLE) == 268 and TABLE.ttp_months.min() >= 24  # heros_n, heros_min_pfs
+    assert round(values["heros_ttp_median"], 1) == 4.5  # the published median (years)
 
 
 def test_fast_path_equals_lifelines_on_the_committed_table():
@@ -42,16 +42,22 @@ def test_fast_path_equals_lifelines_on_the_committed_table():
 def test_survival_numbers_agree_with_r(tmp_path):
     require_rscript("r-cran-survival")
     TABLE.rename(columns={"ttp_months": "time", "progressed": "event"}).to_csv(tmp_path / "d.csv", index=False)
-    proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "km_ci.R"), str(tmp_path / "d.csv"), "60",
-                           str(tmp_path / "out.csv")], capture_output=True, text=True)
+    proc = subprocess.run(
+        ["Rscript", str(ROOT / "tests" / "r" / "km_ci.R"), str(tmp_path / "d.csv"), "60", str(tmp_path / "out.csv")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     r = {k: float(v) for k, v in (line.split(",") for line in (tmp_path / "out.csv").read_text().split())}
     ours = heros.reproduced_values(TABLE)
     assert ours["heros_ttp_median"] * 12 == pytest.approx(r["median"], abs=1e-9)
     assert ours["heros_ttp_median:lower"] * 12 == pytest.approx(r["median_lower"], abs=1e-9)
     assert ours["heros_ttp_median:upper"] * 12 == pytest.approx(r["median_upper"], abs=1e-9)
-    for ours_key, r_key in (("heros_remission_5y", "surv"), ("heros_remission_5y:lower", "surv_lower"),
-                            ("heros_remission_5y:upper", "surv_upper")):
+    for ours_key, r_key in (
+        ("heros_remission_5y", "surv"),
+        ("heros_remission_5y:lower", "surv_lower"),
+        ("heros_remission_5y:upper", "surv_upper"),
+    ):
         assert ours[ours_key] / 100 == pytest.approx(r[r_key], abs=1e-9)
 
 
@@ -67,7 +73,7 @@ def test_report_lists_every_heros_claim():
     medians = [i for i in rep.index if i.startswith("heros_ttp_median")]
     assert set(rep.loc[medians, "status"]) == {"met within tolerance"}
     assert rep.loc["heros_centres", "status"] == "not reproducible from the abstract"
-    assert rep.loc["heros_ttp_median:upper", "published"] == "6.6 years"      # the CI's upper end as printed
+    assert rep.loc["heros_ttp_median:upper", "published"] == "6.6 years"  # the CI's upper end as printed
     with pytest.raises(ValueError, match="study"):
         reproduction_report(study="tog")
 
@@ -86,16 +92,19 @@ def test_impossible_targets_are_reported_not_faked():
         heros.search_table(np.random.default_rng(1), tight, draws=50)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: heros.search_table(1, heros.targets()), "rng"),
-    (lambda: heros.search_table(np.random.default_rng(1), None), "targets"),
-    (lambda: heros.search_table(np.random.default_rng(1), heros.targets(), draws=0), "draws"),
-    (lambda: heros.search_table(np.random.default_rng(1), heros.targets(), trace="x"), "trace"),
-    (lambda: heros.reproduced_values(pd.DataFrame({"x": [1]})), "ttp_months"),
-    (lambda: heros.reproduced_values(TABLE.assign(progressed=2)), "progressed"),
-    (lambda: heros.feasible_range(restarts=0), "restarts"),
-    (lambda: heros.format_cohort_csv(TABLE.drop(columns="progressed")), "columns"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: heros.search_table(1, heros.targets()), "rng"),
+        (lambda: heros.search_table(np.random.default_rng(1), None), "targets"),
+        (lambda: heros.search_table(np.random.default_rng(1), heros.targets(), draws=0), "draws"),
+        (lambda: heros.search_table(np.random.default_rng(1), heros.targets(), trace="x"), "trace"),
+        (lambda: heros.reproduced_values(pd.DataFrame({"x": [1]})), "ttp_months"),
+        (lambda: heros.reproduced_values(TABLE.assign(progressed=2)), "progressed"),
+        (lambda: heros.feasible_range(restarts=0), "restarts"),
+        (lambda: heros.format_cohort_csv(TABLE.drop(columns="progressed")), "columns"),
+    ],
+)
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()

@@ -45,14 +45,14 @@ GRAPH = {name: _imported(name, ast.parse(path.read_text(encoding="utf-8"))) for 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """One import cycle as a path ``[a, b, ..., a]``, or None (depth-first search)."""
-    state: dict[str, int] = {}   # 1 = on the current path, 2 = done
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     path: list[str] = []
 
     def visit(node):
         state[node], _ = 1, path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         state[node], _ = 2, path.pop()
@@ -86,9 +86,23 @@ LAYERS = [
     ("study design", {"her2ned.study_design"}),
     ("estimators", {"her2ned.models", "her2ned.fastcox", "her2ned.proportions"}),
     ("simulators and rules", {"her2ned.simulate", "her2ned.recist", "her2ned.her2"}),
-    ("analyses", {"her2ned.cohort_analysis", "her2ned.repeat", "her2ned.bias", "her2ned.estimands",
-                  "her2ned.study_analyses", "her2ned.stop_at_ned", "her2ned.cure", "her2ned.competing",
-                  "her2ned.power", "her2ned.ipd", "her2ned.tables", "her2ned.recist_cohort"}),
+    (
+        "analyses",
+        {
+            "her2ned.cohort_analysis",
+            "her2ned.repeat",
+            "her2ned.bias",
+            "her2ned.estimands",
+            "her2ned.study_analyses",
+            "her2ned.stop_at_ned",
+            "her2ned.cure",
+            "her2ned.competing",
+            "her2ned.power",
+            "her2ned.ipd",
+            "her2ned.tables",
+            "her2ned.recist_cohort",
+        },
+    ),
     ("reconstructions", {"her2ned.reconstruct", "her2ned.heros"}),
     ("reproduction", {"her2ned.reproduce", "her2ned.feasible", "her2ned.followup"}),
     ("plots", {"her2ned.plots"}),
@@ -98,7 +112,7 @@ LAYERS = [
 
 def _layer(module: str) -> int:
     if module == "her2ned":
-        return len(LAYERS)   # the package's own __init__ sits above everything it may re-export
+        return len(LAYERS)  # the package's own __init__ sits above everything it may re-export
     for k, (_, members) in enumerate(LAYERS):
         if any(module == m or module.startswith(m + ".") for m in members):
             return k
@@ -106,14 +120,21 @@ def _layer(module: str) -> int:
 
 
 def test_every_module_has_a_layer():
-    missing = [m for m in MODULES if m != "her2ned" and not any(
-        m == x or m.startswith(x + ".") for _, members in LAYERS for x in members)]
+    missing = [
+        m
+        for m in MODULES
+        if m != "her2ned" and not any(m == x or m.startswith(x + ".") for _, members in LAYERS for x in members)
+    ]
     assert not missing, f"modules in no layer (add them to LAYERS): {missing}"
 
 
 def test_imports_run_down_the_layers():
-    upward = [f"{m} ({LAYERS[_layer(m)][0]}) imports {d} ({LAYERS[_layer(d)][0]})"
-              for m, deps in sorted(GRAPH.items()) for d in sorted(deps) if _layer(d) > _layer(m)]
+    upward = [
+        f"{m} ({LAYERS[_layer(m)][0]}) imports {d} ({LAYERS[_layer(d)][0]})"
+        for m, deps in sorted(GRAPH.items())
+        for d in sorted(deps)
+        if _layer(d) > _layer(m)
+    ]
     assert not upward, "imports against the layers:\n" + "\n".join(upward)
 
 

@@ -16,22 +16,27 @@ CHECKED = ["src", "tests", "scripts", "benchmarks", "_ext"]
 
 def _need_ruff():
     if not RUFF.exists():
-        if os.environ.get("CI"):   # requirements-dev installs ruff: in CI a skip would hide a broken setup
+        if os.environ.get("CI"):  # requirements-dev installs ruff: in CI a skip would hide a broken setup
             pytest.fail(f"ruff is not installed at {RUFF}")
         pytest.skip("ruff is not installed (pip install -r requirements-dev.txt)")
 
 
 def test_ruff_finds_nothing():
     _need_ruff()
-    run = subprocess.run([str(RUFF), "check", "--no-cache", "--output-format", "concise", *CHECKED], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(RUFF), "check", "--no-cache", "--output-format", "concise", *CHECKED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, f"ruff check found problems:\n{run.stdout}{run.stderr}"
 
 
 def test_code_is_formatted():
     _need_ruff()
-    run = subprocess.run([str(RUFF), "format", "--check", "--no-cache", *CHECKED], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(RUFF), "format", "--check", "--no-cache", *CHECKED], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 0, f"files ruff format would change (run `ruff format`):\n{run.stdout}{run.stderr}"
 
 
@@ -50,6 +55,9 @@ def test_ruff_reads_the_projects_settings(tmp_path):
     bad.write_text("x = " + repr("a" * 115) + "\n")
     if not RUFF.exists():
         pytest.skip("ruff is not installed")
-    run = subprocess.run([str(RUFF), "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"), str(bad)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(RUFF), "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"), str(bad)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1 and "E501" in run.stdout, run.stdout + run.stderr

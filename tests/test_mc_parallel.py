@@ -28,6 +28,7 @@ CLUSTER_TIMEOUT_S = 240  # generous: starting two workers takes a few seconds on
 @contextmanager
 def watchdog(seconds: int):
     """Fail (rather than hang the suite) if the block runs longer than ``seconds``."""
+
     def expire(signum, frame):
         raise TimeoutError(f"still running after {seconds} s")
 
@@ -54,9 +55,11 @@ def test_loky_two_processes_equal_sequential(sequential):
 @pytest.fixture(scope="module")
 def dask_client():
     import distributed  # in the test extra: a missing install fails rather than skips
+
     with watchdog(CLUSTER_TIMEOUT_S):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           host="127.0.0.1", dashboard_address=None)
+        cluster = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
         client = distributed.Client(cluster)
         client.wait_for_workers(2, timeout=CLUSTER_TIMEOUT_S)
     try:
@@ -72,8 +75,11 @@ def test_dask_cluster_equals_sequential(sequential, dask_client):
     the replicates are exactly the sequential ones."""
     from distributed import get_task_stream
 
-    with watchdog(CLUSTER_TIMEOUT_S), get_task_stream(dask_client) as tasks, \
-            joblib.parallel_config(backend="dask", wait_for_workers_timeout=CLUSTER_TIMEOUT_S):
+    with (
+        watchdog(CLUSTER_TIMEOUT_S),
+        get_task_stream(dask_client) as tasks,
+        joblib.parallel_config(backend="dask", wait_for_workers_timeout=CLUSTER_TIMEOUT_S),
+    ):
         on_cluster = monte_carlo(PARAMS, **STUDY)
     pd.testing.assert_frame_equal(on_cluster.replicates, sequential, check_exact=True)
     ran = [t for t in tasks.data if "_mc_chunk" in t["key"]]
@@ -108,8 +114,10 @@ def test_each_replicate_has_its_own_seed(sequential):
         assert mine["n_patients"].tolist() == alone["n_patients"].tolist()
         assert mine["n_events"].tolist() == alone["n_events"].tolist()
     rechunked = monte_carlo(PARAMS, **{**STUDY, "chunk_size": 7}).replicates
-    pd.testing.assert_frame_equal(rechunked[["replicate", "estimator", "n_patients", "n_events"]],
-                                  sequential[["replicate", "estimator", "n_patients", "n_events"]])
+    pd.testing.assert_frame_equal(
+        rechunked[["replicate", "estimator", "n_patients", "n_events"]],
+        sequential[["replicate", "estimator", "n_patients", "n_events"]],
+    )
     np.testing.assert_allclose(rechunked["log_hr"], sequential["log_hr"], rtol=0, atol=1e-12)
 
 
@@ -127,17 +135,20 @@ def test_seed_kinds():
     assert not a["log_hr"].equals(by_int["log_hr"])
 
 
-@pytest.mark.parametrize("kwargs, err, name", [
-    (dict(n_jobs=0), ValueError, "n_jobs"),
-    (dict(n_jobs=-1), ValueError, "n_jobs"),
-    (dict(n_jobs=2.0), ValueError, "n_jobs"),
-    (dict(backend="spark"), ValueError, "backend"),
-    (dict(backend=3), TypeError, "backend"),
-    (dict(seed=-1), TypeError, "seed"),
-    (dict(seed=1.5), TypeError, "seed"),
-    (dict(chunk_size=0), ValueError, "chunk_size"),
-    (dict(progress="yes"), TypeError, "progress"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, name",
+    [
+        (dict(n_jobs=0), ValueError, "n_jobs"),
+        (dict(n_jobs=-1), ValueError, "n_jobs"),
+        (dict(n_jobs=2.0), ValueError, "n_jobs"),
+        (dict(backend="spark"), ValueError, "backend"),
+        (dict(backend=3), TypeError, "backend"),
+        (dict(seed=-1), TypeError, "seed"),
+        (dict(seed=1.5), TypeError, "seed"),
+        (dict(chunk_size=0), ValueError, "chunk_size"),
+        (dict(progress="yes"), TypeError, "progress"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, err, name):
     with pytest.raises(err, match=name):
         monte_carlo(PARAMS, **{"n_replicates": 2, "seed": 1, "progress": False, **kwargs})

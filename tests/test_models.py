@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2ned.models import (add_model_columns, cox_table, km_medians, logistic_table,
-                            logrank_test)
+from her2ned.models import add_model_columns, cox_table, km_medians, logistic_table, logrank_test
 from her2ned.simulate import SimulationParams, select_cohort, simulate_population
 
 
@@ -16,6 +15,7 @@ def cohort():
 
 def test_logistic_columns_and_statsmodels(cohort):
     import statsmodels.api as sm
+
     preds = ["ecog0", "ihc3", "grade_le2"]
     tab = logistic_table(cohort, "ned", preds)
     assert list(tab.columns) == ["term", "odds_ratio", "ci_low", "ci_high", "p_value"]
@@ -30,18 +30,20 @@ def test_logistic_columns_and_statsmodels(cohort):
 
 
 def test_logistic_separation_is_a_value_error():
-    df = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1, 0, 1], "x": [0, 0, 0, 1, 1, 1, 0, 1],
-                       "z": [0, 1, 0, 1, 0, 1, 1, 0]})
+    df = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1, 0, 1], "x": [0, 0, 0, 1, 1, 1, 0, 1], "z": [0, 1, 0, 1, 0, 1, 1, 0]})
     with pytest.raises(ValueError, match="separation|converge"):
         logistic_table(df, "y", ["x", "z"])
 
 
-@pytest.mark.parametrize("kwargs,exc,match", [
-    (dict(outcome="nope", predictors=["x"]), ValueError, "outcome .nope. is not a column of df"),
-    (dict(outcome="y", predictors="x"), TypeError, "predictors must be"),
-    (dict(outcome="const", predictors=["x"]), ValueError, "every patient"),
-    (dict(outcome="y", predictors=["const"]), ValueError, "single value"),
-])
+@pytest.mark.parametrize(
+    "kwargs,exc,match",
+    [
+        (dict(outcome="nope", predictors=["x"]), ValueError, "outcome .nope. is not a column of df"),
+        (dict(outcome="y", predictors="x"), TypeError, "predictors must be"),
+        (dict(outcome="const", predictors=["x"]), ValueError, "every patient"),
+        (dict(outcome="y", predictors=["const"]), ValueError, "single value"),
+    ],
+)
 def test_logistic_input_errors(kwargs, exc, match):
     df = pd.DataFrame({"y": [0, 1, 0, 1, 1], "x": [0, 1, 1, 0, 1], "const": [1] * 5})
     with pytest.raises(exc, match=match):
@@ -50,8 +52,7 @@ def test_logistic_input_errors(kwargs, exc, match):
 
 def test_km_median_by_hand():
     # group a: events at 1,2,3,4,5 -> S drops by 0.2 per event; median = 3 (first t with S <= 0.5)
-    df = pd.DataFrame({"t": [1, 2, 3, 4, 5, 2, 4, 6, 8], "e": [1] * 5 + [1, 0, 1, 0],
-                       "g": ["a"] * 5 + ["b"] * 4})
+    df = pd.DataFrame({"t": [1, 2, 3, 4, 5, 2, 4, 6, 8], "e": [1] * 5 + [1, 0, 1, 0], "g": ["a"] * 5 + ["b"] * 4})
     tab = km_medians(df, "t", "e", "g")
     assert list(tab.columns) == ["group", "n", "events", "median", "ci_low", "ci_high"]
     a = tab.set_index("group").loc["a"]
@@ -83,6 +84,7 @@ def test_km_not_reached_is_nan():
 
 def test_logrank_matches_lifelines(cohort):
     from lifelines.statistics import logrank_test as ll
+
     res = logrank_test(cohort, "pfs_months", "progressed", "ned")
     g = cohort["ned"] == 1
     ref = ll(cohort.pfs_months[g], cohort.pfs_months[~g], cohort.progressed[g], cohort.progressed[~g])
@@ -123,7 +125,7 @@ def test_km_band_equals_lifelines_confidence_interval_and_median_interval():
     rng = np.random.default_rng(7)
     for _ in range(20):
         n = int(rng.integers(20, 300))
-        latent = np.round(24 + 40 * rng.weibull(1.2, n), int(rng.integers(0, 3)))   # ties at 0 decimals
+        latent = np.round(24 + 40 * rng.weibull(1.2, n), int(rng.integers(0, 3)))  # ties at 0 decimals
         censor = 24 + rng.uniform(0, 120, n)
         t, e = np.minimum(latent, censor), (latent <= censor).astype(int)
         times, s, lo, hi = km_band(t, e)

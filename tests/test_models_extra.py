@@ -5,9 +5,18 @@ import pandas as pd
 import pytest
 from scipy.optimize import minimize
 
-from her2ned.models import (add_model_columns, ci_from_ratio_p, cox_table, firth_logistic,
-                            firth_logistic_table, km_medians, logistic_table, ph_table,
-                            published_ci_table, se_from_ratio_p)
+from her2ned.models import (
+    add_model_columns,
+    ci_from_ratio_p,
+    cox_table,
+    firth_logistic,
+    firth_logistic_table,
+    km_medians,
+    logistic_table,
+    ph_table,
+    published_ci_table,
+    se_from_ratio_p,
+)
 from her2ned.models.fast import cox_one, km_curve, km_median, logit_newton
 from her2ned.simulate import SimulationParams, select_cohort, simulate_population
 
@@ -18,6 +27,7 @@ def cohort():
 
 
 # --- Firth -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("a,b,c,d", [(3, 0, 0, 3), (10, 2, 5, 7), (20, 1, 0, 4)])
 def test_firth_2x2_equals_haldane(a, b, c, d):
@@ -38,8 +48,9 @@ def test_firth_maximises_penalised_likelihood(cohort):
     def neg(b):
         eta = X @ b
         mu = 1 / (1 + np.exp(-eta))
-        return -(np.sum(y * eta - np.logaddexp(0, eta))
-                 + 0.5 * np.linalg.slogdet(X.T @ (X * (mu * (1 - mu))[:, None]))[1])
+        return -(
+            np.sum(y * eta - np.logaddexp(0, eta)) + 0.5 * np.linalg.slogdet(X.T @ (X * (mu * (1 - mu))[:, None]))[1]
+        )
 
     ref = minimize(neg, np.zeros(4), method="BFGS", options={"gtol": 1e-9}).x
     beta, _, _ = firth_logistic(X, y)
@@ -50,8 +61,9 @@ def test_firth_maximises_penalised_likelihood(cohort):
 
 
 def test_firth_finite_under_separation_where_ml_fails():
-    df = pd.DataFrame({"y": [0, 0, 0, 0, 1, 1, 1, 1, 1, 0], "x": [0, 0, 0, 0, 1, 1, 1, 1, 1, 1],
-                       "z": [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]})
+    df = pd.DataFrame(
+        {"y": [0, 0, 0, 0, 1, 1, 1, 1, 1, 0], "x": [0, 0, 0, 0, 1, 1, 1, 1, 1, 1], "z": [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]}
+    )
     df.loc[9, "x"] = 0  # exact separation on x
     with pytest.raises(ValueError):
         logistic_table(df, "y", ["x", "z"])
@@ -60,6 +72,7 @@ def test_firth_finite_under_separation_where_ml_fails():
 
 
 # --- CIs from published estimates --------------------------------------------------------------
+
 
 def test_published_cis_match_hand_derived_intervals():
     """Derived by hand from the abstract's ratios and p-values: CIs OR 5.99 → (1.7, 21), 4.79 → (1.1, 21),
@@ -74,6 +87,7 @@ def test_published_cis_match_hand_derived_intervals():
 def test_ci_from_p_round_trip():
     """An interval built from a known SE gives back that SE and its p."""
     from scipy.stats import norm
+
     se, log_ratio = 0.3, np.log(2.0)
     p = 2 * norm.sf(log_ratio / se)
     assert se_from_ratio_p(2.0, p) == pytest.approx(se, rel=1e-10)
@@ -86,9 +100,11 @@ def test_ci_from_p_round_trip():
 
 # --- proportional hazards ----------------------------------------------------------------------
 
+
 def test_ph_table_against_lifelines_and_detects_violation():
     from lifelines import CoxPHFitter
     from lifelines.statistics import proportional_hazard_test
+
     rng = np.random.default_rng(2)
     n = 600
     x = rng.integers(0, 2, n)
@@ -108,6 +124,7 @@ def test_ph_table_against_lifelines_and_detects_violation():
 
 # --- fast fits vs the reference libraries --------------------------------------------------------
 
+
 def test_logit_newton_matches_statsmodels(cohort):
     preds = ["ecog0", "ihc3", "grade_le2"]
     tab = logistic_table(cohort, "ned", preds)
@@ -126,8 +143,12 @@ def test_logit_newton_matches_statsmodels(cohort):
 def test_cox_one_matches_lifelines(cohort):
     for entry in (None, "entry_months"):
         tab = cox_table(cohort, "pfs_months", "progressed", ["ned"], entry=entry)
-        beta, se = cox_one(cohort.pfs_months.to_numpy(), cohort.progressed.to_numpy(),
-                           cohort.ned.to_numpy(), None if entry is None else cohort[entry].to_numpy())
+        beta, se = cox_one(
+            cohort.pfs_months.to_numpy(),
+            cohort.progressed.to_numpy(),
+            cohort.ned.to_numpy(),
+            None if entry is None else cohort[entry].to_numpy(),
+        )
         assert beta == pytest.approx(tab.attrs["coef"][0], abs=1e-6)
         assert se == pytest.approx(tab.attrs["se"][0], rel=1e-5)
     # tied times (Efron) on integer months
@@ -136,11 +157,12 @@ def test_cox_one_matches_lifelines(cohort):
     beta, se = cox_one(c.t.to_numpy(), c.progressed.to_numpy(), c.ned.to_numpy())
     assert beta == pytest.approx(tab.attrs["coef"][0], abs=1e-6)
     # degenerate: no events in one group
-    assert np.isnan(cox_one(np.array([1., 2, 3, 4]), np.array([1, 1, 0, 0]), np.array([0, 0, 1, 1]))[0])
+    assert np.isnan(cox_one(np.array([1.0, 2, 3, 4]), np.array([1, 1, 0, 0]), np.array([0, 0, 1, 1]))[0])
 
 
 def test_km_curve_matches_lifelines(cohort):
     from lifelines import KaplanMeierFitter
+
     for entry in (None, "entry_months"):
         for g in (0, 1):
             sub = cohort[cohort.ned == g]
@@ -155,11 +177,13 @@ def test_km_curve_matches_lifelines(cohort):
 
 # --- the study repeated ------------------------------------------------------------------------
 
+
 def test_repeat_study_matches_single_fits_and_is_fast():
     import time
 
     from her2ned.repeat import repeat_study
     from her2ned.simulate import _to_frame, simulate_cohort_arrays
+
     start = time.perf_counter()
     r = repeat_study(n_studies=200, seed=3)
     assert time.perf_counter() - start < 10
@@ -168,8 +192,9 @@ def test_repeat_study_matches_single_fits_and_is_fast():
     rng = np.random.default_rng(3)
     df = add_model_columns(_to_frame(simulate_cohort_arrays(SimulationParams(), rng, 118)))
     ors = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"])
-    np.testing.assert_allclose(r.loc[0, ["or_ecog0", "or_ihc3", "or_grade_le2"]].to_numpy(float),
-                               ors.odds_ratio.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        r.loc[0, ["or_ecog0", "or_ihc3", "or_grade_le2"]].to_numpy(float), ors.odds_ratio.to_numpy(), rtol=1e-6
+    )
     hr = cox_table(df, "pfs_months", "progressed", ["ned"], entry="entry_months").hazard_ratio.item()
     assert r.loc[0, "hr_ned"] == pytest.approx(hr, rel=1e-5)
     with pytest.raises(ValueError, match="n_studies must be between"):

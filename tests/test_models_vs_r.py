@@ -18,8 +18,7 @@ import pandas as pd
 import pytest
 from conftest import require_rscript
 
-from her2ned.models import (add_model_columns, cox_table, firth_logistic_table, km_medians,
-                            logistic_table, logrank_test)
+from her2ned.models import add_model_columns, cox_table, firth_logistic_table, km_medians, logistic_table, logrank_test
 from her2ned.models.fast import cox_fit, cox_one, km_curve, km_median, logit_newton, logrank_statistic
 from her2ned.simulate import SimulationParams, select_cohort, simulate_population
 
@@ -50,8 +49,7 @@ def fitted(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"r_{request.param}")
     csv, out = folder / "cohort.csv", folder / "ref.csv"
     df.to_csv(csv, index=False, float_format="%.17g")
-    proc = subprocess.run(["Rscript", str(R_SCRIPT), str(csv), str(out)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(["Rscript", str(R_SCRIPT), str(csv), str(out)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"R failed:\n{proc.stderr}"
     ref = pd.read_csv(out).set_index("key")["value"]
     return pd.read_csv(csv), ref
@@ -101,7 +99,8 @@ def test_km_medians_match_survfit(fitted, entry, prefix):
 def test_logrank_matches_survdiff(fitted):
     df, ref = fitted
     assert logrank_test(df, "pfs_months", "progressed", "ned")["statistic"] == pytest.approx(
-        ref["logrank_chisq"], abs=TOL)
+        ref["logrank_chisq"], abs=TOL
+    )
 
 
 # The fast numpy paths of her2ned.models.fast against the same R fits (each estimator's second path).

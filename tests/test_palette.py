@@ -21,8 +21,13 @@ from her2ned import palette
 colorspacious = pytest.importorskip("colorspacious")
 
 SRC = Path(palette.__file__).parent
-VISION = {"normal": "sRGB1", **{kind: {"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100}
-                                for kind in ("protanomaly", "deuteranomaly", "tritanomaly")}}
+VISION = {
+    "normal": "sRGB1",
+    **{
+        kind: {"name": "sRGB1+CVD", "cvd_type": kind, "severity": 100}
+        for kind in ("protanomaly", "deuteranomaly", "tritanomaly")
+    },
+}
 MIN_DELTA_E = 10  # Okabe–Ito's own palette stays above 10 under all three simulations
 WHITE = "#ffffff"
 
@@ -37,6 +42,7 @@ def contrast(a: str, b: str) -> float:
         rgb = np.array(to_rgb(c))
         lin = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
         return float(lin @ [0.2126, 0.7152, 0.0722])
+
     hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
@@ -49,11 +55,19 @@ def test_the_contrast_formula_matches_wcag_examples():
 def test_the_reference_palette_passes_and_a_red_green_pair_fails():
     """The threshold is not vacuous: Okabe–Ito passes, a classic red/green pair fails under deuteranopia."""
     okabe_ito = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
-    assert min(colorspacious.deltaE(seen(a, v), seen(b, v), input_space="CAM02-UCS")
-               for v in VISION for a, b in itertools.combinations(okabe_ito, 2)) >= MIN_DELTA_E
+    assert (
+        min(
+            colorspacious.deltaE(seen(a, v), seen(b, v), input_space="CAM02-UCS")
+            for v in VISION
+            for a, b in itertools.combinations(okabe_ito, 2)
+        )
+        >= MIN_DELTA_E
+    )
     red, green = "#d62728", "#2ca02c"
-    assert colorspacious.deltaE(seen(red, "deuteranomaly"), seen(green, "deuteranomaly"),
-                                input_space="CAM02-UCS") < MIN_DELTA_E
+    assert (
+        colorspacious.deltaE(seen(red, "deuteranomaly"), seen(green, "deuteranomaly"), input_space="CAM02-UCS")
+        < MIN_DELTA_E
+    )
 
 
 @pytest.mark.parametrize("name", sorted(palette.PALETTES))
@@ -71,8 +85,17 @@ def test_lines_and_markers_have_3_to_1_contrast(name):
         assert contrast(c, WHITE) >= 3, f"{name}[{key!r}] = {c} has {contrast(c, WHITE):.2f}:1 on white"
 
 
-@pytest.mark.parametrize("colours", [palette.RESPONSE, palette.HER2_CALL, palette.FEEDBACK, palette.MESSAGE,
-                                     {"INK": palette.INK, "MUTED": palette.MUTED}], ids=repr)
+@pytest.mark.parametrize(
+    "colours",
+    [
+        palette.RESPONSE,
+        palette.HER2_CALL,
+        palette.FEEDBACK,
+        palette.MESSAGE,
+        {"INK": palette.INK, "MUTED": palette.MUTED},
+    ],
+    ids=repr,
+)
 def test_colours_written_as_text_have_4_5_to_1(colours):
     for key, c in colours.items():
         assert contrast(c, WHITE) >= 4.5, f"{key} = {c}: {contrast(c, WHITE):.2f}:1"
@@ -84,15 +107,29 @@ def test_text_on_the_ish_fills_reads():
 
 
 COLOUR_LITERAL = re.compile(r"^(#[0-9a-fA-F]{3,8}|white|black|gr[ae]y|red|green|blue|C\d|tab:\w+|0?\.\d+)$")
-COLOUR_KEYWORDS = {"color", "colour", "c", "fc", "ec", "mfc", "mec", "facecolor", "edgecolor", "markerfacecolor",
-                   "markeredgecolor"}
+COLOUR_KEYWORDS = {
+    "color",
+    "colour",
+    "c",
+    "fc",
+    "ec",
+    "mfc",
+    "mec",
+    "facecolor",
+    "edgecolor",
+    "markerfacecolor",
+    "markeredgecolor",
+}
 
 
 def literal_colours(path: Path):
     """Colour strings in ``path``: any string that looks like a colour, and any keyword colour argument."""
     for node in ast.walk(ast.parse(path.read_text())):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and re.match(r"^#[0-9a-fA-F]{3,8}$", node.value)):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and re.match(r"^#[0-9a-fA-F]{3,8}$", node.value)
+        ):
             yield node.lineno, node.value
         if isinstance(node, ast.keyword) and node.arg in COLOUR_KEYWORDS and isinstance(node.value, ast.Constant):
             if isinstance(node.value.value, str) and COLOUR_LITERAL.match(node.value.value):
@@ -103,13 +140,15 @@ def literal_colours(path: Path):
 
 def test_the_detector_finds_literal_colours(tmp_path):
     f = tmp_path / "m.py"
-    f.write_text('ax.plot(x, color="#1b7837")\nax.bar(x, fc="white")\nc = plt.cm.Blues(0.5)\n'
-                 'ok = "#abc is no colour"\n')
+    f.write_text(
+        'ax.plot(x, color="#1b7837")\nax.bar(x, fc="white")\nc = plt.cm.Blues(0.5)\nok = "#abc is no colour"\n'
+    )
     assert sorted(line for line, _ in literal_colours(f)) == [1, 1, 2, 3]
 
 
-@pytest.mark.parametrize("path", sorted(p for p in SRC.rglob("*.py") if p.name != "palette.py"),
-                         ids=lambda p: str(p.relative_to(SRC)))
+@pytest.mark.parametrize(
+    "path", sorted(p for p in SRC.rglob("*.py") if p.name != "palette.py"), ids=lambda p: str(p.relative_to(SRC))
+)
 def test_no_module_but_the_palette_names_a_colour(path):
     found = list(literal_colours(path))
     assert not found, f"{path.name}: colour literals {found}; name them in her2ned/palette.py"

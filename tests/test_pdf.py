@@ -44,16 +44,18 @@ def test_the_pdf_holds_every_page_in_order_with_a_bookmark(book_pdf):
 
 
 def test_no_page_is_blank_and_figures_survive(book_pdf):
-    blank = [i + 1 for i, page in enumerate(book_pdf.pages)
-             if not (page.extract_text() or "").strip() and not page.images]
+    blank = [
+        i + 1 for i, page in enumerate(book_pdf.pages) if not (page.extract_text() or "").strip() and not page.images
+    ]
     assert not blank, f"blank pages: {blank}"
     assert sum(len(page.images) for page in book_pdf.pages) >= 20, "the figures did not print"
 
 
 def test_each_handout_prints_on_one_page(book_html, browser, tmp_path):
     paths = print_pdf.print_handouts(book_html, tmp_path, browser=browser)
-    assert paths and [p.stem for p in paths] == [Path(n).name for n in toc_files()
-                                                 if Path(n).name.startswith("handout_")]
+    assert paths and [p.stem for p in paths] == [
+        Path(n).name for n in toc_files() if Path(n).name.startswith("handout_")
+    ]
     for path in paths:
         reader = PdfReader(path)
         assert len(reader.pages) == 1, f"{path.name} has {len(reader.pages)} pages"

@@ -34,12 +34,19 @@ def test_counts_matching_ma_percentages():
     assert round(100 * 20 / 117, 2) != 16.24 and round(100 * 210 / 458, 2) != 46.07
 
 
-@pytest.mark.parametrize("pct, n, dec, expected", [
-    (50, 10, 0, [5]), (62, 100, 0, [62]), (71.4, 112, 1, [80]), (33.3, 3, 1, [1]),
-    (16.24, 118, 2, []),            # no count out of 118 gives 16.24 %
-    (10, 200, 0, [19, 20]),         # 9.5 % rounds up to 10; 10.5 % rounds to 11
-    (0, 5, 0, [0]), (100, 7, 0, [7]),
-])
+@pytest.mark.parametrize(
+    "pct, n, dec, expected",
+    [
+        (50, 10, 0, [5]),
+        (62, 100, 0, [62]),
+        (71.4, 112, 1, [80]),
+        (33.3, 3, 1, [1]),
+        (16.24, 118, 2, []),  # no count out of 118 gives 16.24 %
+        (10, 200, 0, [19, 20]),  # 9.5 % rounds up to 10; 10.5 % rounds to 11
+        (0, 5, 0, [0]),
+        (100, 7, 0, [7]),
+    ],
+)
 def test_counts_matching_cases(pct, n, dec, expected):
     assert pw.counts_matching(pct, n, dec) == expected
 
@@ -57,11 +64,14 @@ def test_ma_dual_vs_single_sub_split():
     assert t[["n_a", "n_b", "a1", "b1"]].values.tolist() == [[68, 49, 13, 6]]
 
 
-@pytest.mark.parametrize("counts, ref", [
-    ((19, 117, 211, 458), (4.146475886e-09, 7.809570451e-09, 9.902490959e-10)),
-    ((13, 68, 6, 49), (0.3200003524, 0.4590484567, 0.4470617054)),
-    ((80, 112, 62, 100), (0.1450514746, 0.1898713886, 0.1878288777)),
-])
+@pytest.mark.parametrize(
+    "counts, ref",
+    [
+        ((19, 117, 211, 458), (4.146475886e-09, 7.809570451e-09, 9.902490959e-10)),
+        ((13, 68, 6, 49), (0.3200003524, 0.4590484567, 0.4470617054)),
+        ((80, 112, 62, 100), (0.1450514746, 0.1898713886, 0.1878288777)),
+    ],
+)
 def test_compare_proportions_matches_r(counts, ref):
     r = pw.compare_proportions(*counts)
     assert r.p_pearson == pytest.approx(ref[0], rel=1e-6)
@@ -80,9 +90,15 @@ def test_compare_proportions_outputs():
     assert "Fisher" in r._repr_html_()
 
 
-@pytest.mark.parametrize("args, match", [
-    ((20, 10, 1, 5), "k1"), ((1, 10, 6, 5), "k2"), ((0, 10, 0, 5), "no events"), ((1, 0, 1, 5), "n1"),
-])
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((20, 10, 1, 5), "k1"),
+        ((1, 10, 6, 5), "k2"),
+        ((0, 10, 0, 5), "no events"),
+        ((1, 0, 1, 5), "n1"),
+    ],
+)
 def test_compare_proportions_invalid(args, match):
     with pytest.raises(ValueError, match=match):
         pw.compare_proportions(*args)
@@ -101,6 +117,7 @@ def test_power_two_proportions_sanity():
 def test_power_two_proportions_against_simulation():
     rng = np.random.default_rng(7)
     from scipy import stats
+
     n1, n2, p1, p2 = 80, 90, 0.45, 0.25
     hits = 0
     for _ in range(2000):
@@ -145,6 +162,7 @@ def test_event_probability_invalid():
 
 def test_logrank_statistic_matches_lifelines():
     from lifelines.statistics import logrank_test
+
     rng = np.random.default_rng(3)
     for _ in range(5):
         n = 60
@@ -166,13 +184,21 @@ def test_logrank_statistic_invalid():
 
 def test_ozcan_power_schoenfeld_agrees_with_simulation():
     kw = dict(followup_min=0.0, followup_max=2 * C["ozcan_followup"].value)
-    r = pw.compare_medians(C["ozcan_pfs_low"].value, C["ozcan_pfs_zero"].value,
-                           C["ozcan_n_low"].value, C["ozcan_n_zero"].value, **kw)
+    r = pw.compare_medians(
+        C["ozcan_pfs_low"].value, C["ozcan_pfs_zero"].value, C["ozcan_n_low"].value, C["ozcan_n_zero"].value, **kw
+    )
     assert r.hr == pytest.approx(13.9 / 16.0)
     assert 100 < r.events < 160
     assert r.power < 0.2
-    sim = pw.simulated_logrank_power(C["ozcan_pfs_low"].value, C["ozcan_pfs_zero"].value,
-                                     C["ozcan_n_low"].value, C["ozcan_n_zero"].value, n_sim=1500, seed=11, **kw)
+    sim = pw.simulated_logrank_power(
+        C["ozcan_pfs_low"].value,
+        C["ozcan_pfs_zero"].value,
+        C["ozcan_n_low"].value,
+        C["ozcan_n_zero"].value,
+        n_sim=1500,
+        seed=11,
+        **kw,
+    )
     assert sim == pytest.approx(r.power, abs=0.03)
 
 
@@ -190,11 +216,17 @@ def test_compare_medians_invalid():
         pw.compare_medians(10, 12, 50.5, 50, followup_min=0, followup_max=20)
 
 
-@pytest.mark.parametrize("est, p, ref", [
-    # derived by hand from the abstract's ratios and p-values (arithmetic only): OR 5.99 -> (1.7, 21),
-    # OR 4.79 -> (1.1, 21), OR 0.25 -> (0.09, 0.73), HR 0.24 -> (0.09, 0.62)
-    (5.99, 0.005, (1.7, 21)), (4.79, 0.035, (1.1, 21)), (0.25, 0.011, (0.09, 0.73)), (0.24, 0.003, (0.09, 0.62)),
-])
+@pytest.mark.parametrize(
+    "est, p, ref",
+    [
+        # derived by hand from the abstract's ratios and p-values (arithmetic only): OR 5.99 -> (1.7, 21),
+        # OR 4.79 -> (1.1, 21), OR 0.25 -> (0.09, 0.73), HR 0.24 -> (0.09, 0.62)
+        (5.99, 0.005, (1.7, 21)),
+        (4.79, 0.035, (1.1, 21)),
+        (0.25, 0.011, (0.09, 0.73)),
+        (0.24, 0.003, (0.09, 0.62)),
+    ],
+)
 def test_ci_from_ratio_p_matches_hand_derived_intervals(est, p, ref):
     low, high = ci_from_ratio_p(est, p)
     assert low == pytest.approx(ref[0], abs=0.051 if ref[0] > 1 else 0.006)
@@ -210,7 +242,13 @@ def test_ci_from_ratio_p_invalid():
 
 def test_results_are_plain_python_floats():
     # myst-nb glue formats text/plain: numpy scalars print as 'np.float64(...)' and break `{glue:text}`
-    for value in (pw.events_for_power(0.8), pw.implied_events(0.8, 0.3), pw.detectable_hr(100),
-                  pw.event_probability(10, 0, 20), *ci_from_ratio_p(2.0, 0.01), pw.logrank_power(0.8, 50),
-                  pw.compare_medians(16, 14, 100, 100, followup_min=0, followup_max=40).events):
+    for value in (
+        pw.events_for_power(0.8),
+        pw.implied_events(0.8, 0.3),
+        pw.detectable_hr(100),
+        pw.event_probability(10, 0, 20),
+        *ci_from_ratio_p(2.0, 0.01),
+        pw.logrank_power(0.8, 50),
+        pw.compare_medians(16, 14, 100, 100, followup_min=0, followup_max=40).events,
+    ):
         assert type(value) is float

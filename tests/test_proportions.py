@@ -17,14 +17,17 @@ def test_wilson_is_within_0_1_at_the_edges():
     assert wilson_interval(0, 10)[1] > 0
 
 
-@pytest.mark.parametrize("k, n, level, exc, msg", [
-    (5, 0, 0.95, ValueError, "n must be >= 1"),
-    (11, 10, 0.95, ValueError, r"k must lie in \[0, n\]"),
-    (-1, 10, 0.95, ValueError, r"k must lie"),
-    (5, 10, 1.0, ValueError, "level must lie strictly"),
-    (5.0, 10, 0.95, TypeError, "k must be an integer"),
-    (5, True, 0.95, TypeError, "n must be an integer"),
-])
+@pytest.mark.parametrize(
+    "k, n, level, exc, msg",
+    [
+        (5, 0, 0.95, ValueError, "n must be >= 1"),
+        (11, 10, 0.95, ValueError, r"k must lie in \[0, n\]"),
+        (-1, 10, 0.95, ValueError, r"k must lie"),
+        (5, 10, 1.0, ValueError, "level must lie strictly"),
+        (5.0, 10, 0.95, TypeError, "k must be an integer"),
+        (5, True, 0.95, TypeError, "n must be an integer"),
+    ],
+)
 def test_bad_input(k, n, level, exc, msg):
     with pytest.raises(exc, match=msg):
         wilson_interval(k, n, level)

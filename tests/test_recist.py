@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import pytest
 
-from her2ned.recist import (OVERALL_TABLE, TOO_SMALL, NonTargetLesion, Patient, TargetLesion,
-                            assess, best_overall_response, check_baseline, overall_response,
-                            radiologic_ned, target_response)
+from her2ned.recist import (
+    OVERALL_TABLE,
+    TOO_SMALL,
+    NonTargetLesion,
+    Patient,
+    TargetLesion,
+    assess,
+    best_overall_response,
+    check_baseline,
+    overall_response,
+    radiologic_ned,
+    target_response,
+)
 
 W3 = [0, 8, 16]
 
@@ -72,16 +82,34 @@ def test_the_case_table_reaches_every_row():
     assert {c[0] for c in CASES} == {r[0] for r in OVERALL_TABLE}
 
 
-@pytest.mark.parametrize("target, non_target, new, expected", [
-    ("CR", "CR", False, "CR"), ("CR", "NA", False, "CR"), ("CR", "non-CR/non-PD", False, "PR"),
-    ("CR", "NE", False, "PR"), ("PR", "non-CR/non-PD", False, "PR"), ("PR", "NE", False, "PR"),
-    ("PR", "CR", False, "PR"), ("SD", "NE", False, "SD"), ("SD", "CR", False, "SD"),
-    ("NE", "CR", False, "NE"), ("NE", "NE", False, "NE"), ("NE", "NA", False, "NE"),
-    ("PD", "CR", False, "PD"), ("PD", "NE", True, "PD"), ("CR", "PD", False, "PD"),
-    ("NE", "PD", False, "PD"), ("CR", "CR", True, "PD"), ("SD", "NA", True, "PD"),
-    ("none", "CR", False, "CR"), ("none", "non-CR/non-PD", False, "non-CR/non-PD"),
-    ("none", "NE", False, "NE"), ("none", "PD", False, "PD"), ("none", "NE", True, "PD"),
-])
+@pytest.mark.parametrize(
+    "target, non_target, new, expected",
+    [
+        ("CR", "CR", False, "CR"),
+        ("CR", "NA", False, "CR"),
+        ("CR", "non-CR/non-PD", False, "PR"),
+        ("CR", "NE", False, "PR"),
+        ("PR", "non-CR/non-PD", False, "PR"),
+        ("PR", "NE", False, "PR"),
+        ("PR", "CR", False, "PR"),
+        ("SD", "NE", False, "SD"),
+        ("SD", "CR", False, "SD"),
+        ("NE", "CR", False, "NE"),
+        ("NE", "NE", False, "NE"),
+        ("NE", "NA", False, "NE"),
+        ("PD", "CR", False, "PD"),
+        ("PD", "NE", True, "PD"),
+        ("CR", "PD", False, "PD"),
+        ("NE", "PD", False, "PD"),
+        ("CR", "CR", True, "PD"),
+        ("SD", "NA", True, "PD"),
+        ("none", "CR", False, "CR"),
+        ("none", "non-CR/non-PD", False, "non-CR/non-PD"),
+        ("none", "NE", False, "NE"),
+        ("none", "PD", False, "PD"),
+        ("none", "NE", True, "PD"),
+    ],
+)
 def test_overall_response_table_directly(target, non_target, new, expected):
     assert overall_response(target, non_target, new).response == expected
 
@@ -96,6 +124,7 @@ def test_overall_response_rejects_unknown_categories():
 
 
 # --- boundaries -------------------------------------------------------------------------------
+
 
 def test_exactly_minus_30_percent_is_pr_and_just_above_is_sd():
     assert last(Patient([0, 8], [liver([50, 35])]))[0] == "PR"
@@ -117,8 +146,11 @@ def test_pd_needs_20_percent_and_5_mm_above_the_nadir():
 
 def test_pd_is_measured_from_the_nadir_not_the_baseline():
     overall, rule = last(Patient(W3, [liver([40, 28, 34])]))  # below baseline, +21 % from nadir
-    assert overall == "PD" and "nadir 28" in rule or "nadir 28" in assess(
-        Patient(W3, [liver([40, 28, 34])])).table.iloc[-1]["target_rule"]
+    assert (
+        overall == "PD"
+        and "nadir 28" in rule
+        or "nadir 28" in assess(Patient(W3, [liver([40, 28, 34])])).table.iloc[-1]["target_rule"]
+    )
 
 
 def test_nodes_below_10_mm_give_cr_with_a_non_zero_sum():
@@ -151,7 +183,7 @@ def test_reappearance_after_cr_is_pd_whatever_its_size():
     assert last(Patient([0, 8, 16, 24], [liver([20, 0, 0, 1])]))[0] == "PD"
     t = assess(Patient(W3, [node([18, 9, 10])])).table
     assert t["target"].tolist() == ["baseline", "CR", "PD"] and "node" in t["target_rule"].iloc[-1]
-    assert last(Patient(W3, [node([18, 9, 9.9])]))[0] == "CR"       # still < 10 mm: still CR
+    assert last(Patient(W3, [node([18, 9, 9.9])]))[0] == "CR"  # still < 10 mm: still CR
     # an overall CR (targets and non-targets gone) followed by reappearance
     p = Patient(W3, [liver([20, 0, 2])], [bone(["present", "absent", "absent"])])
     assert assess(p).table["overall"].tolist() == ["baseline", "CR", "PD"]
@@ -184,10 +216,10 @@ def test_one_lesion_back_from_0_mm_without_an_earlier_cr_follows_the_nadir_rule(
     # liver 1 reached 0 mm only while liver 2 remained (a PR, not a CR): no reappearance rule,
     # the usual +20 % and +5 mm from the nadir decide.
     t = assess(Patient(W3, [liver([20, 0, 4]), liver([20, 10, 10], name="liver 2")])).table
-    assert t["target"].tolist() == ["baseline", "PR", "PR"]              # 10 -> 14 mm: +4 mm only
+    assert t["target"].tolist() == ["baseline", "PR", "PR"]  # 10 -> 14 mm: +4 mm only
     assert "reappearance" not in t["target_rule"].iloc[-1]
     t = assess(Patient(W3, [liver([20, 0, 8]), liver([20, 10, 10], name="liver 2")])).table
-    assert t["target"].iloc[-1] == "PD" and "nadir" in t["target_rule"].iloc[-1]   # +8 mm, +80 %
+    assert t["target"].iloc[-1] == "PD" and "nadir" in t["target_rule"].iloc[-1]  # +8 mm, +80 %
     # nor does it fire before any CR, from baseline straight to a small lesion
     assert last(Patient(W3, [liver([20, 4, 4.5])]))[0] == "PR"
 
@@ -205,6 +237,7 @@ def test_ne_visit_does_not_move_the_nadir():
 
 
 # --- invalid input ----------------------------------------------------------------------------
+
 
 def test_a_sixth_target_is_refused_naming_the_lesion_and_rule():
     organs = ["liver", "lung", "bone", "skin", "brain", "adrenal"]
@@ -229,11 +262,14 @@ def test_missing_baseline_is_refused():
         Patient([0, 8], [liver([None, 10])])
 
 
-@pytest.mark.parametrize("lesion, match", [
-    (TargetLesion("lung 1", "lung", [9.9, 5]), r"'lung 1'.*not measurable.*>= 10 mm"),
-    (TargetLesion("node 1", "lymph node", [14, 5], nodal=True), r"'node 1'.*>= 15 mm short axis"),
-    (TargetLesion("lung 1", "lung", [TOO_SMALL, 5]), r"'lung 1'.*too small"),
-])
+@pytest.mark.parametrize(
+    "lesion, match",
+    [
+        (TargetLesion("lung 1", "lung", [9.9, 5]), r"'lung 1'.*not measurable.*>= 10 mm"),
+        (TargetLesion("node 1", "lymph node", [14, 5], nodal=True), r"'node 1'.*>= 15 mm short axis"),
+        (TargetLesion("lung 1", "lung", [TOO_SMALL, 5]), r"'lung 1'.*too small"),
+    ],
+)
 def test_baseline_measurability(lesion, match):
     with pytest.raises(ValueError, match=match):
         check_baseline([lesion])
@@ -262,6 +298,7 @@ def test_other_invalid_inputs():
 
 # --- best overall response --------------------------------------------------------------------
 
+
 def test_bor_without_and_with_confirmation():
     a = assess(Patient([0, 8, 16], [liver([50, 30, 31])]))
     assert best_overall_response(a).response == "PR"
@@ -272,7 +309,7 @@ def test_bor_without_and_with_confirmation():
 
 
 def test_confirmed_cr_needs_a_later_cr():
-    a = assess(Patient([0, 8, 16], [liver([50, 0, 10])]))   # CR then reappearance
+    a = assess(Patient([0, 8, 16], [liver([50, 0, 10])]))  # CR then reappearance
     assert best_overall_response(a).response == "CR"
     assert best_overall_response(a, confirm=True).response == "SD"
     a = assess(Patient([0, 8, 16, 24], [liver([50, 0, None, 0])]))  # NE visit is skipped
@@ -308,9 +345,13 @@ def test_bor_validates():
 
 # --- radiologic NED ---------------------------------------------------------------------------
 
+
 def test_ned_is_the_first_overall_cr():
-    p = Patient([0, 8, 16, 24], [liver([30, 10, 0, 0]), node([20, 12, 8, 6], name="axilla")],
-                [bone(["present", "present", "absent", "absent"])])
+    p = Patient(
+        [0, 8, 16, 24],
+        [liver([30, 10, 0, 0]), node([20, 12, 8, 6], name="axilla")],
+        [bone(["present", "present", "absent", "absent"])],
+    )
     res = radiologic_ned(assess(p))
     assert res.reached and res.visit == 2 and res.week == 16 and not res.with_local_therapy
 
@@ -322,8 +363,9 @@ def test_target_cr_with_persisting_non_target_is_not_ned():
 
 
 def test_ned_with_local_therapy_is_recorded_as_such():
-    p = Patient([0, 12, 24], [liver([30, 12, 0], local_therapy_before_visit=2),
-                              TargetLesion("lung 1", "lung", [15, 0, 0])])
+    p = Patient(
+        [0, 12, 24], [liver([30, 12, 0], local_therapy_before_visit=2), TargetLesion("lung 1", "lung", [15, 0, 0])]
+    )
     res = radiologic_ned(assess(p))
     assert res.reached and res.with_local_therapy and res.treated_lesions == ("liver 1",)
     assert "local therapy of liver 1" in res.rule
@@ -338,6 +380,7 @@ def test_explain_mentions_every_visit():
 
 def test_rules_scaling_validates():
     from her2ned.recist import RECIST11
+
     assert RECIST11.scaled(2).normal_node_mm == 20
     with pytest.raises(ValueError, match="factor"):
         RECIST11.scaled(0)

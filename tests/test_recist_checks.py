@@ -6,12 +6,25 @@ import pytest
 
 from her2ned.checks import recist as chk
 
-RIGHT = [(chk.ex1_change, -37.5), (chk.ex1_response, "PD"), (chk.ex2_overall, "PR"), (chk.ex2_ned, "no"),
-         (chk.ex2_ned, False), (chk.ex3_pd_threshold, 27), (chk.ex4_false_alarm, 0.369),
-         (chk.ex5_local_therapy, "NED with local therapy")]
-WRONG = [(chk.ex1_change, 37.5), (chk.ex1_response, "PR"), (chk.ex2_overall, "CR"), (chk.ex2_ned, "yes"),
-         (chk.ex3_pd_threshold, 26.4), (chk.ex4_false_alarm, 0.63),
-         (chk.ex5_local_therapy, "NED with systemic therapy alone")]
+RIGHT = [
+    (chk.ex1_change, -37.5),
+    (chk.ex1_response, "PD"),
+    (chk.ex2_overall, "PR"),
+    (chk.ex2_ned, "no"),
+    (chk.ex2_ned, False),
+    (chk.ex3_pd_threshold, 27),
+    (chk.ex4_false_alarm, 0.369),
+    (chk.ex5_local_therapy, "NED with local therapy"),
+]
+WRONG = [
+    (chk.ex1_change, 37.5),
+    (chk.ex1_response, "PR"),
+    (chk.ex2_overall, "CR"),
+    (chk.ex2_ned, "yes"),
+    (chk.ex3_pd_threshold, 26.4),
+    (chk.ex4_false_alarm, 0.63),
+    (chk.ex5_local_therapy, "NED with systemic therapy alone"),
+]
 
 
 @pytest.mark.parametrize("fn, answer", RIGHT)

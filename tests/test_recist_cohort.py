@@ -13,8 +13,15 @@ import numpy as np
 import pytest
 
 from her2ned.recist import TOO_SMALL
-from her2ned.recist_cohort import (MeasurementError, measure, ned_call_table,
-                                   p_called_ned, p_lesion_seen, p_node_called_normal, simulate_cohort)
+from her2ned.recist_cohort import (
+    MeasurementError,
+    measure,
+    ned_call_table,
+    p_called_ned,
+    p_lesion_seen,
+    p_node_called_normal,
+    simulate_cohort,
+)
 
 
 def test_closed_forms_against_hand_values():
@@ -22,10 +29,10 @@ def test_closed_forms_against_hand_values():
     assert p_lesion_seen(4.0, e) == pytest.approx(0.5)
     assert p_lesion_seen(6.0, e) == pytest.approx(1 / (1 + math.exp(-2)))
     assert p_lesion_seen(0.0, e) == 0.0
-    assert p_node_called_normal(9.0, e) == pytest.approx(0.6306, abs=1e-4)   # Phi(0.5/1.5)
+    assert p_node_called_normal(9.0, e) == pytest.approx(0.6306, abs=1e-4)  # Phi(0.5/1.5)
     assert p_node_called_normal(4.0, e) == pytest.approx(0.99988, abs=1e-5)  # Phi(5.5/1.5)
-    assert p_node_called_normal(9.4, MeasurementError(sd_mm=0)) == 1.0      # rounds to 9 mm
-    assert p_node_called_normal(9.6, MeasurementError(sd_mm=0)) == 0.0      # rounds to 10 mm
+    assert p_node_called_normal(9.4, MeasurementError(sd_mm=0)) == 1.0  # rounds to 9 mm
+    assert p_node_called_normal(9.6, MeasurementError(sd_mm=0)) == 0.0  # rounds to 10 mm
     assert p_called_ned([4.0, 4.0], [9.0], e) == pytest.approx(0.25 * 0.6306, abs=1e-4)
     assert p_called_ned() == 1.0
 

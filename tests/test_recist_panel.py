@@ -13,13 +13,19 @@ import pytest  # noqa: E402
 from her2ned.plots.recist import plot_ned_call, plot_patient, plot_spider, plot_waterfall  # noqa: E402
 from her2ned.recist import assess  # noqa: E402
 from her2ned.recist_cohort import simulate_cohort  # noqa: E402
-from her2ned.widgets.recist import (EXAMPLES, patient_from_grid, recist_panel,  # noqa: E402
-                                    recist_twin, response_table_html)
+from her2ned.widgets.recist import (
+    EXAMPLES,
+    patient_from_grid,
+    recist_panel,  # noqa: E402
+    recist_twin,
+    response_table_html,
+)
 
 
 def overall_cells(html_text):
     """The overall responses in the panel's table, read from the coloured <strong> cells."""
     import re
+
     return re.findall(r"<strong style='color:[^']*'>([^<]*)</strong>", html_text)
 
 
@@ -33,7 +39,7 @@ def test_editing_a_measurement_changes_the_response():
     panel = recist_panel()
     before = panel.plot.value
     assert before.startswith("<img")
-    panel.cells[0][1].value = 60.0   # liver 1 grows from 32 to 60 mm at week 9
+    panel.cells[0][1].value = 60.0  # liver 1 grows from 32 to 60 mm at week 9
     assert overall_cells(panel.result.value)[1] == "PD"
     assert panel.plot.value.startswith("<img") and panel.plot.value != before
     panel.cells[0][1].value = 20.0
@@ -61,7 +67,7 @@ def test_bad_input_gives_a_message_not_a_traceback():
     assert panel.result.value == "" and panel.plot.value == ""
     panel.cells[1][2].value = 6.0
     assert overall_cells(panel.result.value)
-    panel.cells[2][0].value = 12.0   # a 12 mm node is not measurable at baseline
+    panel.cells[2][0].value = 12.0  # a 12 mm node is not measurable at baseline
     assert "needs a node &gt;= 15 mm short axis" in str(panel.figure.outputs)
 
 
@@ -95,8 +101,7 @@ def test_examples_say_what_their_lessons_say():
 
 def test_plots_return_their_axes_and_validate():
     c = simulate_cohort(15, seed=5)
-    for fn, arg in ((plot_spider, c.long), (plot_waterfall, c.summary),
-                    (plot_patient, assess(EXAMPLES[0].patient))):
+    for fn, arg in ((plot_spider, c.long), (plot_waterfall, c.summary), (plot_patient, assess(EXAMPLES[0].patient))):
         fig, ax = plt.subplots()
         assert fn(arg, ax=ax) is ax
         plt.close(fig)

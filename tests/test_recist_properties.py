@@ -38,15 +38,26 @@ def patients(draw, nodal_allowed=True, with_missing=True):
     for i in range(n_targets):
         nodal = nodal_allowed and draw(st.booleans())
         base = draw(st.integers(30 if nodal else 20, 120).map(lambda k: k / 2))  # >= 15 / >= 10 mm
-        follow = draw(st.lists(mm | st.none() if with_missing else mm,
-                               min_size=n_visits - 1, max_size=n_visits - 1))
+        follow = draw(st.lists(mm | st.none() if with_missing else mm, min_size=n_visits - 1, max_size=n_visits - 1))
         targets.append(TargetLesion(f"t{i}", f"organ {i}", [base, *follow], nodal=nodal))
     n_nt = draw(st.integers(0 if targets else 1, 2))
     status = st.sampled_from(["present", "absent", "progression", None])
-    non_targets = [NonTargetLesion(f"n{i}", "bone", ["present", *draw(
-        st.lists(status, min_size=n_visits - 1, max_size=n_visits - 1))]) for i in range(n_nt)]
-    new = [False, *draw(st.lists(st.booleans().map(lambda b: False if not b else draw(st.booleans())),
-                                 min_size=n_visits - 1, max_size=n_visits - 1))]
+    non_targets = [
+        NonTargetLesion(
+            f"n{i}", "bone", ["present", *draw(st.lists(status, min_size=n_visits - 1, max_size=n_visits - 1))]
+        )
+        for i in range(n_nt)
+    ]
+    new = [
+        False,
+        *draw(
+            st.lists(
+                st.booleans().map(lambda b: False if not b else draw(st.booleans())),
+                min_size=n_visits - 1,
+                max_size=n_visits - 1,
+            )
+        ),
+    ]
     return Patient(list(range(0, 8 * n_visits, 8)), targets, non_targets, new)
 
 
@@ -74,9 +85,9 @@ def test_scaling_up_non_nodal_measurements_alone_can_only_move_towards_pd(p, fac
 
 def test_scaling_up_can_turn_pr_into_pd():
     """A PR whose sum crept up from its nadir by less than 5 mm (no earlier CR)."""
-    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [20, 2, 2.5])])     # +25 %, +0.5 mm
+    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [20, 2, 2.5])])  # +25 %, +0.5 mm
     assert assess(p).table["target"].iloc[-1] == "PR"
-    assert assess(p.scaled(10, scale_rules=False)).table["target"].iloc[-1] == "PD"   # +5 mm
+    assert assess(p.scaled(10, scale_rules=False)).table["target"].iloc[-1] == "PD"  # +5 mm
 
 
 def test_the_hypothesis_found_case_is_pd_by_reappearance_after_cr():
@@ -106,7 +117,7 @@ def test_reappearance_after_an_overall_cr_is_pd_and_only_then(p):
 
 def test_scaling_measurements_alone_is_not_invariant():
     """The counter-examples that rule out naive scale invariance."""
-    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [40, 20, 24])])   # +20 %, +4 mm: not PD
+    p = Patient([0, 8, 16], [TargetLesion("l", "liver", [40, 20, 24])])  # +20 %, +4 mm: not PD
     assert assess(p).table["target"].iloc[-1] == "PR"
     assert assess(p.scaled(2, scale_rules=False)).table["target"].iloc[-1] == "PD"  # +8 mm
     node = Patient([0, 8], [TargetLesion("n", "lymph node", [30, 9], nodal=True)])
@@ -141,6 +152,7 @@ RANK = {"CR": 0, "PR": 1, "SD": 2, "non-CR/non-PD": 2, "PD": 3, "NE": 3}
 @given(patients(), st.sampled_from([0.0, 6.0, 12.0]))
 def test_requiring_confirmation_never_improves_the_best_response(p, sd_min):
     from her2ned.recist import best_overall_response
+
     a = assess(p)
     loose = best_overall_response(a, sd_min_weeks=sd_min)
     strict = best_overall_response(a, confirm=True, sd_min_weeks=sd_min)
@@ -151,5 +163,6 @@ def test_requiring_confirmation_never_improves_the_best_response(p, sd_min):
 @given(patients())
 def test_ned_is_reached_exactly_when_some_visit_is_an_overall_cr(p):
     from her2ned.recist import radiologic_ned
+
     a = assess(p)
     assert radiologic_ned(a).reached == ("CR" in a.table["overall"].tolist())

@@ -6,9 +6,18 @@ import pytest
 
 from her2ned.claims import LedgerError, load_claims
 from her2ned.datasets import data_path
-from her2ned.reconstruct import (COHORT_SEED, ENSEMBLE_COLUMNS, ReconstructionError, Target,
-                                 assumptions_table, format_cohort_csv, format_ensemble_csv,
-                                 reconstruct, reconstruct_ensemble, targets_from_claims)
+from her2ned.reconstruct import (
+    COHORT_SEED,
+    ENSEMBLE_COLUMNS,
+    ReconstructionError,
+    Target,
+    assumptions_table,
+    format_cohort_csv,
+    format_ensemble_csv,
+    reconstruct,
+    reconstruct_ensemble,
+    targets_from_claims,
+)
 
 
 def test_regeneration_is_byte_for_byte():
@@ -20,7 +29,7 @@ def test_ensemble_rows_regenerate():
     committed = data_path("reconstructed", "tog2026_ensemble.csv").read_text(encoding="utf-8")
     ens = pd.read_csv(io.StringIO(committed))
     assert len(ens) >= 20 and ens["seed"].is_unique
-    assert (ens["max_distance"] <= 1).all()          # every table in the ensemble is consistent
+    assert (ens["max_distance"] <= 1).all()  # every table in the ensemble is consistent
     lines = committed.splitlines()
     fresh = format_ensemble_csv(reconstruct_ensemble([int(ens.seed.iloc[0])])).splitlines()
     assert fresh[0] == lines[0] and fresh[1] == lines[1]
@@ -35,6 +44,7 @@ def test_ensemble_tables_differ():
 def test_ned_above_n_names_the_claim():
     claims = load_claims()
     from dataclasses import replace
+
     claims["tog_ned_n"] = replace(claims["tog_ned_n"], value=130)
     with pytest.raises(ReconstructionError, match="tog_ned_n"):
         reconstruct(claims=claims)
@@ -42,6 +52,7 @@ def test_ned_above_n_names_the_claim():
 
 def test_malformed_ledger_entry_names_the_claim():
     from dataclasses import replace
+
     claims = load_claims()
     claims["tog_or_ecog"] = replace(claims["tog_or_ecog"], value="about six")
     with pytest.raises(LedgerError, match="tog_or_ecog"):

@@ -26,8 +26,22 @@ def rel(x, target, tol):
 
 
 def test_columns_and_design(df):
-    for c in ["patient_id", "centre", "age", "ecog", "her2_ihc", "grade", "hr_positive", "de_novo",
-              "visceral", "regimen", "local_therapy", "ned", "pfs_months", "progressed"]:
+    for c in [
+        "patient_id",
+        "centre",
+        "age",
+        "ecog",
+        "her2_ihc",
+        "grade",
+        "hr_positive",
+        "de_novo",
+        "visceral",
+        "regimen",
+        "local_therapy",
+        "ned",
+        "pfs_months",
+        "progressed",
+    ]:
         assert c in df.columns
     assert len(df) == 118 and df["ned"].sum() == 55
     assert df["patient_id"].is_unique
@@ -77,8 +91,16 @@ def test_report_agrees_with_the_direct_analysis(df):
     rep = reproduction_report().set_index("id")
     assert set(rep["status"]) <= {"met within tolerance", "missed", "not reproducible from the abstract"}
     # every numeric target is listed, with its distance in tolerance units
-    for cid in ["tog_or_ecog", "tog_or_ecog:p", "tog_hr_ned", "tog_hr_ned:p", "tog_age_p",
-                "tog_pfs_median_ned", "tog_pfs_median_non_ned", "tog_ecog_p"]:
+    for cid in [
+        "tog_or_ecog",
+        "tog_or_ecog:p",
+        "tog_hr_ned",
+        "tog_hr_ned:p",
+        "tog_age_p",
+        "tog_pfs_median_ned",
+        "tog_pfs_median_non_ned",
+        "tog_ecog_p",
+    ]:
         assert cid in rep.index
     # status follows the distance, not the other way round
     met = rep["distance"].dropna() <= 1
@@ -86,37 +108,41 @@ def test_report_agrees_with_the_direct_analysis(df):
     assert (rep.loc[met.index[~met], "status"] == "missed").all()
     t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).set_index("term")
     assert np.isclose(float(rep.loc["tog_or_ecog", "reproduced"]), t.loc["ecog0", "odds_ratio"], rtol=1e-3)
-    assert np.isclose(rep.loc["tog_or_ecog", "distance"],
-                      abs(t.loc["ecog0", "odds_ratio"] / 5.99 - 1) / 0.05, rtol=1e-6)
+    assert np.isclose(
+        rep.loc["tog_or_ecog", "distance"], abs(t.loc["ecog0", "odds_ratio"] / 5.99 - 1) / 0.05, rtol=1e-6
+    )
 
 
 def test_report_flags_a_table_that_misses():
     bad = load_csv("reconstructed", "tog2026_cohort.csv")
-    bad.loc[bad.ned == 1, "age"] += 5        # NED median age 51, not 46
+    bad.loc[bad.ned == 1, "age"] += 5  # NED median age 51, not 46
     rep = reproduction_report(bad).set_index("id")
     assert rep.loc["tog_age_median_ned", "status"] == "missed"
     assert rep.loc["tog_age_median_ned", "rounds"] == "no"
     assert rep.loc["tog_ned_n", "status"] == "met within tolerance"
 
 
-@pytest.mark.parametrize("target, value, expected", [
-    ("tog_age_p", 0.0125, "yes"),          # printed 0.013: [0.0125, 0.0135) rounds to it
-    ("tog_age_p", 0.0134999, "yes"),
-    ("tog_age_p", 0.0135001, "no"),
-    ("tog_age_p", 0.0124999, "no"),
-    ("tog_age_p", 0.0118, "no"),           # within the ± 25 % tolerance, but printed 0.012
-    ("tog_or_ecog", 5.994, "yes"),         # printed 5.99
-    ("tog_or_ecog", 5.996, "no"),
-    ("tog_hr_ned", 0.245, "no"),           # printed 0.24; 0.245 prints as 0.25 (half up)
-    ("tog_hr_ned", 0.2449, "yes"),
-    ("tog_ned_pct", 46.6, "yes"),
-    ("tog_pfs_p", 0.0049, "bound holds"),  # printed p < 0.005
-    ("tog_pfs_p", 0.005, "bound fails"),
-    ("tog_min_pfs", 36.0, "bound holds"),  # at least 36 months
-    ("tog_min_pfs", 35.9, "bound fails"),
-    ("tog_regimen_ns", 0.051, "bound holds"),   # "not significant"
-    ("tog_regimen_ns", 0.049, "bound fails"),
-])
+@pytest.mark.parametrize(
+    "target, value, expected",
+    [
+        ("tog_age_p", 0.0125, "yes"),  # printed 0.013: [0.0125, 0.0135) rounds to it
+        ("tog_age_p", 0.0134999, "yes"),
+        ("tog_age_p", 0.0135001, "no"),
+        ("tog_age_p", 0.0124999, "no"),
+        ("tog_age_p", 0.0118, "no"),  # within the ± 25 % tolerance, but printed 0.012
+        ("tog_or_ecog", 5.994, "yes"),  # printed 5.99
+        ("tog_or_ecog", 5.996, "no"),
+        ("tog_hr_ned", 0.245, "no"),  # printed 0.24; 0.245 prints as 0.25 (half up)
+        ("tog_hr_ned", 0.2449, "yes"),
+        ("tog_ned_pct", 46.6, "yes"),
+        ("tog_pfs_p", 0.0049, "bound holds"),  # printed p < 0.005
+        ("tog_pfs_p", 0.005, "bound fails"),
+        ("tog_min_pfs", 36.0, "bound holds"),  # at least 36 months
+        ("tog_min_pfs", 35.9, "bound fails"),
+        ("tog_regimen_ns", 0.051, "bound holds"),  # "not significant"
+        ("tog_regimen_ns", 0.049, "bound fails"),
+    ],
+)
 def test_rounds_to_the_printed_digits(target, value, expected):
     from her2ned.reproduce import _rounds
     from her2ned.reconstruct import targets_from_claims

@@ -24,9 +24,9 @@ def _survival(seed, n=80, ties=False):
     x1, x2 = (rng.random(n) < 0.3).astype(int), (rng.random(n) < 0.5).astype(int)
     t = np.round(36 + rng.exponential(np.where(g == 1, 90, 40)), 2)
     if ties:
-        t = np.round(t / 6)             # whole half-years: many tied times
+        t = np.round(t / 6)  # whole half-years: many tied times
     else:
-        t += np.arange(n) * 1e-4        # distinct times, as the search keeps them
+        t += np.arange(n) * 1e-4  # distinct times, as the search keeps them
     e = (rng.random(n) < 0.7).astype(int)
     return t, e, g, x1, x2
 
@@ -65,10 +65,10 @@ def test_cox_equals_lifelines(seed, ties):
 @pytest.mark.parametrize("seed", range(4))
 def test_grouped_logit_equals_statsmodels(seed):
     rng = np.random.default_rng(seed)
-    m = rng.integers(2, 9, len(_PAT)).astype(float)          # patients per covariate pattern
-    y = np.floor(m * rng.uniform(0.2, 0.8, len(_PAT)))       # of whom reached NED
+    m = rng.integers(2, 9, len(_PAT)).astype(float)  # patients per covariate pattern
+    y = np.floor(m * rng.uniform(0.2, 0.8, len(_PAT)))  # of whom reached NED
     b, p, bad = _batch_logit(np.stack([y, np.zeros_like(y)]), np.stack([m, m]), _X)
-    assert not bad[0] and bad[1]      # the second table, nobody at NED, has no finite maximum
+    assert not bad[0] and bad[1]  # the second table, nobody at NED, has no finite maximum
     # statsmodels on the same data, one row per patient
     rows = np.repeat(np.arange(len(_PAT)), m.astype(int))
     outcome = np.concatenate([np.r_[np.ones(int(k)), np.zeros(int(n - k))] for k, n in zip(y, m)])

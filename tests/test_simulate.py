@@ -6,25 +6,49 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2ned.simulate import (SimulationParams, assumptions_table, select_arrays, select_cohort,
-                              simulate_arrays, simulate_cohort_arrays, simulate_population)
+from her2ned.simulate import (
+    SimulationParams,
+    assumptions_table,
+    select_arrays,
+    select_cohort,
+    simulate_arrays,
+    simulate_cohort_arrays,
+    simulate_population,
+)
 
-COLUMNS = ["patient_id", "age", "ecog", "her2_ihc", "grade", "hr_positive", "de_novo", "visceral",
-           "regimen", "local_therapy", "ned", "time_to_ned", "pfs_months", "progressed"]
+COLUMNS = [
+    "patient_id",
+    "age",
+    "ecog",
+    "her2_ihc",
+    "grade",
+    "hr_positive",
+    "de_novo",
+    "visceral",
+    "regimen",
+    "local_therapy",
+    "ned",
+    "time_to_ned",
+    "pfs_months",
+    "progressed",
+]
 
 
-@pytest.mark.parametrize("field,value,match", [
-    ("p_ecog0", 1.2, r"p_ecog0 must be a share in \[0, 1\]"),
-    ("p_ihc3", -0.1, r"p_ihc3 must be a share"),
-    ("or_ecog0", 0.0, r"or_ecog0 must be > 0"),
-    ("hr_ned", -1.0, r"hr_ned must be > 0"),
-    ("threshold_months", -1.0, r"threshold_months must be >= 0"),
-    ("cure_fraction", 1.0, r"cure_fraction must be in \[0, 1\)"),
-    ("ned_timing", "sometime", r"ned_timing must be one of"),
-    ("ned_timing", -3.0, r"ned_timing must be a median"),
-    ("n", 0, r"n must be between"),
-    ("hr_tp", float("nan"), r"hr_tp must be finite"),
-])
+@pytest.mark.parametrize(
+    "field,value,match",
+    [
+        ("p_ecog0", 1.2, r"p_ecog0 must be a share in \[0, 1\]"),
+        ("p_ihc3", -0.1, r"p_ihc3 must be a share"),
+        ("or_ecog0", 0.0, r"or_ecog0 must be > 0"),
+        ("hr_ned", -1.0, r"hr_ned must be > 0"),
+        ("threshold_months", -1.0, r"threshold_months must be >= 0"),
+        ("cure_fraction", 1.0, r"cure_fraction must be in \[0, 1\)"),
+        ("ned_timing", "sometime", r"ned_timing must be one of"),
+        ("ned_timing", -3.0, r"ned_timing must be a median"),
+        ("n", 0, r"n must be between"),
+        ("hr_tp", float("nan"), r"hr_tp must be finite"),
+    ],
+)
 def test_params_validated(field, value, match):
     with pytest.raises(ValueError, match=match):
         SimulationParams(**{field: value})
@@ -70,16 +94,14 @@ def test_ned_competes_with_progression_and_censoring():
 
 
 def test_marginals_follow_parameters():
-    a = simulate_arrays(SimulationParams(n=100_000, p_ecog0=0.3, p_ihc3=0.7, p_grade3=0.4),
-                        np.random.default_rng(11))
+    a = simulate_arrays(SimulationParams(n=100_000, p_ecog0=0.3, p_ihc3=0.7, p_grade3=0.4), np.random.default_rng(11))
     assert abs((a["ecog"] == 0).mean() - 0.3) < 0.01
     assert abs(a["ihc3"].mean() - 0.7) < 0.01
     assert abs((a["grade"] == 3).mean() - 0.4) < 0.01
 
 
 def _pf36_by_latent(hr_ned):
-    a = simulate_arrays(SimulationParams(n=200_000, hr_ned=hr_ned, dropout_per_year=0.0),
-                        np.random.default_rng(21))
+    a = simulate_arrays(SimulationParams(n=200_000, hr_ned=hr_ned, dropout_per_year=0.0), np.random.default_rng(21))
     could = np.isfinite(a["true_time_to_ned"])
     return (a["pfs_months"][could] >= 36).mean(), (a["pfs_months"][~could] >= 36).mean()
 
@@ -95,12 +117,15 @@ def test_hr_ned_one_means_no_effect():
 def test_default_selected_cohort_resembles_study():
     """Defaults are tuned so the selected cohort looks like TOG 2026 (46.6 % NED; 131 vs 66 months)."""
     from lifelines import KaplanMeierFitter
+
     a = simulate_arrays(SimulationParams(n=200_000), np.random.default_rng(5))
     assert 0.13 <= (a["pfs_months"] >= 36).mean() <= 0.30  # the book's assumed range (no source reports it)
     s = select_arrays(a, 36)
     assert 0.42 <= s["ned"].mean() <= 0.51
-    med = {g: KaplanMeierFitter().fit(s["pfs_months"][s["ned"] == g],
-                                      s["progressed"][s["ned"] == g]).median_survival_time_ for g in (0, 1)}
+    med = {
+        g: KaplanMeierFitter().fit(s["pfs_months"][s["ned"] == g], s["progressed"][s["ned"] == g]).median_survival_time_
+        for g in (0, 1)
+    }
     assert 55 <= med[0] <= 78
     assert 110 <= med[1] <= 150
 
@@ -127,13 +152,19 @@ def test_cohort_arrays_exact_size_and_speed():
     elapsed = time.perf_counter() - start
     assert elapsed < 10, f"100 cohorts of 1,000 took {elapsed:.1f} s"
     with pytest.raises(ValueError, match="lower threshold_months"):
-        simulate_cohort_arrays(SimulationParams(accrual_months=0, followup_after_accrual_months=10),
-                               rng, 10, threshold_months=36, max_draws=20_000)
+        simulate_cohort_arrays(
+            SimulationParams(accrual_months=0, followup_after_accrual_months=10),
+            rng,
+            10,
+            threshold_months=36,
+            max_draws=20_000,
+        )
 
 
 def test_assumptions_table_covers_every_field():
     t = assumptions_table()
     from dataclasses import fields
+
     assert list(t["parameter"]) == [f.name for f in fields(SimulationParams)]
     assert t["source"].str.len().gt(0).all()
     assert t.loc[t.parameter == "p_visceral", "is_assumption"].item()

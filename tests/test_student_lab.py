@@ -25,8 +25,16 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import report_retry
-from labdriver import (LabTimeout, new_lab_page, panel_hr_text, panel_image_src, press_slider, run_notebook,
-                       shutdown_kernels, start_lab)
+from labdriver import (
+    LabTimeout,
+    new_lab_page,
+    panel_hr_text,
+    panel_image_src,
+    press_slider,
+    run_notebook,
+    shutdown_kernels,
+    start_lab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +54,12 @@ def _dev_root() -> Path | None:
 def _collect() -> list[str]:
     """Relative paths of the generated notebooks (the repository's, plus a development root's)."""
     roots = [REPO] + ([_dev_root()] if _dev_root() else [])
-    found = {f"notebooks/{edition}/{p.name}" for root in roots for edition in EDITIONS
-             for p in (root / "notebooks" / edition).glob("*.ipynb")}
+    found = {
+        f"notebooks/{edition}/{p.name}"
+        for root in roots
+        for edition in EDITIONS
+        for p in (root / "notebooks" / edition).glob("*.ipynb")
+    }
     return sorted(found)
 
 
@@ -70,8 +82,10 @@ def lab_env(request):
     try:
         return request.getfixturevalue("student_env")
     except pytest.FixtureLookupError:
-        pytest.skip("no student environment: the student_env fixture is missing and "
-                    "HER2NED_STUDENT_ENV/HER2NED_STUDENT_ROOT are not set")
+        pytest.skip(
+            "no student environment: the student_env fixture is missing and "
+            "HER2NED_STUDENT_ENV/HER2NED_STUDENT_ROOT are not set"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -121,17 +135,18 @@ def _source(path: Path) -> str:
     return "\n".join("".join(c.get("source", "")) for c in nb["cells"] if c.get("cell_type") == "code")
 
 
-@pytest.mark.parametrize("relpath", NOTEBOOKS,
-                         ids=[p.removeprefix("notebooks/").removesuffix(".ipynb") for p in NOTEBOOKS])
+@pytest.mark.parametrize(
+    "relpath", NOTEBOOKS, ids=[p.removeprefix("notebooks/").removesuffix(".ipynb") for p in NOTEBOOKS]
+)
 def test_notebook_runs_in_jupyterlab(lab_run, lab, relpath):
     report, _ = lab_run(relpath)  # skips if the environment's root lacks the notebook
     needs_widgets = "_panel(" in _source(lab.root_dir / relpath)
     summary = {k: report[k] for k in ("seconds", "widget_views", "widget_errors", "cells")}
     assert not report["errors"], f"{relpath}: error outputs {report['errors']} ({summary})"
-    assert not report["unexecuted"], (f"{relpath}: code cells never executed: {report['unexecuted']} "
-                                      f"({summary})")
-    assert report["widget_errors"] == 0, (f"{relpath}: {report['widget_errors']} outputs say "
-                                          f"'Error displaying widget' ({summary})")
+    assert not report["unexecuted"], f"{relpath}: code cells never executed: {report['unexecuted']} ({summary})"
+    assert report["widget_errors"] == 0, (
+        f"{relpath}: {report['widget_errors']} outputs say 'Error displaying widget' ({summary})"
+    )
     if needs_widgets:
         assert report["widget_views"] >= 1, f"{relpath} calls a live panel but no widget rendered ({summary})"
 
@@ -149,5 +164,4 @@ def test_explorer_answers_the_true_hr_slider(lab_run):
     assert hr_after != hr_before, f"the HR shown stayed {hr_before!r} after moving {description!r}"
     assert img_after != img_before, "the panel's figure did not change"
     assert ms < 30_000
-    assert not page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-output",
-                            has_text="Traceback").count()
+    assert not page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-output", has_text="Traceback").count()

@@ -28,6 +28,7 @@ def arrays():
 
 # --- published values: the ledger's, never copies --------------------------------------------------
 
+
 def test_published_values_equal_the_yaml(tog_yaml):
     v = sd.published_values()
     assert set(v) == set(sd.PUBLISHED_CLAIMS)
@@ -84,6 +85,7 @@ def test_published_values_refuse_a_bad_ledger():
 
 # --- the design matrix ---------------------------------------------------------------------------
 
+
 def _expected(ecog, ihc3, grade):
     return np.column_stack([np.ones(len(ecog)), np.asarray(ecog) == 0, ihc3, np.asarray(grade) <= 2]).astype(float)
 
@@ -96,7 +98,7 @@ def test_design_matrix_from_simulator_arrays(arrays):
 
 def test_design_matrix_from_each_kind_of_table(arrays):
     expected = sd.design_matrix(arrays)
-    raw = _to_frame(arrays)                       # words: her2_ihc "3+", regimen "T+P"
+    raw = _to_frame(arrays)  # words: her2_ihc "3+", regimen "T+P"
     np.testing.assert_array_equal(sd.design_matrix(raw), expected)
     np.testing.assert_array_equal(sd.design_matrix(add_model_columns(raw)), expected)
     np.testing.assert_array_equal(sd.design_matrix(pd.DataFrame(arrays)), expected)
@@ -123,19 +125,22 @@ def test_add_model_columns_uses_the_same_coding():
         np.testing.assert_array_equal(out[column], rule(df[source]).astype(int))
 
 
-@pytest.mark.parametrize("data,terms,error,message", [
-    ([1, 2], sd.TERMS, TypeError, "data must be a dict of arrays or a pandas DataFrame"),
-    (pd.DataFrame(), sd.TERMS, ValueError, "data has no column 'ecog0' or its source column 'ecog'"),
-    ({"ecog0": np.array([])}, ["ecog0"], ValueError, "data has no rows"),
-    ({"ecog0": [1, 0], "ihc3": [1]}, ["ecog0", "ihc3"], ValueError, "data: column 'ihc3' must be one-dimensional"),
-    ({"ecog0": [1, np.nan]}, ["ecog0"], ValueError, "data: column 'ecog0' has missing"),
-    ({"ecog0": ["a", "b"]}, ["ecog0"], ValueError, "data: column 'ecog0' must hold numbers"),
-    ({"y": [1]}, ["x"], ValueError, "data has no column 'x'; give"),
-    ({"x": [1]}, "x", TypeError, "terms must be a list"),
-    ({"x": [1]}, [], ValueError, "terms must name at least one"),
-    ({"x": [1]}, [3], TypeError, r"terms\[0\] must be a column name"),
-    ({"x": [1]}, ["x", "x"], ValueError, "terms must not repeat"),
-])
+@pytest.mark.parametrize(
+    "data,terms,error,message",
+    [
+        ([1, 2], sd.TERMS, TypeError, "data must be a dict of arrays or a pandas DataFrame"),
+        (pd.DataFrame(), sd.TERMS, ValueError, "data has no column 'ecog0' or its source column 'ecog'"),
+        ({"ecog0": np.array([])}, ["ecog0"], ValueError, "data has no rows"),
+        ({"ecog0": [1, 0], "ihc3": [1]}, ["ecog0", "ihc3"], ValueError, "data: column 'ihc3' must be one-dimensional"),
+        ({"ecog0": [1, np.nan]}, ["ecog0"], ValueError, "data: column 'ecog0' has missing"),
+        ({"ecog0": ["a", "b"]}, ["ecog0"], ValueError, "data: column 'ecog0' must hold numbers"),
+        ({"y": [1]}, ["x"], ValueError, "data has no column 'x'; give"),
+        ({"x": [1]}, "x", TypeError, "terms must be a list"),
+        ({"x": [1]}, [], ValueError, "terms must name at least one"),
+        ({"x": [1]}, [3], TypeError, r"terms\[0\] must be a column name"),
+        ({"x": [1]}, ["x", "x"], ValueError, "terms must not repeat"),
+    ],
+)
 def test_design_matrix_refuses_bad_input_by_name(data, terms, error, message):
     with pytest.raises(error, match=message):
         sd.design_matrix(data, terms)

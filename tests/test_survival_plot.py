@@ -17,8 +17,9 @@ from her2ned.plots.survival import numbers_at_risk, plot_km  # noqa: E402
 def cohort(seed=3, n=80, entry=36.0):
     rng = np.random.default_rng(seed)
     t = entry + rng.exponential(40, n).round(1)
-    return pd.DataFrame({"pfs_months": t, "progressed": rng.integers(0, 2, n),
-                         "ned": rng.integers(0, 2, n), "entry_months": entry})
+    return pd.DataFrame(
+        {"pfs_months": t, "progressed": rng.integers(0, 2, n), "ned": rng.integers(0, 2, n), "entry_months": entry}
+    )
 
 
 def test_numbers_at_risk_match_lifelines_risk_sets():
@@ -43,7 +44,7 @@ def test_every_km_plot_carries_its_risk_table():
         sub = df[df.ned == g]
         i = texts.index(label)
         expected = numbers_at_risk(sub.pfs_months, ticks, sub.entry_months)
-        assert texts[i + 1:i + 1 + len(ticks)] == [str(n) for n in expected]
+        assert texts[i + 1 : i + 1 + len(ticks)] == [str(n) for n in expected]
     plt.close(fig)
     fig, ax = plt.subplots()
     plot_km(df, ax=ax, at_risk=False)
@@ -51,10 +52,13 @@ def test_every_km_plot_carries_its_risk_table():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(duration=[[1, 2]], times=[1]), "one-dimensional"),
-    (dict(duration=[1, 2], times=[1], entry=[0]), "entry must have one value per patient"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(duration=[[1, 2]], times=[1]), "one-dimensional"),
+        (dict(duration=[1, 2], times=[1], entry=[0]), "entry must have one value per patient"),
+    ],
+)
 def test_numbers_at_risk_refuses_bad_shapes(kwargs, message):
     with pytest.raises(ValueError, match=message):
         numbers_at_risk(**kwargs)

@@ -11,10 +11,20 @@ CLAIMS = load_claims()
 
 
 def test_fields_read_the_value_the_p_value_and_the_interval():
-    t = build_targets({"heros_remission_5y": ("abs", 0.5), "heros_remission_5y:lower": ("abs", 0.5),
-                       "heros_remission_5y:upper": ("abs", 0.5), "tog_or_ecog:p": ("rel", 0.25)}, CLAIMS)
-    assert [t[k].published for k in ("heros_remission_5y", "heros_remission_5y:lower", "heros_remission_5y:upper")] \
-        == [47.1, 39.9, 54.1]            # the ledger's value and CI (heros2014.yaml)
+    t = build_targets(
+        {
+            "heros_remission_5y": ("abs", 0.5),
+            "heros_remission_5y:lower": ("abs", 0.5),
+            "heros_remission_5y:upper": ("abs", 0.5),
+            "tog_or_ecog:p": ("rel", 0.25),
+        },
+        CLAIMS,
+    )
+    assert [t[k].published for k in ("heros_remission_5y", "heros_remission_5y:lower", "heros_remission_5y:upper")] == [
+        47.1,
+        39.9,
+        54.1,
+    ]  # the ledger's value and CI (heros2014.yaml)
     assert t["tog_or_ecog:p"].published == 0.005 and t["tog_or_ecog:p"].decimals == 3
     assert t["heros_remission_5y:lower"].quantity.endswith("(CI lower end)")
 
@@ -27,15 +37,18 @@ def test_distance_and_rounding_against_the_printed_digits(value, met, rounds):
     assert math.isclose(row.distance, abs(value - 47.1) / 0.5)
 
 
-@pytest.mark.parametrize("defaults, error, match", [
-    ({}, ValueError, "at least one"),
-    ({"heros_n": ("approx", 1)}, ValueError, "kind"),
-    ({"heros_n": ("abs", 0)}, ValueError, "tol > 0"),
-    ({"heros_n:median": ("abs", 1)}, ValueError, "p, lower or upper"),
-    ({"nope": ("exact", 0)}, LedgerError, "nope"),
-    ({"heros_n:lower": ("exact", 0)}, LedgerError, "confidence interval"),
-    ([("heros_n", "exact")], TypeError, "defaults"),
-])
+@pytest.mark.parametrize(
+    "defaults, error, match",
+    [
+        ({}, ValueError, "at least one"),
+        ({"heros_n": ("approx", 1)}, ValueError, "kind"),
+        ({"heros_n": ("abs", 0)}, ValueError, "tol > 0"),
+        ({"heros_n:median": ("abs", 1)}, ValueError, "p, lower or upper"),
+        ({"nope": ("exact", 0)}, LedgerError, "nope"),
+        ({"heros_n:lower": ("exact", 0)}, LedgerError, "confidence interval"),
+        ([("heros_n", "exact")], TypeError, "defaults"),
+    ],
+)
 def test_bad_tables_are_refused(defaults, error, match):
     with pytest.raises(error, match=match):
         build_targets(defaults, CLAIMS)

@@ -33,7 +33,7 @@ def _missing(f) -> list[str]:
 
 def _namespace(module) -> dict:
     """The module's globals plus what it imports under ``if TYPE_CHECKING:`` (those imports run here)."""
-    namespace = dict(vars(module))   # __name__ and __package__ resolve the relative imports
+    namespace = dict(vars(module))  # __name__ and __package__ resolve the relative imports
     for node in ast.parse(inspect.getsource(module)).body:
         if isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
             imports = [s for s in node.body if isinstance(s, (ast.Import, ast.ImportFrom))]
@@ -55,7 +55,8 @@ def test_the_checks_see_what_they_should():
 def test_every_public_function_is_annotated():
     offenders = {name: missing for _, name, f in _public_functions() if (missing := _missing(f))}
     assert not offenders, "public functions with unannotated parameters or return:\n" + "\n".join(
-        f"  {name}: {', '.join(missing)}" for name, missing in offenders.items())
+        f"  {name}: {', '.join(missing)}" for name, missing in offenders.items()
+    )
 
 
 def test_every_annotation_resolves():
@@ -68,4 +69,5 @@ def test_every_annotation_resolves():
         except Exception as e:  # noqa: BLE001 - NameError, TypeError, AttributeError: all are reported
             offenders[name] = f"{type(e).__name__}: {e}"
     assert not offenders, "annotations that do not resolve:\n" + "\n".join(
-        f"  {name}: {why}" for name, why in offenders.items())
+        f"  {name}: {why}" for name, why in offenders.items()
+    )

@@ -16,11 +16,14 @@ def test_twin_links_slider_index_to_stack():
     assert [c.value for c in stack.children] == ["<p>a</p>", "<p>b</p>"]
 
 
-@pytest.mark.parametrize("frames, labels, msg", [
-    ([], [], "at least one frame"),
-    (["a", "b"], ["x"], "must match"),
-    (["a", "b"], ["x", "x"], "distinct"),
-])
+@pytest.mark.parametrize(
+    "frames, labels, msg",
+    [
+        ([], [], "at least one frame"),
+        (["a", "b"], ["x"], "must match"),
+        (["a", "b"], ["x", "x"], "distinct"),
+    ],
+)
 def test_twin_bad_input(frames, labels, msg):
     with pytest.raises(ValueError, match=msg):
         frames_twin(frames, labels)

@@ -7,6 +7,5 @@ aggregates and stated assumptions, never from real patients.
 __version__ = "0.1.0"
 
 SYNTHETIC_NOTICE = (
-    "Synthetic data: no real patient is in this table. It was built from published "
-    "aggregates and stated assumptions."
+    "Synthetic data: no real patient is in this table. It was built from published aggregates and stated assumptions."
 )

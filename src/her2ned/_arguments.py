@@ -13,11 +13,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:   # matplotlib is imported only when a figure is drawn
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
     from matplotlib.axes import Axes
 
-__all__ = ["rng_from_seed", "generator", "flag", "axes_or_new", "column_name", "string", "sequence", "float_array",
-           "count", "positive", "finite"]
+__all__ = [
+    "rng_from_seed",
+    "generator",
+    "flag",
+    "axes_or_new",
+    "column_name",
+    "string",
+    "sequence",
+    "float_array",
+    "count",
+    "positive",
+    "finite",
+]
 
 
 def rng_from_seed(seed: int | np.integer | np.random.Generator, name: str = "seed") -> np.random.Generator:
@@ -106,8 +117,12 @@ def months(value: object, name: str, *, zero_ok: bool = False) -> float:
 
 def finite(value: object, name: str, low: float | None = None) -> float:
     """A finite real number (not a bool), at least ``low`` if given (a tolerance ≥ 0, an expected value)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or (
-            low is not None and value < low):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not math.isfinite(value)
+        or (low is not None and value < low)
+    ):
         bound = f" ≥ {low:g}" if low is not None else ""
         raise ValueError(f"{name} must be a finite number{bound}, got {value!r}")
     return float(value)

@@ -60,13 +60,27 @@ from .fastcox import cox_binary
 from .models.fast import Z_95
 from .simulate import SimulationParams, simulate_arrays
 
-if TYPE_CHECKING:   # joblib is imported when a Monte Carlo study runs
+if TYPE_CHECKING:  # joblib is imported when a Monte Carlo study runs
     from joblib.parallel import ParallelBackendBase
 
-__all__ = ["ESTIMATORS", "CLASSIC_ESTIMATORS", "ESTIMATOR_LABELS", "ESTIMATOR_NAMES", "DEFAULT_LANDMARK_MONTHS",
-           "estimator_rows", "estimate_all", "compare_estimators", "monte_carlo", "MonteCarloResult",
-           "summarise_replicates", "summarise_against", "lifelines_estimates", "predictor_odds_ratios",
-           "induced_association", "simulate_with_grade_effect"]
+__all__ = [
+    "ESTIMATORS",
+    "CLASSIC_ESTIMATORS",
+    "ESTIMATOR_LABELS",
+    "ESTIMATOR_NAMES",
+    "DEFAULT_LANDMARK_MONTHS",
+    "estimator_rows",
+    "estimate_all",
+    "compare_estimators",
+    "monte_carlo",
+    "MonteCarloResult",
+    "summarise_replicates",
+    "summarise_against",
+    "lifelines_estimates",
+    "predictor_odds_ratios",
+    "induced_association",
+    "simulate_with_grade_effect",
+]
 
 CLASSIC_ESTIMATORS = ("naive", "study", "left_truncated", "landmark", "time_dependent")
 ESTIMATORS = CLASSIC_ESTIMATORS + ("entry_time_dependent", "adjusted_time_dependent")
@@ -109,8 +123,10 @@ def _arrays(population) -> dict[str, np.ndarray]:
         if missing:
             raise ValueError(f"population is missing key(s) {missing}; expected {list(_REQUIRED)}")
         return {c: np.asarray(population[c]) for c in (*_REQUIRED, *_CONFOUNDERS) if c in population}
-    raise TypeError("population must be a DataFrame (simulate_population) or a dict of arrays "
-                    f"(simulate_arrays), got {type(population).__name__}")
+    raise TypeError(
+        "population must be a DataFrame (simulate_population) or a dict of arrays "
+        f"(simulate_arrays), got {type(population).__name__}"
+    )
 
 
 def _replicate_ids(group, n: int) -> np.ndarray:
@@ -140,9 +156,14 @@ def _estimators(estimators) -> list:
     return chosen
 
 
-def estimator_rows(population: pd.DataFrame | Mapping[str, ArrayLike], estimator: str, *,
-                   threshold_months: float = 36.0, landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                   group: ArrayLike | None = None) -> dict[str, np.ndarray]:
+def estimator_rows(
+    population: pd.DataFrame | Mapping[str, ArrayLike],
+    estimator: str,
+    *,
+    threshold_months: float = 36.0,
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    group: ArrayLike | None = None,
+) -> dict[str, np.ndarray]:
     """The Cox rows (``entry, stop, event, x, group``) that one estimator fits.
 
     Parameters
@@ -207,29 +228,49 @@ def estimator_rows(population: pd.DataFrame | Mapping[str, ArrayLike], estimator
         sel = pfs > thr
         late = sel & ned & (tned > thr)
         start_x = sel & ned & (tned <= thr)
-        before = dict(entry=np.full(n, thr), stop=np.where(late, tned, pfs), event=prog & ~late,
-                      x=start_x.astype(np.int8), group=g, patient=pid)
+        before = dict(
+            entry=np.full(n, thr),
+            stop=np.where(late, tned, pfs),
+            event=prog & ~late,
+            x=start_x.astype(np.int8),
+            group=g,
+            patient=pid,
+        )
         after = dict(entry=tned, stop=pfs, event=prog, x=np.ones(n, np.int8), group=g, patient=pid)
         return {k: np.concatenate([before[k][sel], after[k][late]]) for k in before}
     else:  # time_dependent (stratified or not): split NED patients at the time of NED
-        before = dict(entry=ninf, stop=np.where(ned, tned, pfs), event=prog & ~ned,
-                      x=np.zeros(n, np.int8), group=g, patient=pid)
-        after = dict(entry=tned[ned], stop=pfs[ned], event=prog[ned],
-                     x=np.ones(int(ned.sum()), np.int8), group=g[ned], patient=pid[ned])
+        before = dict(
+            entry=ninf, stop=np.where(ned, tned, pfs), event=prog & ~ned, x=np.zeros(n, np.int8), group=g, patient=pid
+        )
+        after = dict(
+            entry=tned[ned],
+            stop=pfs[ned],
+            event=prog[ned],
+            x=np.ones(int(ned.sum()), np.int8),
+            group=g[ned],
+            patient=pid[ned],
+        )
         if estimator == "adjusted_time_dependent":
             missing = [c for c in _CONFOUNDERS if c not in a]
             if missing:
-                raise ValueError(f"adjusted_time_dependent needs {missing} (from simulate_arrays): the "
-                                 "confounder it stratifies on")
-            strata = (2 * a["indolent"].astype(np.int64) + a["tp"].astype(np.int64))
+                raise ValueError(
+                    f"adjusted_time_dependent needs {missing} (from simulate_arrays): the confounder it stratifies on"
+                )
+            strata = 2 * a["indolent"].astype(np.int64) + a["tp"].astype(np.int64)
             before["strata"], after["strata"] = strata, strata[ned]
         return {k: np.concatenate([before[k], after[k]]) for k in before}
     return {k: v[keep] for k, v in rows.items()}
 
 
-def estimate_all(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshold_months: float = 36.0,
-                 landmark_months: float = DEFAULT_LANDMARK_MONTHS, group: ArrayLike | None = None,
-                 n_groups: int | None = None, estimators: Sequence[str] = CLASSIC_ESTIMATORS) -> pd.DataFrame:
+def estimate_all(
+    population: pd.DataFrame | Mapping[str, ArrayLike],
+    *,
+    threshold_months: float = 36.0,
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    group: ArrayLike | None = None,
+    n_groups: int | None = None,
+    estimators: Sequence[str] = CLASSIC_ESTIMATORS,
+) -> pd.DataFrame:
     """Fit the estimators to every replicate; one row per (replicate, estimator).
 
     ``estimators`` defaults to the five classic ones, which any population supports;
@@ -257,8 +298,7 @@ def estimate_all(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshol
             raise ValueError(f"n_groups ({n_groups}) must exceed the largest group id ({group.max()})")
     out = []
     for est in estimators:
-        rows = estimator_rows(a, est, threshold_months=threshold_months,
-                              landmark_months=landmark_months, group=group)
+        rows = estimator_rows(a, est, threshold_months=threshold_months, landmark_months=landmark_months, group=group)
         entry = rows["entry"]
         if est in ("time_dependent", "adjusted_time_dependent"):
             n_pat = np.bincount(group, minlength=n_groups)
@@ -271,22 +311,43 @@ def estimate_all(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshol
             conv = np.zeros(n_groups, bool)
             n_ev = np.zeros(n_groups, int)
         else:
-            fit = cox_binary(rows["stop"], rows["event"], rows["x"],
-                             entry=None if np.all(np.isneginf(entry)) else entry,
-                             group=rows["group"], strata=rows.get("strata"), n_groups=n_groups)
+            fit = cox_binary(
+                rows["stop"],
+                rows["event"],
+                rows["x"],
+                entry=None if np.all(np.isneginf(entry)) else entry,
+                group=rows["group"],
+                strata=rows.get("strata"),
+                n_groups=n_groups,
+            )
             beta, se, conv, n_ev = fit.beta, fit.se, fit.converged, fit.n_events
-        out.append(pd.DataFrame({
-            "replicate": np.arange(n_groups), "estimator": est, "log_hr": beta, "se": se,
-            "hr": np.exp(beta), "ci_low": np.exp(beta - Z_95 * se),
-            "ci_high": np.exp(beta + Z_95 * se), "n_patients": n_pat,
-            "n_events": n_ev, "converged": conv}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "replicate": np.arange(n_groups),
+                    "estimator": est,
+                    "log_hr": beta,
+                    "se": se,
+                    "hr": np.exp(beta),
+                    "ci_low": np.exp(beta - Z_95 * se),
+                    "ci_high": np.exp(beta + Z_95 * se),
+                    "n_patients": n_pat,
+                    "n_events": n_ev,
+                    "converged": conv,
+                }
+            )
+        )
     res = pd.concat(out, ignore_index=True)
     return res.sort_values("replicate", kind="stable").reset_index(drop=True)
 
 
-def compare_estimators(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
-                       landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                       estimators: Sequence[str] = ESTIMATORS) -> pd.DataFrame:
+def compare_estimators(
+    params: SimulationParams | None = None,
+    *,
+    seed: int | np.random.Generator,
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    estimators: Sequence[str] = ESTIMATORS,
+) -> pd.DataFrame:
     """Draw one synthetic population and put the estimates side by side with the truth.
 
     Parameters
@@ -313,16 +374,14 @@ def compare_estimators(params: SimulationParams | None = None, *, seed: int | np
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
     rng = rng_from_seed(seed)
     pop = simulate_arrays(p, rng)
-    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months,
-                       estimators=estimators)
+    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months, estimators=estimators)
     res.insert(2, "label", res["estimator"].map(ESTIMATOR_LABELS))
     res["true_hr"] = p.hr_ned
     res.attrs["synthetic"] = True
     return res.drop(columns="replicate")
 
 
-def summarise_against(replicates: pd.DataFrame, truths: Mapping[str, float], *,
-                      level: float = 0.95) -> pd.DataFrame:
+def summarise_against(replicates: pd.DataFrame, truths: Mapping[str, float], *, level: float = 0.95) -> pd.DataFrame:
     """:func:`summarise_replicates` once per estimand: bias and coverage against each true HR.
 
     Parameters
@@ -401,7 +460,8 @@ def summarise_replicates(replicates: pd.DataFrame, true_hr: float, *, level: flo
         k = len(b)
         cover = np.mean((b - z * s <= truth) & (truth <= b + z * s)) if k else np.nan
         rows[est] = {
-            "replicates": k, "failed": len(d) - k,
+            "replicates": k,
+            "failed": len(d) - k,
             "mean_hr": math.exp(b.mean()) if k else np.nan,
             "bias_log_hr": b.mean() - truth if k else np.nan,
             "empirical_se": b.std(ddof=1) if k > 1 else np.nan,
@@ -450,13 +510,13 @@ class MonteCarloResult:
         cols = ["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage", "failed"]
         s = self.summary[cols].copy()
         s.index = [ESTIMATOR_LABELS[e] for e in s.index]
-        s.columns = ["mean HR", "bias (log HR)", "empirical SE", "mean model SE", "95 % CI coverage",
-                     "failed fits"]
+        s.columns = ["mean HR", "bias (log HR)", "empirical SE", "mean model SE", "95 % CI coverage", "failed fits"]
         k = int(self.replicates["replicate"].nunique())
-        return (f"<p>{k} replicates of {self.params.n} synthetic patients; true HR of NED = "
-                f"{self.true_hr:g}; threshold {self.params.threshold_months:g} months; landmark "
-                f"{self.landmark_months:g} months.</p>"
-                + s.to_html(float_format=lambda v: f"{v:.3f}"))
+        return (
+            f"<p>{k} replicates of {self.params.n} synthetic patients; true HR of NED = "
+            f"{self.true_hr:g}; threshold {self.params.threshold_months:g} months; landmark "
+            f"{self.landmark_months:g} months.</p>" + s.to_html(float_format=lambda v: f"{v:.3f}")
+        )
 
 
 def _seed_sequence(seed) -> np.random.SeedSequence:
@@ -468,8 +528,7 @@ def _seed_sequence(seed) -> np.random.SeedSequence:
         hi, lo = (int(v) for v in seed.integers(0, 2**64, size=2, dtype=np.uint64))
         return np.random.SeedSequence((hi << 64) | lo)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError("seed must be a non-negative integer, a numpy SeedSequence or a numpy Generator, "
-                        f"got {seed!r}")
+        raise TypeError(f"seed must be a non-negative integer, a numpy SeedSequence or a numpy Generator, got {seed!r}")
     return np.random.SeedSequence(int(seed))
 
 
@@ -480,15 +539,22 @@ def _replicate_seed(root: np.random.SeedSequence, replicate: int) -> np.random.S
     return np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, replicate), pool_size=root.pool_size)
 
 
-def _mc_chunk(p: SimulationParams, root: np.random.SeedSequence, start: int, k: int,
-              landmark_months: float, estimators: tuple) -> pd.DataFrame:
+def _mc_chunk(
+    p: SimulationParams, root: np.random.SeedSequence, start: int, k: int, landmark_months: float, estimators: tuple
+) -> pd.DataFrame:
     """Replicates ``start .. start + k - 1``: each drawn from its own SeedSequence child, fitted together.
 
     The unit of work a joblib worker runs; it depends on nothing but its arguments."""
     pops = [simulate_arrays(p, np.random.default_rng(_replicate_seed(root, start + j)), n=p.n) for j in range(k)]
     pop = {key: np.concatenate([a[key] for a in pops]) for key in pops[0]}
-    res = estimate_all(pop, threshold_months=p.threshold_months, landmark_months=landmark_months,
-                       group=np.repeat(np.arange(k), p.n), n_groups=k, estimators=estimators)
+    res = estimate_all(
+        pop,
+        threshold_months=p.threshold_months,
+        landmark_months=landmark_months,
+        group=np.repeat(np.arange(k), p.n),
+        n_groups=k,
+        estimators=estimators,
+    )
     res["replicate"] += start
     return res
 
@@ -503,18 +569,26 @@ def _backend(backend):
         return backend
     names = sorted(set(BACKENDS) | set(EXTERNAL_BACKENDS))
     if not isinstance(backend, str):
-        raise TypeError(f"backend must be None, a joblib backend name {names} or a joblib backend, "
-                        f"got {type(backend).__name__}")
+        raise TypeError(
+            f"backend must be None, a joblib backend name {names} or a joblib backend, got {type(backend).__name__}"
+        )
     if backend not in names:
         raise ValueError(f"backend must be one of {names} (or None), got {backend!r}")
     return backend
 
 
-def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1000,
-                seed: int | np.random.SeedSequence | np.random.Generator,
-                landmark_months: float = DEFAULT_LANDMARK_MONTHS, chunk_size: int = 100,
-                progress: bool = True, n_jobs: int | None = None, backend: str | ParallelBackendBase | None = None,
-                estimators: Sequence[str] = ESTIMATORS) -> MonteCarloResult:
+def monte_carlo(
+    params: SimulationParams | None = None,
+    *,
+    n_replicates: int = 1000,
+    seed: int | np.random.SeedSequence | np.random.Generator,
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    chunk_size: int = 100,
+    progress: bool = True,
+    n_jobs: int | None = None,
+    backend: str | ParallelBackendBase | None = None,
+    estimators: Sequence[str] = ESTIMATORS,
+) -> MonteCarloResult:
     """Repeat :func:`estimate_all` over independent synthetic populations and summarise.
 
     Each replicate is a population of ``params.n`` patients drawn from its own random stream:
@@ -589,12 +663,13 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
     # only what the caller set: None leaves an enclosing parallel_config (e.g. backend="dask") in force
     config = {k: v for k, v in (("backend", backend), ("n_jobs", n_jobs)) if v is not None}
     starts = range(0, n_replicates, chunk_size)
-    tasks = (delayed(_mc_chunk)(p, root, s, min(chunk_size, n_replicates - s), landmark, estimators)
-             for s in starts)
+    tasks = (delayed(_mc_chunk)(p, root, s, min(chunk_size, n_replicates - s), landmark, estimators) for s in starts)
     start = time.perf_counter()
     parts = {}
-    with tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress, unit="rep") as bar, \
-            parallel_config(**config):
+    with (
+        tqdm(total=n_replicates, desc="Monte Carlo replicates", disable=not progress, unit="rep") as bar,
+        parallel_config(**config),
+    ):
         # chunks arrive as they finish; they are put back in replicate order below
         for res in Parallel(return_as="generator_unordered")(tasks):
             first = int(res["replicate"].iloc[0])
@@ -602,14 +677,23 @@ def monte_carlo(params: SimulationParams | None = None, *, n_replicates: int = 1
             bar.update(int(res["replicate"].iloc[-1]) - first + 1)
     reps = pd.concat([parts[s] for s in starts], ignore_index=True)
     seconds = time.perf_counter() - start
-    return MonteCarloResult(replicates=reps, summary=summarise_replicates(reps, p.hr_ned), params=p,
-                            landmark_months=landmark, seconds=seconds)
+    return MonteCarloResult(
+        replicates=reps,
+        summary=summarise_replicates(reps, p.hr_ned),
+        params=p,
+        landmark_months=landmark,
+        seconds=seconds,
+    )
 
 
-def lifelines_estimates(population: pd.DataFrame | Mapping[str, ArrayLike], *, threshold_months: float = 36.0,
-                        landmark_months: float = DEFAULT_LANDMARK_MONTHS,
-                        estimators: Sequence[str] = CLASSIC_ESTIMATORS,
-                        fit_options: dict | None = None) -> pd.DataFrame:
+def lifelines_estimates(
+    population: pd.DataFrame | Mapping[str, ArrayLike],
+    *,
+    threshold_months: float = 36.0,
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    estimators: Sequence[str] = CLASSIC_ESTIMATORS,
+    fit_options: dict | None = None,
+) -> pd.DataFrame:
     """The slow reference path: the same estimators fitted with lifelines, one population.
 
     ``CoxPHFitter`` for (a), (b) and (d), ``CoxPHFitter(entry_col=...)`` for (c),
@@ -640,14 +724,28 @@ def lifelines_estimates(population: pd.DataFrame | Mapping[str, ArrayLike], *, t
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if est.endswith("time_dependent"):
-                df = pd.DataFrame({"id": r["patient"], "start": np.where(np.isneginf(r["entry"]), 0.0, r["entry"]),
-                                   "stop": r["stop"], "event": r["event"], "x": r["x"]})
+                df = pd.DataFrame(
+                    {
+                        "id": r["patient"],
+                        "start": np.where(np.isneginf(r["entry"]), 0.0, r["entry"]),
+                        "stop": r["stop"],
+                        "event": r["event"],
+                        "x": r["x"],
+                    }
+                )
                 kw = {}
                 if "strata" in r:
                     df["stratum"] = r["strata"]
                     kw["strata"] = ["stratum"]
-                m = CoxTimeVaryingFitter().fit(df, id_col="id", start_col="start", stop_col="stop",
-                                               event_col="event", fit_options=fit_options, **kw)
+                m = CoxTimeVaryingFitter().fit(
+                    df,
+                    id_col="id",
+                    start_col="start",
+                    stop_col="stop",
+                    event_col="event",
+                    fit_options=fit_options,
+                    **kw,
+                )
             else:
                 df = pd.DataFrame({"T": r["stop"], "E": r["event"], "x": r["x"]})
                 kw = {}
@@ -678,8 +776,9 @@ def _check_fit_options(fit_options) -> None:
             positive(v, f"fit_options {k}")
 
 
-def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.Generator, *,
-                               n: int, hr_grade3: float = 1.0) -> dict[str, np.ndarray]:
+def simulate_with_grade_effect(
+    params: SimulationParams | None, rng: np.random.Generator, *, n: int, hr_grade3: float = 1.0
+) -> dict[str, np.ndarray]:
     """:func:`her2ned.simulate.simulate_arrays` plus a direct effect of grade 3 on progression.
 
     A thin wrapper (the simulator has no such parameter): grade 3 patients are drawn with every
@@ -699,15 +798,16 @@ def simulate_with_grade_effect(params: SimulationParams | None, rng: np.random.G
     p = SimulationParams() if params is None else params
     if not isinstance(p, SimulationParams):
         raise TypeError(f"params must be a SimulationParams, got {type(p).__name__}")
-    if isinstance(hr_grade3, bool) or not isinstance(hr_grade3, (int, float)) \
-            or not (0.1 <= hr_grade3 <= 10):
+    if isinstance(hr_grade3, bool) or not isinstance(hr_grade3, (int, float)) or not (0.1 <= hr_grade3 <= 10):
         raise ValueError(f"hr_grade3 must be a number between 0.1 and 10, got {hr_grade3!r}")
     n = count(n, "n", low=2, high=5_000_000)
     rng = generator(rng)
     n3 = int(rng.binomial(n, p.p_grade3))
-    p3 = p.replace(p_grade3=1.0,
-                   median_pfs_t_months=p.median_pfs_t_months * hr_grade3 ** (-1 / p.weibull_shape),
-                   indolent_median_months=p.indolent_median_months * hr_grade3 ** (-1 / p.indolent_shape))
+    p3 = p.replace(
+        p_grade3=1.0,
+        median_pfs_t_months=p.median_pfs_t_months * hr_grade3 ** (-1 / p.weibull_shape),
+        indolent_median_months=p.indolent_median_months * hr_grade3 ** (-1 / p.indolent_shape),
+    )
     parts = []
     if n3:
         parts.append(simulate_arrays(p3, rng, n=n3))
@@ -734,9 +834,14 @@ def _selected_cohorts(a, thresholds) -> list[tuple[str, np.ndarray]]:
     return cohorts + [(f"PF at {t:g} months", a["pfs_months"] >= t) for t in thresholds]
 
 
-def predictor_odds_ratios(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
-                          n: int = 200_000, thresholds: Sequence[float] = (24.0, 36.0),
-                          hr_grade3: float = 1.0) -> pd.DataFrame:
+def predictor_odds_ratios(
+    params: SimulationParams | None = None,
+    *,
+    seed: int | np.random.Generator,
+    n: int = 200_000,
+    thresholds: Sequence[float] = (24.0, 36.0),
+    hr_grade3: float = 1.0,
+) -> pd.DataFrame:
     """Odds ratios of the predictors of NED in the whole population and in selected cohorts.
 
     Fits the same multivariable logistic model (NED ever ~ ECOG 0 + IHC 3+ + grade <= 2 + age per
@@ -761,12 +866,20 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed: int |
 
     p, rng, thresholds = _population_args(params, seed, n, thresholds)
     a = simulate_with_grade_effect(p, rng, n=n, hr_grade3=hr_grade3)
-    X = pd.DataFrame({"ECOG 0 vs 1": (a["ecog"] == 0).astype(float),
-                      "IHC 3+ vs 2+/ISH+": a["ihc3"].astype(float),
-                      "grade <= 2 vs 3": (a["grade"] <= 2).astype(float),
-                      "age per 10 years": (a["age"] - p.age_mean) / 10.0})
-    truth = {"ECOG 0 vs 1": p.or_ecog0, "IHC 3+ vs 2+/ISH+": p.or_ihc3,
-             "grade <= 2 vs 3": p.or_grade_le2, "age per 10 years": p.or_age_per10}
+    X = pd.DataFrame(
+        {
+            "ECOG 0 vs 1": (a["ecog"] == 0).astype(float),
+            "IHC 3+ vs 2+/ISH+": a["ihc3"].astype(float),
+            "grade <= 2 vs 3": (a["grade"] <= 2).astype(float),
+            "age per 10 years": (a["age"] - p.age_mean) / 10.0,
+        }
+    )
+    truth = {
+        "ECOG 0 vs 1": p.or_ecog0,
+        "IHC 3+ vs 2+/ISH+": p.or_ihc3,
+        "grade <= 2 vs 3": p.or_grade_le2,
+        "age per 10 years": p.or_age_per10,
+    }
     cohorts = _selected_cohorts(a, thresholds)
     rows = []
     for name, keep in cohorts:
@@ -776,17 +889,30 @@ def predictor_odds_ratios(params: SimulationParams | None = None, *, seed: int |
         fit = sm.Logit(y, sm.add_constant(X[keep])).fit(disp=0)
         ci = fit.conf_int()
         for pred in X.columns:
-            rows.append({"predictor": pred, "cohort": name, "n": int(keep.sum()),
-                         "ned_share": float(y.mean()), "or": math.exp(fit.params[pred]),
-                         "ci_low": math.exp(ci.loc[pred, 0]), "ci_high": math.exp(ci.loc[pred, 1]),
-                         "true_or": truth[pred]})
+            rows.append(
+                {
+                    "predictor": pred,
+                    "cohort": name,
+                    "n": int(keep.sum()),
+                    "ned_share": float(y.mean()),
+                    "or": math.exp(fit.params[pred]),
+                    "ci_low": math.exp(ci.loc[pred, 0]),
+                    "ci_high": math.exp(ci.loc[pred, 1]),
+                    "true_or": truth[pred],
+                }
+            )
     out = pd.DataFrame(rows)
     out.attrs["synthetic"] = True
     return out
 
 
-def induced_association(params: SimulationParams | None = None, *, seed: int | np.random.Generator,
-                        n: int = 200_000, thresholds: Sequence[float] = (24.0, 36.0)) -> pd.DataFrame:
+def induced_association(
+    params: SimulationParams | None = None,
+    *,
+    seed: int | np.random.Generator,
+    n: int = 200_000,
+    thresholds: Sequence[float] = (24.0, 36.0),
+) -> pd.DataFrame:
     """Odds ratio *between* two predictors (ECOG 0 and IHC 3+) in the whole and selected cohorts.
 
     The simulator draws ECOG and IHC independently (true OR 1). Both raise the chance of NED, and
@@ -828,9 +954,14 @@ def induced_association(params: SimulationParams | None = None, *, seed: int | n
             raise ValueError(f"an empty cell in '{name}': raise n or lower the threshold")
         p_sel = [c / pc for c, pc in zip(cells_selected, population_cells)]
         c = cells_selected
-        rows.append({"cohort": name, "n": int(keep.sum()),
-                     "or_ecog0_ihc3": c[0] * c[3] / (c[1] * c[2]),
-                     "selection_interaction": p_sel[0] * p_sel[3] / (p_sel[1] * p_sel[2])})
+        rows.append(
+            {
+                "cohort": name,
+                "n": int(keep.sum()),
+                "or_ecog0_ihc3": c[0] * c[3] / (c[1] * c[2]),
+                "selection_interaction": p_sel[0] * p_sel[3] / (p_sel[1] * p_sel[2]),
+            }
+        )
     out = pd.DataFrame(rows)
     out.attrs["synthetic"] = True
     return out

@@ -57,8 +57,11 @@ class Claim:
             text = f"{self.value:.{self.precision}f}"
         else:
             text = str(self.value)
-        return f"{text} {self.unit}".strip() if self.unit and self.unit != "%" else (
-            text + ("%" if self.unit == "%" else ""))
+        return (
+            f"{text} {self.unit}".strip()
+            if self.unit and self.unit != "%"
+            else (text + ("%" if self.unit == "%" else ""))
+        )
 
 
 def parse_p(p) -> tuple[str, float]:
@@ -86,8 +89,7 @@ def _validate_entry(entry, file: str, index: int, study: str) -> Claim:
         raise LedgerError(f"{where}: missing field(s) {', '.join(missing)}")
     unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
-        raise LedgerError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: "
-                          f"{', '.join(REQUIRED + OPTIONAL)}")
+        raise LedgerError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(REQUIRED + OPTIONAL)}")
     if not isinstance(entry["id"], str) or not _ID.match(entry["id"]):
         raise LedgerError(f"{where}: field 'id' must be lower-case letters, digits and _, got {entry['id']!r}")
     for key in ("quantity", "group", "source"):
@@ -99,8 +101,9 @@ def _validate_entry(entry, file: str, index: int, study: str) -> Claim:
     if isinstance(value, float) and not math.isfinite(value):
         raise LedgerError(f"{where}: field 'value' must be finite, got {value!r}")
     precision = entry.get("precision")
-    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int)
-                                  or not 0 <= precision <= 6):
+    if precision is not None and (
+        isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 6
+    ):
         raise LedgerError(f"{where}: field 'precision' must be an integer number of decimals 0-6, got {precision!r}")
     if isinstance(value, (int, float)) and precision is None:
         raise LedgerError(f"{where}: field 'precision' is required for a numeric value")
@@ -112,17 +115,30 @@ def _validate_entry(entry, file: str, index: int, study: str) -> Claim:
             raise LedgerError(f"{where}: field 'p': {exc}") from None
     ci = entry.get("ci")
     if ci is not None:
-        if (not isinstance(ci, list) or len(ci) != 2
-                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in ci)
-                or ci[0] > ci[1]):
+        if (
+            not isinstance(ci, list)
+            or len(ci) != 2
+            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in ci)
+            or ci[0] > ci[1]
+        ):
             raise LedgerError(f"{where}: field 'ci' must be [low, high] numbers with low <= high, got {ci!r}")
         ci = (float(ci[0]), float(ci[1]))
     unit = entry.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise LedgerError(f"{where}: field 'unit' must be a string, got {unit!r}")
-    return Claim(id=entry["id"], study=study, quantity=entry["quantity"].strip(), value=value,
-                 group=entry["group"], source=entry["source"].strip(), precision=precision, p=p,
-                 unit=unit, ci=ci, file=file)
+    return Claim(
+        id=entry["id"],
+        study=study,
+        quantity=entry["quantity"].strip(),
+        value=value,
+        group=entry["group"],
+        source=entry["source"].strip(),
+        precision=precision,
+        p=p,
+        unit=unit,
+        ci=ci,
+        file=file,
+    )
 
 
 def load_ledger_file(path: str | Path) -> list[Claim]:
@@ -193,7 +209,17 @@ def ledger_table(study: str | None = None) -> pd.DataFrame:
         if study not in keys:
             raise ValueError(f"study must be one of {keys}, got {study!r}")
         claims = [c for c in claims if c.study == study]
-    return pd.DataFrame([{
-        "id": c.id, "study": c.study, "group": c.group, "quantity": c.quantity,
-        "published": c.display, "p": "" if c.p is None else str(c.p), "source": c.source,
-    } for c in claims])
+    return pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "study": c.study,
+                "group": c.group,
+                "quantity": c.quantity,
+                "published": c.display,
+                "p": "" if c.p is None else str(c.p),
+                "source": c.source,
+            }
+            for c in claims
+        ]
+    )

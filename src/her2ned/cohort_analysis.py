@@ -33,8 +33,10 @@ _NAN3 = (math.nan, math.nan, math.nan)
 def _survival_columns(cohort) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """NED, PFS, progression and entry as float arrays of one length, checked."""
     if not isinstance(cohort, (Mapping, pd.DataFrame)):
-        raise TypeError(f"cohort must be a dict of arrays (simulate_cohort_arrays) or a pandas DataFrame, "
-                        f"got {type(cohort).__name__}")
+        raise TypeError(
+            f"cohort must be a dict of arrays (simulate_cohort_arrays) or a pandas DataFrame, "
+            f"got {type(cohort).__name__}"
+        )
     out = []
     for name in (OUTCOME, DURATION, EVENT, ENTRY):
         if name not in cohort:
@@ -45,8 +47,9 @@ def _survival_columns(cohort) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
         except (TypeError, ValueError):
             raise ValueError(f"cohort: column {name!r} must hold numbers") from None
         if column.ndim != 1 or (out and len(column) != len(out[0])):
-            raise ValueError(f"cohort: column {name!r} must be one-dimensional with one value per patient, "
-                             f"got shape {column.shape}")
+            raise ValueError(
+                f"cohort: column {name!r} must be one-dimensional with one value per patient, got shape {column.shape}"
+            )
         if not np.isfinite(column).all():
             raise ValueError(f"cohort: column {name!r} has missing or infinite values")
         if name in (OUTCOME, EVENT) and not np.isin(column, (0.0, 1.0)).all():
@@ -120,8 +123,11 @@ class CohortAnalysis:
     @property
     def model(self) -> str:
         """The analysis in words (the header of the HTML view)."""
-        return ("logistic NED ~ " + " + ".join(TERM_LABELS[t] for t in TERMS)
-                + "; Kaplan–Meier and Cox PFS ~ NED, at risk from entry (fast numpy engines)")
+        return (
+            "logistic NED ~ "
+            + " + ".join(TERM_LABELS[t] for t in TERMS)
+            + "; Kaplan–Meier and Cox PFS ~ NED, at risk from entry (fast numpy engines)"
+        )
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -129,14 +135,18 @@ class CohortAnalysis:
         nan = math.nan
         rows = [("share reaching NED", "ned", self.ned_share, nan, nan, nan)]
         rows += [(f"odds ratio of NED, {TERM_LABELS[t]}", t, *self.odds_ratios[t], self.or_p[t]) for t in TERMS]
-        rows += [("median PFS, NED (months)", "ned = 1", self.medians[1], nan, nan, nan),
-                 ("median PFS, no NED (months)", "ned = 0", self.medians[0], nan, nan, nan),
-                 ("hazard ratio of progression, NED vs not", "ned", self.hr, *self.hr_ci, self.hr_p)]
+        rows += [
+            ("median PFS, NED (months)", "ned = 1", self.medians[1], nan, nan, nan),
+            ("median PFS, no NED (months)", "ned = 0", self.medians[0], nan, nan, nan),
+            ("hazard ratio of progression, NED vs not", "ned", self.hr, *self.hr_ci, self.hr_p),
+        ]
         return pd.DataFrame(rows, columns=["quantity", "term", "estimate", "ci_low", "ci_high", "p_value"])
 
     def _repr_html_(self) -> str:
-        head = (f"<p><strong>{html.escape(self.model)}</strong><br>n = {self.n} · reached NED = {self.n_ned} "
-                f"({100 * self.ned_share:.1f} %) · events (progression) = {self.events}</p>")
+        head = (
+            f"<p><strong>{html.escape(self.model)}</strong><br>n = {self.n} · reached NED = {self.n_ned} "
+            f"({100 * self.ned_share:.1f} %) · events (progression) = {self.events}</p>"
+        )
         table = self.summary.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:.3g}")
         notes = "".join(f"<p><em>{html.escape(note)}</em></p>" for note in self.notes)
         return f'<div class="her2ned-cohort-analysis">{head}{table}{notes}</div>'
@@ -178,7 +188,7 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
     ned, time, event, entry = _survival_columns(cohort)
     try:
         X = design_matrix(cohort)
-    except ValueError as exc:   # say which argument: design_matrix calls it data
+    except ValueError as exc:  # say which argument: design_matrix calls it data
         raise ValueError(f"cohort: {exc}") from None
     if len(X) != len(ned):
         raise ValueError(f"cohort: the model columns have {len(X)} rows but {OUTCOME!r} has {len(ned)}")
@@ -189,8 +199,11 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
     if k in (0, n):
         notes.append(f"Nothing is estimable by NED status: {'no' if k == 0 else 'every'} patient reached NED.")
     elif constant:
-        notes.append("Odds ratios not estimable: every patient has the same "
-                     + ", ".join(TERM_LABELS[t] for t in constant) + " category.")
+        notes.append(
+            "Odds ratios not estimable: every patient has the same "
+            + ", ".join(TERM_LABELS[t] for t in constant)
+            + " category."
+        )
     else:
         beta, se, ok = logit_newton(X, ned)
         if ok:
@@ -199,8 +212,10 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
                 ors[t] = (math.exp(b), math.exp(b - Z_95 * s), math.exp(b + Z_95 * s))
                 or_p[t] = float(2 * norm.sf(abs(b / s)))
         else:
-            notes.append("Odds ratios not estimable: a category predicts NED perfectly in this draw "
-                         "(separation); the Firth-penalised fit in the chapter handles this.")
+            notes.append(
+                "Odds ratios not estimable: a category predicts NED perfectly in this draw "
+                "(separation); the Firth-penalised fit in the chapter handles this."
+            )
     curves, medians = {}, {}
     for g in (1, 0):
         m = ned == g
@@ -214,5 +229,16 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
         hr, hr_ci, hr_p = math.nan, (math.nan, math.nan), math.nan
         if 0 < k < n:
             notes.append("The Cox HR is not estimable: one group has no progression in this draw.")
-    return CohortAnalysis(n=n, n_ned=k, events=events, odds_ratios=ors, or_p=or_p, hr=hr, hr_ci=hr_ci,
-                          hr_p=hr_p, curves=curves, medians=medians, notes=tuple(notes))
+    return CohortAnalysis(
+        n=n,
+        n_ned=k,
+        events=events,
+        odds_ratios=ors,
+        or_p=or_p,
+        hr=hr,
+        hr_ci=hr_ci,
+        hr_p=hr_p,
+        curves=curves,
+        medians=medians,
+        notes=tuple(notes),
+    )

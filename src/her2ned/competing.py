@@ -107,19 +107,29 @@ class FineGrayFit:
         self.summary = pd.DataFrame({"covariate": names, "coef": coef, "shr": np.exp(coef)})
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>Fine–Gray subdistribution hazards</b>: n = {self.n}, events of interest = "
-                f"{self.events}{'' if self.converged else ' (did not converge)'}</p>"
-                + self.summary.to_html(index=False, float_format="{:.4g}".format))
+        return (
+            f"<p><b>Fine–Gray subdistribution hazards</b>: n = {self.n}, events of interest = "
+            f"{self.events}{'' if self.converged else ' (did not converge)'}</p>"
+            + self.summary.to_html(index=False, float_format="{:.4g}".format)
+        )
 
 
 def _censoring_before(t, c, s):
     """G(s-), the Kaplan–Meier curve of censoring just before each time in ``s``."""
-    times, g = km_curve(t, (c == 0).astype(float))   # vertices: 0, then each distinct censoring time
+    times, g = km_curve(t, (c == 0).astype(float))  # vertices: 0, then each distinct censoring time
     return g[np.searchsorted(times[1:], s, side="left")]
 
 
-def fine_gray(time: ArrayLike, cause: ArrayLike, X: pd.DataFrame | ArrayLike, event: int = 1, *,
-              names: Sequence[str] | None = None, max_iter: int = 50, tol: float = 1e-10) -> FineGrayFit:
+def fine_gray(
+    time: ArrayLike,
+    cause: ArrayLike,
+    X: pd.DataFrame | ArrayLike,
+    event: int = 1,
+    *,
+    names: Sequence[str] | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-10,
+) -> FineGrayFit:
     """Fine & Gray's proportional subdistribution-hazards model for ``event`` (Breslow ties).
 
     ``X`` is an (n, p) array or a DataFrame of covariates (no intercept). Patients with a competing
@@ -161,8 +171,9 @@ def fine_gray(time: ArrayLike, cause: ArrayLike, X: pd.DataFrame | ArrayLike, ev
     competing = (c > 0) & (c != event)
     g_s, g_t = _censoring_before(t, c, ev_times), _censoring_before(t, c, t)
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(t[None, :] >= ev_times[:, None], 1.0,
-                     np.where(competing[None, :], g_s[:, None] / g_t[None, :], 0.0))
+        w = np.where(
+            t[None, :] >= ev_times[:, None], 1.0, np.where(competing[None, :], g_s[:, None] / g_t[None, :], 0.0)
+        )
     beta, converged = np.zeros(x.shape[1]), False
     for _ in range(max_iter):
         risk = w * np.exp(x @ beta)[None, :]

@@ -47,12 +47,22 @@ from numpy.typing import ArrayLike
 from ._arguments import count, finite, flag, float_array, rng_from_seed, string
 from .models.fast import km_curve
 
-if TYPE_CHECKING:   # the simulator is imported by the functions that draw cohorts
+if TYPE_CHECKING:  # the simulator is imported by the functions that draw cohorts
     from .simulate import SimulationParams
 
-__all__ = ["LATENCIES", "fit_mixture_cure", "CureFit", "cure_versus_no_cure", "CureTest",
-           "follow_up_check", "FollowUpCheck", "share_cured_at_entry", "simulated_cohort", "cure_detection",
-           "summarise_detection"]
+__all__ = [
+    "LATENCIES",
+    "fit_mixture_cure",
+    "CureFit",
+    "cure_versus_no_cure",
+    "CureTest",
+    "follow_up_check",
+    "FollowUpCheck",
+    "share_cured_at_entry",
+    "simulated_cohort",
+    "cure_detection",
+    "summarise_detection",
+]
 
 #: Latency models and the names of their two parameters (both on the log-time scale).
 LATENCIES = {
@@ -65,11 +75,11 @@ LATENCIES = {
 def _latency_log_s_and_f(latency: str, a, b, t):
     """log S_u(t) and log f_u(t) of the latency model with parameters ``a, b`` (see LATENCIES)."""
     log_t = anp.log(t)
-    if latency == "weibull":         # S = exp(-(t / scale)^shape)
+    if latency == "weibull":  # S = exp(-(t / scale)^shape)
         shape = anp.exp(b)
         z = anp.exp(shape * (log_t - a))
         return -z, b - a + (shape - 1.0) * (log_t - a) - z
-    if latency == "lognormal":       # S = 1 - Phi((log t - mu) / sigma)
+    if latency == "lognormal":  # S = 1 - Phi((log t - mu) / sigma)
         z = (log_t - a) / anp.exp(b)
         return anorm.logcdf(-z), anorm.logpdf(z) - b - log_t
     # log-logistic: S = 1 / (1 + (t / scale)^shape)
@@ -192,8 +202,15 @@ def _maximise(nll, x0, polish: bool = True):
 _BOUNDARY_LOGIT = -20.0
 
 
-def cure_versus_no_cure(durations: ArrayLike, events: ArrayLike, *, entry: float | None = None,
-                        latency: str = "weibull", level: float = 0.95, interval: bool = True) -> CureTest:
+def cure_versus_no_cure(
+    durations: ArrayLike,
+    events: ArrayLike,
+    *,
+    entry: float | None = None,
+    latency: str = "weibull",
+    level: float = 0.95,
+    interval: bool = True,
+) -> CureTest:
     """Fit the intercept-only cure model and the no-cure model; test "no one is cured".
 
     The same likelihood as :func:`fit_mixture_cure` without covariates, maximised directly, fast
@@ -243,18 +260,27 @@ def cure_versus_no_cure(durations: ArrayLike, events: ArrayLike, *, entry: float
     with np.errstate(all="ignore"):
         plain_x, plain_nll, plain_ok = _maximise(nll_plain, x0[1:], polish=interval)
         # start the cure fit from the no-cure fit and from a guess; keep the better
-        fits = [_maximise(nll_cure, np.r_[x0[0], plain_x], polish=interval),
-                _maximise(nll_cure, x0, polish=interval)]
+        fits = [_maximise(nll_cure, np.r_[x0[0], plain_x], polish=interval), _maximise(nll_cure, x0, polish=interval)]
         x, best, ok = min(fits, key=lambda f: f[1] if np.isfinite(f[1]) else np.inf)
-        if best > plain_nll or x[0] < _BOUNDARY_LOGIT:   # the optimum is at "no one cured"
+        if best > plain_nll or x[0] < _BOUNDARY_LOGIT:  # the optimum is at "no one cured"
             x, best, ok = np.r_[-np.inf, plain_x], plain_nll, plain_ok
         lr = max(0.0, 2.0 * (plain_nll - best))
         low = high = float("nan")
         if interval and ok:
             low, high = _profile_interval(nll_at, x, best, chi2.ppf(level, 1), plain_nll)
-    return CureTest(latency=latency, cure_share=_expit(x[0]), cure_low=low, cure_high=high, params=x,
-                    params_no_cure=plain_x, log_likelihood=-best, log_likelihood_no_cure=-plain_nll, lr=lr,
-                    p_value=0.5 * float(chi2.sf(lr, 1)), converged=ok)
+    return CureTest(
+        latency=latency,
+        cure_share=_expit(x[0]),
+        cure_low=low,
+        cure_high=high,
+        params=x,
+        params_no_cure=plain_x,
+        log_likelihood=-best,
+        log_likelihood_no_cure=-plain_nll,
+        lr=lr,
+        p_value=0.5 * float(chi2.sf(lr, 1)),
+        converged=ok,
+    )
 
 
 def _profile_interval(nll_at, x, best, crit, plain_nll):
@@ -331,8 +357,10 @@ class CureFit:
     fitter: object
 
     def __repr__(self) -> str:
-        return (f"<CureFit: mixture cure model, {self.latency} latency, n = {self.n}, events = {self.events}, "
-                f"entry {self.entry:g}, log-likelihood {self.log_likelihood:.2f}>")
+        return (
+            f"<CureFit: mixture cure model, {self.latency} latency, n = {self.n}, events = {self.events}, "
+            f"entry {self.entry:g}, log-likelihood {self.log_likelihood:.2f}>"
+        )
 
     def _linear_predictor(self, covariates):
         covariates = {} if covariates is None else covariates
@@ -341,8 +369,10 @@ class CureFit:
         unknown = set(covariates) - set(self.cure_covariates)
         missing = set(self.cure_covariates) - set(covariates)
         if unknown or missing:
-            raise ValueError(f"covariates must give exactly {self.cure_covariates}; "
-                             f"unknown {sorted(unknown)}, missing {sorted(missing)}")
+            raise ValueError(
+                f"covariates must give exactly {self.cure_covariates}; "
+                f"unknown {sorted(unknown)}, missing {sorted(missing)}"
+            )
         x = np.array([1.0] + [finite(covariates[c], c) for c in self.cure_covariates])
         rows = [("logit_cure", n) for n in ["Intercept"] + self.cure_covariates]
         beta = self.summary.loc[rows, "estimate"].to_numpy()
@@ -357,8 +387,7 @@ class CureFit:
         """
         eta, se = self._linear_predictor(covariates)
         z = _normal_quantile(self.level)
-        return pd.Series({"cure_share": _expit(eta), "lower": _expit(eta - z * se),
-                          "upper": _expit(eta + z * se)})
+        return pd.Series({"cure_share": _expit(eta), "lower": _expit(eta - z * se), "upper": _expit(eta + z * se)})
 
     def survival(self, times, covariates: dict | None = None) -> np.ndarray:
         """Model progression-free survival S(t | T > entry) for one covariate profile."""
@@ -377,14 +406,23 @@ class CureFit:
         return np.exp(s[["estimate", "lower", "upper"]]).rename(columns={"estimate": "odds_ratio"})
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>Mixture cure model</b> ({self.latency} latency): n = {self.n}, events = "
-                f"{self.events}, log-likelihood {self.log_likelihood:.2f}; logit_cure rows are log odds "
-                f"of being cured.</p>" + self.summary.to_html(float_format=lambda v: f"{v:.3f}"))
+        return (
+            f"<p><b>Mixture cure model</b> ({self.latency} latency): n = {self.n}, events = "
+            f"{self.events}, log-likelihood {self.log_likelihood:.2f}; logit_cure rows are log odds "
+            f"of being cured.</p>" + self.summary.to_html(float_format=lambda v: f"{v:.3f}")
+        )
 
 
-def fit_mixture_cure(data: pd.DataFrame, duration_col: str = "pfs_months", event_col: str = "progressed", *,
-                     entry: float | None = None, cure_covariates: Sequence[str] = (), latency: str = "weibull",
-                     level: float = 0.95) -> CureFit:
+def fit_mixture_cure(
+    data: pd.DataFrame,
+    duration_col: str = "pfs_months",
+    event_col: str = "progressed",
+    *,
+    entry: float | None = None,
+    cure_covariates: Sequence[str] = (),
+    latency: str = "weibull",
+    level: float = 0.95,
+) -> CureFit:
     """Fit a mixture cure model with lifelines: logistic cure share, parametric latency.
 
     Parameters
@@ -445,9 +483,11 @@ def fit_mixture_cure(data: pd.DataFrame, duration_col: str = "pfs_months", event
     # plateau), and lifelines' BFGS can follow it from a rough guess; start from the intercept-only fit.
     base = cure_versus_no_cure(t, d, entry=e, latency=latency, interval=False)  # lifelines polishes
     if not np.isfinite(base.params[0]):
-        raise ValueError("the cure share's estimate is 0 (no plateau in these data), where a cure model "
-                         "with covariates is not identified; cure_versus_no_cure gives the test and the "
-                         "profile interval")
+        raise ValueError(
+            "the cure share's estimate is 0 (no plateau in these data), where a cure model "
+            "with covariates is not identified; cure_versus_no_cure gives the test and the "
+            "profile interval"
+        )
     start = base.params
     fitter = _lifelines_fitter(latency, e)()
     x0 = {"cure_logit_": np.r_[start[0], np.zeros(len(covs))], "latency_a_": start[1:2], "latency_b_": start[2:]}
@@ -461,26 +501,50 @@ def fit_mixture_cure(data: pd.DataFrame, duration_col: str = "pfs_months", event
         # minimises the mean log-likelihood, whose gradient BFGS cannot always bring under 1e-8
         for gtol in (1e-8, 1e-7, 1e-6):
             try:
-                fitter.fit(frame, "T", "E", regressors=regressors, initial_point=x0,
-                           fit_options={"gtol": gtol, "maxiter": 1000})
+                fitter.fit(
+                    frame,
+                    "T",
+                    "E",
+                    regressors=regressors,
+                    initial_point=x0,
+                    fit_options={"gtol": gtol, "maxiter": 1000},
+                )
                 break
             except ConvergenceError:
                 continue
         else:
-            raise ValueError("the cure model did not converge: a covariate may separate the cured from the "
-                             "uncured, or there are too few events")
+            raise ValueError(
+                "the cure model did not converge: a covariate may separate the cured from the "
+                "uncured, or there are too few events"
+            )
     z = _normal_quantile(level)
     params = fitter.params_
     se = fitter.standard_errors_.loc[params.index]
     label = dict(zip(_LIFELINES_NAMES, ("logit_cure", *LATENCIES[latency])))
     index = pd.MultiIndex.from_tuples([(label[p], c) for p, c in params.index], names=["parameter", "term"])
-    summary = pd.DataFrame({"estimate": params.to_numpy(), "se": se.to_numpy(),
-                            "lower": params.to_numpy() - z * se.to_numpy(),
-                            "upper": params.to_numpy() + z * se.to_numpy()}, index=index)
+    summary = pd.DataFrame(
+        {
+            "estimate": params.to_numpy(),
+            "se": se.to_numpy(),
+            "lower": params.to_numpy() - z * se.to_numpy(),
+            "upper": params.to_numpy() + z * se.to_numpy(),
+        },
+        index=index,
+    )
     cov = pd.DataFrame(fitter.variance_matrix_.to_numpy(), index=index, columns=index)
-    return CureFit(latency=latency, entry=e, summary=summary, covariance=cov, cure_covariates=covs, n=len(t),
-                   events=int(d.sum()), log_likelihood=float(fitter.log_likelihood_), level=level,
-                   data=frame, fitter=fitter)
+    return CureFit(
+        latency=latency,
+        entry=e,
+        summary=summary,
+        covariance=cov,
+        cure_covariates=covs,
+        n=len(t),
+        events=int(d.sum()),
+        log_likelihood=float(fitter.log_likelihood_),
+        level=level,
+        data=frame,
+        fitter=fitter,
+    )
 
 
 @dataclass
@@ -518,8 +582,14 @@ def follow_up_check(durations: ArrayLike, events: ArrayLike) -> FollowUpCheck:
     last = float(t.max())
     window = int(((t > 2 * last_event - last) & (t <= last_event) & (d == 1)).sum())
     n = len(t)
-    return FollowUpCheck(n=n, last_event_months=last_event, last_follow_up_months=last,
-                         plateau_months=last - last_event, window_events=window, q=(1 - window / n) ** n)
+    return FollowUpCheck(
+        n=n,
+        last_event_months=last_event,
+        last_follow_up_months=last,
+        plateau_months=last - last_event,
+        window_events=window,
+        q=(1 - window / n) ** n,
+    )
 
 
 def _world(params, cure_fraction, follow_up_months):
@@ -528,12 +598,20 @@ def _world(params, cure_fraction, follow_up_months):
     p = SimulationParams() if params is None else params
     if not isinstance(p, SimulationParams):
         raise TypeError(f"params must be a SimulationParams or None, got {type(p).__name__}")
-    return p.replace(cure_fraction=finite(cure_fraction, "cure_fraction"),
-                     followup_after_accrual_months=finite(follow_up_months, "follow_up_months", low=0.0))
+    return p.replace(
+        cure_fraction=finite(cure_fraction, "cure_fraction"),
+        followup_after_accrual_months=finite(follow_up_months, "follow_up_months", low=0.0),
+    )
 
 
-def share_cured_at_entry(params: SimulationParams | None = None, *, cure_fraction: float,
-                         follow_up_months: float = 60.0, n: int = 400_000, seed: int = 0) -> float:
+def share_cured_at_entry(
+    params: SimulationParams | None = None,
+    *,
+    cure_fraction: float,
+    follow_up_months: float = 60.0,
+    n: int = 400_000,
+    seed: int = 0,
+) -> float:
     """The true share cured among patients progression-free at the simulator's threshold: the target
     that :func:`cure_versus_no_cure` estimates in cohorts drawn by :func:`simulated_cohort`.
 
@@ -556,8 +634,14 @@ def share_cured_at_entry(params: SimulationParams | None = None, *, cure_fractio
     return float(min(1.0, world.cure_fraction / passed))
 
 
-def simulated_cohort(params: SimulationParams | None = None, *, cure_fraction: float, follow_up_months: float,
-                     n_selected: int = 118, seed: int | np.random.Generator) -> pd.DataFrame:
+def simulated_cohort(
+    params: SimulationParams | None = None,
+    *,
+    cure_fraction: float,
+    follow_up_months: float,
+    n_selected: int = 118,
+    seed: int | np.random.Generator,
+) -> pd.DataFrame:
     """One synthetic selected cohort (progression-free at the simulator's threshold) as a table.
 
     ``cure_fraction`` is the share of the whole first-line population who never progress;
@@ -573,16 +657,30 @@ def simulated_cohort(params: SimulationParams | None = None, *, cure_fraction: f
 
     world = _world(params, cure_fraction, follow_up_months)
     a = simulate_cohort_arrays(world, rng_from_seed(seed), count(n_selected, "n_selected", low=3, high=100_000))
-    frame = pd.DataFrame({"pfs_months": a["pfs_months"], "progressed": a["progressed"].astype(int),
-                          "ned": a["ned"].astype(int), "ecog": a["ecog"].astype(int)})
+    frame = pd.DataFrame(
+        {
+            "pfs_months": a["pfs_months"],
+            "progressed": a["progressed"].astype(int),
+            "ned": a["ned"].astype(int),
+            "ecog": a["ecog"].astype(int),
+        }
+    )
     frame.attrs["synthetic"] = True
     return frame
 
 
-def cure_detection(params: SimulationParams | None = None, *, cure_fractions: Sequence[float] = (0.0,),
-                   follow_up_months: Sequence[float] = (60.0,), latencies: Sequence[str] = ("weibull",),
-                   n_selected: int = 118, replicates: int = 50, seed: int | np.random.Generator,
-                   alpha: float = 0.05, progress: bool = True) -> pd.DataFrame:
+def cure_detection(
+    params: SimulationParams | None = None,
+    *,
+    cure_fractions: Sequence[float] = (0.0,),
+    follow_up_months: Sequence[float] = (60.0,),
+    latencies: Sequence[str] = ("weibull",),
+    n_selected: int = 118,
+    replicates: int = 50,
+    seed: int | np.random.Generator,
+    alpha: float = 0.05,
+    progress: bool = True,
+) -> pd.DataFrame:
     """How often a study of ``n_selected`` selected patients "finds" a cure share, by design.
 
     For each true cure fraction (of the whole first-line population), follow-up after accrual and latency
@@ -621,18 +719,30 @@ def cure_detection(params: SimulationParams | None = None, *, cure_fractions: Se
                 a = simulate_cohort_arrays(world, rng, n_selected)
                 t, d = a["pfs_months"], a["progressed"]
                 for lat in fitted:
-                    row = {"cure_fraction": world.cure_fraction,
-                           "follow_up_months": world.followup_after_accrual_months, "latency": lat,
-                           "replicate": r, "events": int(d.sum())}
-                    if d.sum() < 2:   # nothing to fit: no study would claim a cure from this
+                    row = {
+                        "cure_fraction": world.cure_fraction,
+                        "follow_up_months": world.followup_after_accrual_months,
+                        "latency": lat,
+                        "replicate": r,
+                        "events": int(d.sum()),
+                    }
+                    if d.sum() < 2:  # nothing to fit: no study would claim a cure from this
                         rows.append(row | {"found": False, "converged": False})
                         continue
                     test = cure_versus_no_cure(t, d, entry=world.threshold_months, latency=lat, interval=False)
                     check = follow_up_check(t, d)
-                    rows.append(row | {"cure_share": test.cure_share, "p_value": test.p_value,
-                                       "latency_b": float(test.params[2]),
-                                       "found": test.p_value < alpha, "converged": test.converged,
-                                       "plateau_months": check.plateau_months, "sufficient": check.sufficient})
+                    rows.append(
+                        row
+                        | {
+                            "cure_share": test.cure_share,
+                            "p_value": test.p_value,
+                            "latency_b": float(test.params[2]),
+                            "found": test.p_value < alpha,
+                            "converged": test.converged,
+                            "plateau_months": check.plateau_months,
+                            "sufficient": check.sufficient,
+                        }
+                    )
                 bar.update(1)
     return pd.DataFrame(rows)
 
@@ -652,8 +762,12 @@ def summarise_detection(rows: pd.DataFrame) -> pd.DataFrame:
     if not need <= set(rows.columns):
         raise ValueError(f"rows must come from cure_detection; missing columns {sorted(need - set(rows.columns))}")
     out = rows.groupby(["cure_fraction", "follow_up_months", "latency"], sort=False).agg(
-        studies=("found", "size"), found=("found", "mean"), median_cure_share=("cure_share", "median"),
-        median_events=("events", "median"), sufficient_follow_up=("sufficient", "mean"))
+        studies=("found", "size"),
+        found=("found", "mean"),
+        median_cure_share=("cure_share", "median"),
+        median_events=("events", "median"),
+        sufficient_follow_up=("sufficient", "mean"),
+    )
     return out.reset_index()
 
 

@@ -53,8 +53,9 @@ def data_path(*parts: str) -> Path:
     path = DATA_DIR.joinpath(*parts)
     if not path.exists():
         parent = path.parent
-        available = sorted(p.name for p in parent.iterdir()
-                           if not p.name.startswith(("_", "."))) if parent.is_dir() else []
+        available = (
+            sorted(p.name for p in parent.iterdir() if not p.name.startswith(("_", "."))) if parent.is_dir() else []
+        )
         raise FileNotFoundError(
             f"No shipped data file data/{'/'.join(parts)}; available in "
             f"data/{parent.relative_to(DATA_DIR).as_posix() if parent != DATA_DIR else ''}: "

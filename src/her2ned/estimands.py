@@ -44,14 +44,14 @@ __all__ = ["ESTIMANDS", "true_effects", "trial_hr"]
 ESTIMANDS = {
     "conditional_hr": "one patient's hazard after NED / before NED (the simulator's hr_ned)",
     "trial_hr": "marginal HR of a target trial among those progression-free at the landmark: "
-                "NED from the landmark on vs no NED from the landmark on, to the horizon",
-    "trial_rmst_difference": "the same trial: restricted mean PFS to the horizon, with NED minus "
-                             "without (months)",
+    "NED from the landmark on vs no NED from the landmark on, to the horizon",
+    "trial_rmst_difference": "the same trial: restricted mean PFS to the horizon, with NED minus without (months)",
 }
 
 
-def trial_hr(t1: ArrayLike, event1: ArrayLike, t0: ArrayLike, event0: ArrayLike, *,
-             batches: int = 20) -> tuple[float, float]:
+def trial_hr(
+    t1: ArrayLike, event1: ArrayLike, t0: ArrayLike, event0: ArrayLike, *, batches: int = 20
+) -> tuple[float, float]:
     """The marginal HR of two cloned arms (one Cox model) and the Monte Carlo SE of its log.
 
     The arms hold the same patients (common random numbers), so the model's SE, which treats the
@@ -70,8 +70,7 @@ def trial_hr(t1: ArrayLike, event1: ArrayLike, t0: ArrayLike, event0: ArrayLike,
     t1, t0 = float_array(t1, "t1", ndim=1), float_array(t0, "t0", ndim=1)
     m = t1.shape[0]
     if t0.shape != (m,) or m < 10 * batches:
-        raise ValueError(f"t1 and t0 must hold the same patients, at least {10 * batches}; got {m} and "
-                         f"{t0.shape[0]}")
+        raise ValueError(f"t1 and t0 must hold the same patients, at least {10 * batches}; got {m} and {t0.shape[0]}")
     if not (np.isfinite(t1).all() and np.isfinite(t0).all()):
         raise ValueError("t1 and t0 must be finite times (cut them at the horizon)")
     event = []
@@ -91,9 +90,14 @@ def trial_hr(t1: ArrayLike, event1: ArrayLike, t0: ArrayLike, event0: ArrayLike,
     return float(whole.hr[0]), float(np.std(parts.beta, ddof=1) / math.sqrt(batches))
 
 
-def true_effects(params: SimulationParams | None = None, *, landmark_months: float = 24.0,
-                 horizon_months: float = 120.0, n: int = 200_000,
-                 seed: int | np.random.Generator) -> pd.DataFrame:
+def true_effects(
+    params: SimulationParams | None = None,
+    *,
+    landmark_months: float = 24.0,
+    horizon_months: float = 120.0,
+    n: int = 200_000,
+    seed: int | np.random.Generator,
+) -> pd.DataFrame:
     """The true values of :data:`ESTIMANDS` for one setting of the generative model.
 
     Parameters
@@ -131,8 +135,9 @@ def true_effects(params: SimulationParams | None = None, *, landmark_months: flo
     po = landmark_potential_outcomes(p, rng_from_seed(seed), n=n, landmark_months=lm)
     m = po["pfs_with_ned"].shape[0]
     if m < 100:
-        raise ValueError(f"only {m} of {n:,} patients are progression-free at {lm:g} months; "
-                         "raise n or lower landmark_months")
+        raise ValueError(
+            f"only {m} of {n:,} patients are progression-free at {lm:g} months; raise n or lower landmark_months"
+        )
     t1 = np.minimum(po["pfs_with_ned"], horizon)
     t0 = np.minimum(po["pfs_without_ned"], horizon)
     gain = t1 - t0
@@ -140,9 +145,13 @@ def true_effects(params: SimulationParams | None = None, *, landmark_months: flo
         hr, se_hr = 1.0, 0.0
     else:
         hr, se_hr = trial_hr(t1, po["pfs_with_ned"] <= horizon, t0, po["pfs_without_ned"] <= horizon)
-    out = pd.DataFrame({
-        "value": [p.hr_ned, hr, float(gain.mean())],
-        "mc_se": [0.0, se_hr, float(gain.std(ddof=1) / math.sqrt(m))],
-        "definition": list(ESTIMANDS.values())}, index=pd.Index(list(ESTIMANDS), name="estimand"))
+    out = pd.DataFrame(
+        {
+            "value": [p.hr_ned, hr, float(gain.mean())],
+            "mc_se": [0.0, se_hr, float(gain.std(ddof=1) / math.sqrt(m))],
+            "definition": list(ESTIMANDS.values()),
+        },
+        index=pd.Index(list(ESTIMANDS), name="estimand"),
+    )
     out.attrs.update(synthetic=True, landmark_months=lm, horizon_months=horizon, trial_patients=m)
     return out

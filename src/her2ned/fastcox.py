@@ -77,8 +77,9 @@ class CoxFit:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per replicate: beta, se, hr, converged, n_events."""
-        return pd.DataFrame({"beta": self.beta, "se": self.se, "hr": self.hr,
-                             "converged": self.converged, "n_events": self.n_events})
+        return pd.DataFrame(
+            {"beta": self.beta, "se": self.se, "hr": self.hr, "converged": self.converged, "n_events": self.n_events}
+        )
 
 
 def _as_1d(name: str, values, n: int | None = None, dtype=float) -> np.ndarray:
@@ -142,9 +143,16 @@ def _validate(stop, event, x, entry, group, n_groups=None):
     return stop, event, x, entry, group, n_groups
 
 
-def risk_set_terms(stop: ArrayLike, event: ArrayLike, x: ArrayLike, entry: ArrayLike | None = None,
-                   group: ArrayLike | None = None, *, ties: str = "efron", n_groups: int | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def risk_set_terms(
+    stop: ArrayLike,
+    event: ArrayLike,
+    x: ArrayLike,
+    entry: ArrayLike | None = None,
+    group: ArrayLike | None = None,
+    *,
+    ties: str = "efron",
+    n_groups: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The sufficient statistics of the binary-covariate partial likelihood.
 
     Each event contributes ``log(A + B * exp(beta))`` to minus the log partial likelihood, where
@@ -256,8 +264,12 @@ def _stratified_terms(stop, event, x, entry, group, strata, ties, n_groups):
     if n_rep * k > _MAX_GROUPS:
         raise ValueError(f"n_groups x strata must be at most {_MAX_GROUPS:,}, got {n_rep} x {k}")
     A, B, d1, n_events = risk_set_terms(stop, event, x, entry, g * k + st, ties=ties, n_groups=n_rep * k)
-    return (A.reshape(n_rep, -1), B.reshape(n_rep, -1), d1.reshape(n_rep, k).sum(axis=1),
-            n_events.reshape(n_rep, k).sum(axis=1))
+    return (
+        A.reshape(n_rep, -1),
+        B.reshape(n_rep, -1),
+        d1.reshape(n_rep, k).sum(axis=1),
+        n_events.reshape(n_rep, k).sum(axis=1),
+    )
 
 
 def _loglik(beta, A, B, d1):
@@ -308,9 +320,19 @@ def _newton(A, B, d1, *, tol: float = 1e-10, max_iter: int = 60):
     return beta, se, converged, it
 
 
-def cox_binary(stop: ArrayLike, event: ArrayLike, x: ArrayLike, entry: ArrayLike | None = None,
-               group: ArrayLike | None = None, *, strata: ArrayLike | None = None, ties: str = "efron",
-               n_groups: int | None = None, tol: float = 1e-10, max_iter: int = 60) -> CoxFit:
+def cox_binary(
+    stop: ArrayLike,
+    event: ArrayLike,
+    x: ArrayLike,
+    entry: ArrayLike | None = None,
+    group: ArrayLike | None = None,
+    *,
+    strata: ArrayLike | None = None,
+    ties: str = "efron",
+    n_groups: int | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 60,
+) -> CoxFit:
     """Fit ``h(t | x) = h0(t) exp(beta x)`` for a binary ``x``, in every replicate at once.
 
     Parameters
@@ -370,9 +392,9 @@ class WeightedCoxFit:
     """Result of :func:`cox_binary_weighted`: one fit, with the model-based and the robust SE."""
 
     beta: float
-    se: float            # robust (Lin & Wei 1989), clustered when clusters are given
-    model_se: float      # inverse square root of the weighted information
-    n_events: float      # weighted number of events
+    se: float  # robust (Lin & Wei 1989), clustered when clusters are given
+    model_se: float  # inverse square root of the weighted information
+    n_events: float  # weighted number of events
     converged: bool
 
     @property
@@ -382,6 +404,7 @@ class WeightedCoxFit:
 
 def _weighted_at_risk(times, entry, stop, w):
     """Sum of ``w`` over rows with ``entry < t <= stop``, for each t in ``times``."""
+
     def ge(values, weights):
         order = np.argsort(values, kind="stable")
         v, cw = values[order], np.concatenate(([0.0], np.cumsum(weights[order])))
@@ -390,9 +413,17 @@ def _weighted_at_risk(times, entry, stop, w):
     return ge(stop, w) - ge(entry, w)
 
 
-def cox_binary_weighted(stop: ArrayLike, event: ArrayLike, x: ArrayLike, weight: ArrayLike,
-                        entry: ArrayLike | None = None, cluster: ArrayLike | None = None, *, tol: float = 1e-12,
-                        max_iter: int = 60) -> WeightedCoxFit:
+def cox_binary_weighted(
+    stop: ArrayLike,
+    event: ArrayLike,
+    x: ArrayLike,
+    weight: ArrayLike,
+    entry: ArrayLike | None = None,
+    cluster: ArrayLike | None = None,
+    *,
+    tol: float = 1e-12,
+    max_iter: int = 60,
+) -> WeightedCoxFit:
     """A weighted Cox model with one binary covariate and a robust sandwich variance.
 
     The weighted partial likelihood with Breslow's handling of ties (identical to Efron's when no
@@ -436,8 +467,8 @@ def cox_binary_weighted(stop: ArrayLike, event: ArrayLike, x: ArrayLike, weight:
         cl = np.unique(cl, return_inverse=True)[1]
     if not event.any():
         raise ValueError("event has no events: a Cox model needs at least one")
-    t = np.unique(stop[event])                                  # distinct event times
-    at_event = np.searchsorted(t, stop)                         # index of each row's stop among them
+    t = np.unique(stop[event])  # distinct event times
+    at_event = np.searchsorted(t, stop)  # index of each row's stop among them
     d = np.bincount(at_event[event], weights=w[event], minlength=t.size)
     d1 = np.bincount(at_event[event & x], weights=w[event & x], minlength=t.size)
     risk1 = _weighted_at_risk(t, entry[x], stop[x], w[x])
@@ -471,6 +502,7 @@ def cox_binary_weighted(stop: ArrayLike, event: ArrayLike, x: ArrayLike, weight:
     own = np.where(event, np.where(x, 1.0, 0.0) - xbar[np.minimum(at_event, t.size - 1)], 0.0)
     resid = w * (own - integral)
     per_cluster = np.bincount(cl, weights=resid)
-    robust = float(np.sqrt(np.sum(per_cluster ** 2)) / info)
-    return WeightedCoxFit(beta=float(beta), se=robust, model_se=float(1 / np.sqrt(info)),
-                          n_events=float(d.sum()), converged=True)
+    robust = float(np.sqrt(np.sum(per_cluster**2)) / info)
+    return WeightedCoxFit(
+        beta=float(beta), se=robust, model_se=float(1 / np.sqrt(info)), n_events=float(d.sum()), converged=True
+    )

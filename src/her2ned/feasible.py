@@ -31,16 +31,39 @@ import pandas as pd
 
 from ._arguments import count, flag, generator, rng_from_seed
 from .models.fast import km_curve, km_median, numbers_at_risk
-from .reconstruct import (ASSUMPTIONS, COLUMNS, ReconstructionError, complete_table, search_covariates, search_pfs,
-                          targets_from_claims)
+from .reconstruct import (
+    ASSUMPTIONS,
+    COLUMNS,
+    ReconstructionError,
+    complete_table,
+    search_covariates,
+    search_pfs,
+    targets_from_claims,
+)
 from .reconstruct.covariates import _PAT, _cov_distance, _cov_stats, _ils
 from .reconstruct.table import _with_pfs
 from .reproduce import reproduction_report
 from .targets import require_targets
 
-__all__ = ["QUANTITIES", "CONCLUSIONS", "REGION_SEED", "START_SHARES", "unreported", "witness_name",
-           "feasible_starts", "push_share", "events_scan", "search_region", "range_table", "conclusion_measures",
-           "conclusion_table", "load_witnesses", "committed_ranges", "committed_conclusions", "format_range_csv"]
+__all__ = [
+    "QUANTITIES",
+    "CONCLUSIONS",
+    "REGION_SEED",
+    "START_SHARES",
+    "unreported",
+    "witness_name",
+    "feasible_starts",
+    "push_share",
+    "events_scan",
+    "search_region",
+    "range_table",
+    "conclusion_measures",
+    "conclusion_table",
+    "load_witnesses",
+    "committed_ranges",
+    "committed_conclusions",
+    "format_range_csv",
+]
 
 #: Seed of the committed search (``data/reconstructed/feasible/``).
 REGION_SEED = 2027
@@ -70,8 +93,11 @@ def _check_table(df, name="df", columns=COLUMNS):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
     if missing or len(df) == 0:
-        raise ValueError(f"{name} must be a patient table with the cohort's columns; it lacks {missing}"
-                         if missing else f"{name} has no rows")
+        raise ValueError(
+            f"{name} must be a patient table with the cohort's columns; it lacks {missing}"
+            if missing
+            else f"{name} has no rows"
+        )
     return df
 
 
@@ -112,30 +138,36 @@ def unreported(df: pd.DataFrame) -> dict:
     >>> sorted(u) == sorted(QUANTITIES)
     True
     """
-    _check_table(df, columns=["ecog", "her2_ihc", "grade", "local_therapy", "regimen", "ned", "pfs_months",
-                              "progressed"])
+    _check_table(
+        df, columns=["ecog", "her2_ihc", "grade", "local_therapy", "regimen", "ned", "pfs_months", "progressed"]
+    )
     t = df["pfs_months"].to_numpy(float)
     e = df["progressed"].to_numpy(int)
     ned = df["ned"].to_numpy(int) == 1
-    return {"share_ecog0": float((df.ecog == 0).mean()), "share_ihc3": float((df.her2_ihc == "3+").mean()),
-            "share_grade3": float((df.grade == 3).mean()), "share_local_therapy": float(df.local_therapy.mean()),
-            "share_tp": float((df.regimen == "T+P").mean()),
-            "events_ned": int(e[ned].sum()), "events_non_ned": int(e[~ned].sum()),
-            "median_followup_months": km_median(*km_curve(t, 1 - e)),
-            "at_risk_ned_median": _at_risk_at_median(t, e, ned),
-            "at_risk_non_ned_median": _at_risk_at_median(t, e, ~ned)}
+    return {
+        "share_ecog0": float((df.ecog == 0).mean()),
+        "share_ihc3": float((df.her2_ihc == "3+").mean()),
+        "share_grade3": float((df.grade == 3).mean()),
+        "share_local_therapy": float(df.local_therapy.mean()),
+        "share_tp": float((df.regimen == "T+P").mean()),
+        "events_ned": int(e[ned].sum()),
+        "events_non_ned": int(e[~ned].sum()),
+        "median_followup_months": km_median(*km_curve(t, 1 - e)),
+        "at_risk_ned_median": _at_risk_at_median(t, e, ned),
+        "at_risk_non_ned_median": _at_risk_at_median(t, e, ~ned),
+    }
 
 
 def _shares(cells, quantity):
     col = _PAT[:, _BIT[quantity]]
-    if quantity == "share_grade3":   # the pattern holds grade ≤ 2
+    if quantity == "share_grade3":  # the pattern holds grade ≤ 2
         col = 1 - col
     return cells[:, :, col == 1].sum(axis=(1, 2)) / cells[0].sum()
 
 
 def _margins_for(share: float, odds_ratio: float, n: int, n_ned: int) -> tuple[float, float]:
     """Shares among NED and non-NED patients with overall ``share`` and the given crude odds ratio."""
-    lo, hi = 1e-6, 1 - 1e-6        # bisection on the non-NED share p0; the overall share rises with it
+    lo, hi = 1e-6, 1 - 1e-6  # bisection on the non-NED share p0; the overall share rises with it
     for _ in range(60):
         p0 = (lo + hi) / 2
         o1 = odds_ratio * p0 / (1 - p0)
@@ -147,9 +179,17 @@ def _margins_for(share: float, odds_ratio: float, n: int, n_ned: int) -> tuple[f
     return p1, p0
 
 
-def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n: int = 118, n_ned: int = 55,
-                    kicks: int = 100, aim: tuple | None = None, progress: bool = True
-                    ) -> tuple[list[tuple[dict[int, tuple[float, ...]], np.ndarray]], int]:
+def feasible_starts(
+    rng: np.random.Generator,
+    targets: dict,
+    n_starts: int,
+    *,
+    n: int = 118,
+    n_ned: int = 55,
+    kicks: int = 100,
+    aim: tuple | None = None,
+    progress: bool = True,
+) -> tuple[list[tuple[dict[int, tuple[float, ...]], np.ndarray]], int]:
     """Covariate tables meeting every target, each searched from its own random starting margins.
 
     Each start draws the overall shares of ECOG 0, IHC 3+ and grade ≤ 2 uniformly from
@@ -167,8 +207,9 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     flag(progress, "progress")
     n_starts, kicks = count(n_starts, "n_starts"), count(kicks, "kicks", high=10_000)
     n, n_ned = count(n, "n", low=20, high=2000), count(n_ned, "n_ned", low=5, high=n - 5)
-    if aim is not None and not (isinstance(aim, tuple) and len(aim) == 2 and aim[0] in _SHARES
-                                and aim[1] in ("low", "high")):
+    if aim is not None and not (
+        isinstance(aim, tuple) and len(aim) == 2 and aim[0] in _SHARES and aim[1] in ("low", "high")
+    ):
         raise ValueError(f"aim must be None or (quantity, 'low' | 'high') with quantity in {_SHARES}, got {aim!r}")
     ors = [targets[k].published for k in ("tog_or_ecog", "tog_or_ihc", "tog_or_grade")]
     found, tried = [], 0
@@ -179,7 +220,7 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
             assumptions = ASSUMPTIONS
             if aim is not None:
                 q, end = aim
-                low = (end == "low") != (q == "share_grade3")   # the margin holds grade <= 2
+                low = (end == "low") != (q == "share_grade3")  # the margin holds grade <= 2
                 extreme = rng.uniform(*START_SHARES["low" if low else "high"])
                 if q in ("share_local_therapy", "share_tp"):
                     assumptions = dataclasses.replace(ASSUMPTIONS, **{q: extreme})
@@ -188,8 +229,9 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
             split = [_margins_for(float(s), o, n, n_ned) for s, o in zip(shares, ors)]
             margins = {1: tuple(p1 for p1, _ in split), 0: tuple(p0 for _, p0 in split)}
             try:
-                cells, _ = search_covariates(rng, targets, n=n, n_ned=n_ned, kicks=kicks, restarts=2,
-                                             margins=margins, assumptions=assumptions)
+                cells, _ = search_covariates(
+                    rng, targets, n=n, n_ned=n_ned, kicks=kicks, restarts=2, margins=margins, assumptions=assumptions
+                )
             except ReconstructionError:
                 continue
             found.append((margins, cells))
@@ -197,8 +239,9 @@ def feasible_starts(rng: np.random.Generator, targets: dict, n_starts: int, *, n
     return found, tried
 
 
-def push_share(cells: np.ndarray | list, quantity: str, end: str, rng: np.random.Generator, targets: dict, *,
-               kicks: int = 15) -> tuple[np.ndarray, float]:
+def push_share(
+    cells: np.ndarray | list, quantity: str, end: str, rng: np.random.Generator, targets: dict, *, kicks: int = 15
+) -> tuple[np.ndarray, float]:
     """Move one patient at a time to make a covariate share as low (or high) as it can go while every
     covariate target stays met. Returns ``(cells, share)``; ``cells`` meets every target."""
     if not isinstance(quantity, str) or quantity not in _SHARES:
@@ -213,23 +256,23 @@ def push_share(cells: np.ndarray | list, quantity: str, end: str, rng: np.random
     require_targets(targets)
     kicks = count(kicks, "kicks", low=0, high=10_000)
 
-    def score(c):   # a miss costs far more than the whole range of the share, so feasibility comes first
+    def score(c):  # a miss costs far more than the whole range of the share, so feasibility comes first
         d = _cov_distance(_cov_stats(c), targets)
         return 100 * (np.maximum(d - 1, 0) ** 2).sum(1) + 10 * (d.max(1) > 1) + sign * _shares(c, quantity)
 
     best, _ = _ils(np.asarray(cells), score, rng, kicks, goal=-math.inf)
-    if _cov_distance(_cov_stats(best[None]), targets).max() > 1:   # cannot happen from a feasible start
+    if _cov_distance(_cov_stats(best[None]), targets).max() > 1:  # cannot happen from a feasible start
         raise ReconstructionError(f"push_share({quantity!r}, {end!r}) left the feasible region")
     return best, float(_shares(best[None], quantity)[0])
 
 
 def _pfs_arrays(df):
-    return (df["ned"].to_numpy(int), df["local_therapy"].to_numpy(int),
-            (df["regimen"] == "T+P").to_numpy(int))
+    return (df["ned"].to_numpy(int), df["local_therapy"].to_numpy(int), (df["regimen"] == "T+P").to_numpy(int))
 
 
-def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets: dict, *, draws: int = 400,
-                progress: bool = True) -> tuple[pd.DataFrame, dict]:
+def events_scan(
+    df: pd.DataFrame, group: int, rng: np.random.Generator, targets: dict, *, draws: int = 400, progress: bool = True
+) -> tuple[pd.DataFrame, dict]:
     """Try every number of progressions in one NED group (1 = NED, 0 = not) with the PFS search.
 
     The other group's count is left free (1 to its size). Returns ``(scan, found)``: ``scan`` has one
@@ -249,8 +292,9 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
     ned, lt, tp = _pfs_arrays(df)
     size = {1: int(ned.sum()), 0: int((ned == 0).sum())}
     rows, found = [], {}
-    for k in tqdm(range(1, size[group] + 1), desc=f"events scan ({'NED' if group else 'non-NED'})",
-                  disable=not progress):
+    for k in tqdm(
+        range(1, size[group] + 1), desc=f"events scan ({'NED' if group else 'non-NED'})", disable=not progress
+    ):
         ranges = {group: (k, k), 1 - group: (1, size[1 - group])}
         a = dataclasses.replace(ASSUMPTIONS, ned_events_range=ranges[1], non_ned_events_range=ranges[0])
         try:
@@ -262,9 +306,16 @@ def events_scan(df: pd.DataFrame, group: int, rng: np.random.Generator, targets:
     return pd.DataFrame(rows), found
 
 
-def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: int = 8, per_end: int = 2,
-                  kicks: int = 8, draws: int = 400, progress: bool = True
-                  ) -> tuple[dict[tuple[str, str], pd.DataFrame], pd.DataFrame]:
+def search_region(
+    cohort: pd.DataFrame,
+    seed: int = REGION_SEED,
+    *,
+    n_starts: int = 8,
+    per_end: int = 2,
+    kicks: int = 8,
+    draws: int = 400,
+    progress: bool = True,
+) -> tuple[dict[tuple[str, str], pd.DataFrame], pd.DataFrame]:
     """Search both ends of every quantity in :data:`QUANTITIES`.
 
     Returns ``(witnesses, log)``: ``witnesses`` maps ``(quantity, end)`` to a full patient table meeting
@@ -297,7 +348,7 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
                 if best is None or (v < best[1] if end == "low" else v > best[1]):
                     best = (cells, v)
             witnesses[q, end] = complete_table(rng, targets, best[0])
-    pool = []   # every PFS table found, for the follow-up extremes below
+    pool = []  # every PFS table found, for the follow-up extremes below
     for g, q in ((1, "events_ned"), (0, "events_non_ned")):
         scan, found = events_scan(cohort, g, rng, targets, draws=draws, progress=progress)
         for k, hit in scan.itertuples(index=False):
@@ -308,16 +359,26 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
     lo1, hi1 = (int(witnesses["events_ned", e]["progressed"][ned == 1].sum()) for e in ("low", "high"))
     lo0, hi0 = (int(witnesses["events_non_ned", e]["progressed"][ned == 0].sum()) for e in ("low", "high"))
     wide = dataclasses.replace(ASSUMPTIONS, ned_events_range=(lo1, hi1), non_ned_events_range=(lo0, hi0))
-    measures = {"median_followup_months": lambda t, e, d: km_median(*km_curve(t, 1 - e)),
-                "at_risk_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 1),
-                "at_risk_non_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 0)}
+    measures = {
+        "median_followup_months": lambda t, e, d: km_median(*km_curve(t, 1 - e)),
+        "at_risk_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 1),
+        "at_risk_non_ned_median": lambda t, e, d: _at_risk_at_median(t, e, d == 0),
+    }
     for q, f in tqdm(measures.items(), desc="follow-up extremes", disable=not progress):
         for end, sign in (("low", 1), ("high", -1)):
             try:
-                t, e, _ = search_pfs(rng, targets, ned, lt, tp, assumptions=wide, draws=draws * 5,
-                                     prefer=lambda t, e, d, f=f, sign=sign: sign * f(t, e, d))
+                t, e, _ = search_pfs(
+                    rng,
+                    targets,
+                    ned,
+                    lt,
+                    tp,
+                    assumptions=wide,
+                    draws=draws * 5,
+                    prefer=lambda t, e, d, f=f, sign=sign: sign * f(t, e, d),
+                )
                 tried_here = [(t, e)]
-            except ReconstructionError:   # no draw met every target: the scan's tables remain
+            except ReconstructionError:  # no draw met every target: the scan's tables remain
                 tried_here = []
             # the scan's tables are points of the region too: keep whichever lies further out
             t, e = min([*tried_here, *pool], key=lambda te: sign * f(te[0], te[1], ned))
@@ -327,8 +388,9 @@ def search_region(cohort: pd.DataFrame, seed: int = REGION_SEED, *, n_starts: in
     return witnesses, pd.DataFrame(log)
 
 
-def range_table(witnesses: dict, cohort: pd.DataFrame, ensemble: pd.DataFrame | None = None,
-                log: pd.DataFrame | None = None) -> pd.DataFrame:
+def range_table(
+    witnesses: dict, cohort: pd.DataFrame, ensemble: pd.DataFrame | None = None, log: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Lowest and highest value of every unreported quantity over the witness tables (and the cohort).
 
     One row per quantity: ``quantity``, ``label``, ``low``, ``high`` (over every witness table and
@@ -338,8 +400,7 @@ def range_table(witnesses: dict, cohort: pd.DataFrame, ensemble: pd.DataFrame | 
     """
     _check_witnesses(witnesses)
     _check_table(cohort, "cohort")
-    for name, table, need in (("ensemble", ensemble, list(QUANTITIES)[:8]),
-                              ("log", log, ["quantity", "end", "value"])):
+    for name, table, need in (("ensemble", ensemble, list(QUANTITIES)[:8]), ("log", log, ["quantity", "end", "value"])):
         if table is not None and (not isinstance(table, pd.DataFrame) or not set(need) <= set(table.columns)):
             raise ValueError(f"{name} must be None or a table with columns {need}")
     vals = [unreported(w) for w in witnesses.values()] + [unreported(cohort)]
@@ -347,8 +408,7 @@ def range_table(witnesses: dict, cohort: pd.DataFrame, ensemble: pd.DataFrame | 
     rows = []
     for q, label in QUANTITIES.items():
         xs = [v[q] for v in vals]
-        row = {"quantity": q, "label": label, "low": float(min(xs)), "high": float(max(xs)),
-               "cohort": float(own[q])}
+        row = {"quantity": q, "label": label, "low": float(min(xs)), "high": float(max(xs)), "cohort": float(own[q])}
         if ensemble is not None and q in ensemble.columns:
             row["ensemble_low"], row["ensemble_high"] = float(ensemble[q].min()), float(ensemble[q].max())
         else:
@@ -395,22 +455,27 @@ def conclusion_measures(df: pd.DataFrame) -> dict:
     ph = ph_table(d, "pfs_months", "progressed", ["ned", *terms], entry="entry_months", time_transform="km")
     t, e = d.loc[ned, "pfs_months"].to_numpy(float), d.loc[ned, "progressed"].to_numpy(int)
     last = t.max()
-    return {"ned_ecog0_share": float(d.loc[ned, "ecog0"].mean()),
-            "ned_ihc2_count": int((d.loc[ned, "ihc3"] == 0).sum()),
-            "firth_same_direction": bool(((np.log(ml) > 0) == (np.log(fi) > 0)).all()),
-            "firth_smaller": bool((np.abs(np.log(fi)) < np.abs(np.log(ml))).all()),
-            "ph_min_p": float(ph["p_value"].min()),
-            "ned_last_time": float(last),
-            "ned_curve_ends_at_zero": bool(e[t == last].any()),
-            "targets_rounding": int(report["rounds"].isin(["yes", "bound holds"]).sum())}
+    return {
+        "ned_ecog0_share": float(d.loc[ned, "ecog0"].mean()),
+        "ned_ihc2_count": int((d.loc[ned, "ihc3"] == 0).sum()),
+        "firth_same_direction": bool(((np.log(ml) > 0) == (np.log(fi) > 0)).all()),
+        "firth_smaller": bool((np.abs(np.log(fi)) < np.abs(np.log(ml))).all()),
+        "ph_min_p": float(ph["p_value"].min()),
+        "ned_last_time": float(last),
+        "ned_curve_ends_at_zero": bool(e[t == last].any()),
+        "targets_rounding": int(report["rounds"].isin(["yes", "bound holds"]).sum()),
+    }
 
 
 def load_witnesses() -> dict:
     """The committed witness tables, ``{(quantity, end): table}`` (``data/reconstructed/feasible/``)."""
     from .datasets import load_csv
 
-    return {(q, end): load_csv("reconstructed", "feasible", witness_name(q, end))
-            for q in QUANTITIES for end in ("low", "high")}
+    return {
+        (q, end): load_csv("reconstructed", "feasible", witness_name(q, end))
+        for q in QUANTITIES
+        for end in ("low", "high")
+    }
 
 
 def format_range_csv(ranges: pd.DataFrame) -> str:
@@ -424,9 +489,12 @@ def committed_ranges() -> pd.DataFrame:
     """:func:`range_table` of the committed witnesses, cohort, ensemble and search log."""
     from .datasets import load_csv
 
-    return range_table(load_witnesses(), load_csv("reconstructed", "tog2026_cohort.csv"),
-                       load_csv("reconstructed", "tog2026_ensemble.csv"),
-                       load_csv("reconstructed", "feasible", "search_log.csv"))
+    return range_table(
+        load_witnesses(),
+        load_csv("reconstructed", "tog2026_cohort.csv"),
+        load_csv("reconstructed", "tog2026_ensemble.csv"),
+        load_csv("reconstructed", "feasible", "search_log.csv"),
+    )
 
 
 def conclusion_table(witnesses: dict, cohort: pd.DataFrame) -> pd.DataFrame:

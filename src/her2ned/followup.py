@@ -42,8 +42,11 @@ __all__ = [
 FOLLOWUP_SEED = 2028
 
 #: Scenarios: growth of accrual per year (0 = uniform over 2006–2021) × yearly loss to follow-up.
-SCENARIOS = [{"accrual_growth_per_year": g, "loss_rate_per_year": loss}
-             for g in (0.0, 0.2, 0.4, 0.6) for loss in (0.03, 0.10, 0.20)]
+SCENARIOS = [
+    {"accrual_growth_per_year": g, "loss_rate_per_year": loss}
+    for g in (0.0, 0.2, 0.4, 0.6)
+    for loss in (0.03, 0.10, 0.20)
+]
 
 #: The scenario of the committed follow-up table: the one in :data:`SCENARIOS` under which the most
 #: draws met every survival target (``data/reconstructed/followup_scenarios.csv``).
@@ -63,13 +66,15 @@ def scenario_assumptions(scenario: dict) -> Assumptions:
         raise TypeError(f"scenario must be a dict, got {type(scenario).__name__}")
     if not all(isinstance(k, str) for k in scenario):
         raise ValueError(f"scenario keys must be assumption names, got {list(scenario)!r}")
-    unknown = sorted(set(scenario) - {"accrual_growth_per_year", "loss_rate_per_year", "accrual_window",
-                                      "data_cut", "weibull_shape_range"})
+    unknown = sorted(
+        set(scenario)
+        - {"accrual_growth_per_year", "loss_rate_per_year", "accrual_window", "data_cut", "weibull_shape_range"}
+    )
     if unknown:
         raise ValueError(f"scenario: unknown assumption(s) {unknown}")
     try:
         return dataclasses.replace(ASSUMPTIONS, pfs_model="accrual", **scenario)
-    except (TypeError, ValueError) as err:   # a value of the wrong kind, e.g. a window that is not a pair
+    except (TypeError, ValueError) as err:  # a value of the wrong kind, e.g. a window that is not a pair
         raise ValueError(f"scenario {scenario!r}: {err}") from None
 
 
@@ -78,10 +83,15 @@ def _arrays(cohort):
         raise TypeError(f"cohort must be a pandas DataFrame, got {type(cohort).__name__}")
     missing = [c for c in COLUMNS if c not in cohort.columns]
     if missing or len(cohort) < 20:
-        raise ValueError(f"cohort must be a patient table with the cohort's columns and at least 20 rows; "
-                         f"it lacks {missing}, has {len(cohort)} rows")
-    return (cohort["ned"].to_numpy(int), cohort["local_therapy"].to_numpy(int),
-            (cohort["regimen"] == "T+P").to_numpy(int))
+        raise ValueError(
+            f"cohort must be a patient table with the cohort's columns and at least 20 rows; "
+            f"it lacks {missing}, has {len(cohort)} rows"
+        )
+    return (
+        cohort["ned"].to_numpy(int),
+        cohort["local_therapy"].to_numpy(int),
+        (cohort["regimen"] == "T+P").to_numpy(int),
+    )
 
 
 def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int = 2000) -> dict:
@@ -94,29 +104,42 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
     targets = targets_from_claims()
     trace = []
     try:
-        search_pfs(rng, targets, ned, lt, tp, assumptions=assumptions, draws=draws,
-                   trace=trace)
+        search_pfs(rng, targets, ned, lt, tp, assumptions=assumptions, draws=draws, trace=trace)
     except ReconstructionError:
-        pass   # no draw met every target: the trace still says how close they came
+        pass  # no draw met every target: the trace still says how close they came
     row = dict(scenario, draws=draws, reached_hr=len(trace))
     if not trace:
-        return row | {"p_min": np.nan, "p_median": np.nan, "p_max": np.nan, "met_all": 0,
-                      "events_ned": np.nan, "at_risk_ned_median": np.nan, "at_risk_non_ned_median": np.nan,
-                      "median_followup_months": np.nan}
+        return row | {
+            "p_min": np.nan,
+            "p_median": np.nan,
+            "p_max": np.nan,
+            "met_all": 0,
+            "events_ned": np.nan,
+            "at_risk_ned_median": np.nan,
+            "at_risk_non_ned_median": np.nan,
+            "median_followup_months": np.nan,
+        }
     p = np.array([v["tog_hr_ned:p"] for *_, v in trace])
     met = sum(max(targets[k].distance(x) for k, x in v.items()) <= 1 for *_, v in trace)
     ev1 = [int(e[ned == 1].sum()) for _, e, _ in trace]
     r1 = [_at_risk_at_median(t, e, ned == 1) for t, e, _ in trace]
     r0 = [_at_risk_at_median(t, e, ned == 0) for t, e, _ in trace]
     fu = [km_median(*km_curve(t, 1 - e)) for t, e, _ in trace]
-    return row | {"p_min": float(p.min()), "p_median": float(np.median(p)), "p_max": float(p.max()),
-                  "met_all": int(met), "events_ned": float(np.median(ev1)),
-                  "at_risk_ned_median": float(np.median(r1)), "at_risk_non_ned_median": float(np.median(r0)),
-                  "median_followup_months": float(np.median(fu))}
+    return row | {
+        "p_min": float(p.min()),
+        "p_median": float(np.median(p)),
+        "p_max": float(p.max()),
+        "met_all": int(met),
+        "events_ned": float(np.median(ev1)),
+        "at_risk_ned_median": float(np.median(r1)),
+        "at_risk_non_ned_median": float(np.median(r0)),
+        "median_followup_months": float(np.median(fu)),
+    }
 
 
-def scenario_table(cohort: pd.DataFrame, seed: int = FOLLOWUP_SEED, *, draws: int = 2000,
-                   progress: bool = True) -> pd.DataFrame:
+def scenario_table(
+    cohort: pd.DataFrame, seed: int = FOLLOWUP_SEED, *, draws: int = 2000, progress: bool = True
+) -> pd.DataFrame:
     """:func:`scenario_row` for every scenario in :data:`SCENARIOS` (scenario ``i`` uses seed ``seed + i``)."""
     from tqdm.auto import tqdm
 
@@ -124,15 +147,18 @@ def scenario_table(cohort: pd.DataFrame, seed: int = FOLLOWUP_SEED, *, draws: in
         raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
-    _arrays(cohort)   # refuse a bad cohort or draws before the first scenario runs
+    _arrays(cohort)  # refuse a bad cohort or draws before the first scenario runs
     count(draws, "draws", high=100_000)
-    rows = [scenario_row(cohort, sc, seed + i, draws=draws)
-            for i, sc in enumerate(tqdm(SCENARIOS, desc="follow-up scenarios", disable=not progress))]
+    rows = [
+        scenario_row(cohort, sc, seed + i, draws=draws)
+        for i, sc in enumerate(tqdm(SCENARIOS, desc="follow-up scenarios", disable=not progress))
+    ]
     return pd.DataFrame(rows)
 
 
-def followup_table(cohort: pd.DataFrame, scenario: dict = FOLLOWUP_SCENARIO, seed: int = FOLLOWUP_SEED, *,
-                   draws: int = 2000) -> tuple[pd.DataFrame, list[str]]:
+def followup_table(
+    cohort: pd.DataFrame, scenario: dict = FOLLOWUP_SCENARIO, seed: int = FOLLOWUP_SEED, *, draws: int = 2000
+) -> tuple[pd.DataFrame, list[str]]:
     """The cohort's covariates with PFS from the follow-up model: the draw closest to every target.
 
     Returns ``(table, missed)``: ``missed`` lists the survival targets the closest draw misses (empty

@@ -49,8 +49,17 @@ COPIES_HIGH = 6.0
 HISTORIC_RATIO_CUTOFF = 2.2
 
 _GUIDELINE = "ASCO/CAP 2018"
-_ISH_ALIASES = {0: "0", 1: "1+", 2: "2+", 3: "3+", "1": "1+", "2": "2+", "3": "3+",
-                "ultralow": "0", "0 (ultralow)": "0"}
+_ISH_ALIASES = {
+    0: "0",
+    1: "1+",
+    2: "2+",
+    3: "3+",
+    "1": "1+",
+    "2": "2+",
+    "3": "3+",
+    "ultralow": "0",
+    "0 (ultralow)": "0",
+}
 
 
 @dataclass(frozen=True)
@@ -111,12 +120,16 @@ class HER2Result:
 
     def summary(self) -> dict:
         """One flat row (for tables): inputs, group, call, category."""
-        return {"IHC": self.ihc if self.ihc is not None else "not done",
-                "ultralow": self.ultralow,
-                "ratio": self.ratio, "copies/cell": self.copies,
-                "ISH group": self.ish_group, "work-up": self.workup or "",
-                "call": self.call + (f" (needs {self.needs})" if self.needs else ""),
-                "category": self.category}
+        return {
+            "IHC": self.ihc if self.ihc is not None else "not done",
+            "ultralow": self.ultralow,
+            "ratio": self.ratio,
+            "copies/cell": self.copies,
+            "ISH group": self.ish_group,
+            "work-up": self.workup or "",
+            "call": self.call + (f" (needs {self.needs})" if self.needs else ""),
+            "category": self.category,
+        }
 
     def __str__(self) -> str:
         head = f"HER2 {self.call}" + (f" (needs {self.needs})" if self.needs else "")
@@ -126,8 +139,7 @@ class HER2Result:
         colour = HER2_CALL[self.call]
         group = f"group {self.ish_group}" if self.ish_group else ("not grouped" if self.ratio else "not done")
         needs = f" (needs {html.escape(self.needs)})" if self.needs else ""
-        items = "".join(f"<li><strong>{html.escape(s.rule)}</strong>: {html.escape(s.text)}</li>"
-                        for s in self.steps)
+        items = "".join(f"<li><strong>{html.escape(s.rule)}</strong>: {html.escape(s.text)}</li>" for s in self.steps)
         return (
             f'<div class="her2ned-her2" style="border-left:4px solid {colour};padding:4px 10px;">'
             f'<p><strong style="color:{colour}">HER2 {html.escape(self.call)}{needs}</strong> · '
@@ -164,11 +176,15 @@ def _check_ish(ratio, copies, prefix=""):
     if ratio is None and copies is None:
         return None, None
     if ratio is None:
-        raise ValueError(f"{prefix}copies was given without {prefix}ratio: dual-probe ISH needs both the "
-                         "HER2/CEP17 ratio (> 0) and the mean HER2 copies per cell (> 0)")
+        raise ValueError(
+            f"{prefix}copies was given without {prefix}ratio: dual-probe ISH needs both the "
+            "HER2/CEP17 ratio (> 0) and the mean HER2 copies per cell (> 0)"
+        )
     if copies is None:
-        raise ValueError(f"{prefix}ratio was given without {prefix}copies: dual-probe ISH needs both the "
-                         "HER2/CEP17 ratio (> 0) and the mean HER2 copies per cell (> 0)")
+        raise ValueError(
+            f"{prefix}ratio was given without {prefix}copies: dual-probe ISH needs both the "
+            "HER2/CEP17 ratio (> 0) and the mean HER2 copies per cell (> 0)"
+        )
     return _check_positive_number(ratio, prefix + "ratio"), _check_positive_number(copies, prefix + "copies")
 
 
@@ -216,20 +232,26 @@ def _category(call: str, ihc: str | None, ultralow: bool) -> tuple[str, Step]:
     if call == "equivocal":
         return "undetermined", Step(rule, "No category until the call is settled.")
     if ihc is None:
-        return "undetermined", Step(rule, "HER2-negative by ISH, but HER2-low, -ultralow and -zero are defined "
-                                          "by the IHC score, which is missing.")
+        return "undetermined", Step(
+            rule,
+            "HER2-negative by ISH, but HER2-low, -ultralow and -zero are defined by the IHC score, which is missing.",
+        )
     if ihc in ("1+", "2+"):
         why = "IHC 1+" if ihc == "1+" else "IHC 2+ with negative ISH"
-        return "HER2-low", Step(rule, f"{why} is HER2-low (the selection term for trastuzumab deruxtecan; "
-                                      "not a formal ASCO/CAP 2023 category).")
+        return "HER2-low", Step(
+            rule,
+            f"{why} is HER2-low (the selection term for trastuzumab deruxtecan; not a formal ASCO/CAP 2023 category).",
+        )
     if ultralow:
-        return "HER2-ultralow", Step(rule, "IHC 0 with faint incomplete staining in <= 10 % (> 0 %) of cells "
-                                           "is HER2-ultralow.")
+        return "HER2-ultralow", Step(
+            rule, "IHC 0 with faint incomplete staining in <= 10 % (> 0 %) of cells is HER2-ultralow."
+        )
     return "HER2-zero", Step(rule, "IHC 0 with no membrane staining is HER2-zero.")
 
 
-def classify(ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recount=None,
-             rule: str = "asco_cap_2018") -> HER2Result:
+def classify(
+    ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recount=None, rule: str = "asco_cap_2018"
+) -> HER2Result:
     """Classify a breast cancer's HER2 status from IHC and, where done, dual-probe ISH.
 
     Parameters
@@ -301,8 +323,13 @@ def classify(ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recou
             call = "positive"
         elif ihc == "2+":
             call, needs = "equivocal", "ISH"
-            steps.append(Step("reflex ISH", "IHC 2+ is equivocal: reflex testing by ISH on the same specimen "
-                                            "(or a new one) is required before a call."))
+            steps.append(
+                Step(
+                    "reflex ISH",
+                    "IHC 2+ is equivocal: reflex testing by ISH on the same specimen "
+                    "(or a new one) is required before a call.",
+                )
+            )
         else:
             call = "negative"
     else:
@@ -311,55 +338,101 @@ def classify(ihc=None, ratio=None, copies=None, *, ultralow: bool = False, recou
         if group == 1:
             call = "positive"
             if ihc in ("0", "1+"):
-                steps.append(Step("ISH groups", f"Group 1 is positive whatever the IHC; IHC {ihc} with group 1 "
-                                                "is discordant and worth a review of both slides."))
+                steps.append(
+                    Step(
+                        "ISH groups",
+                        f"Group 1 is positive whatever the IHC; IHC {ihc} with group 1 "
+                        "is discordant and worth a review of both slides.",
+                    )
+                )
         elif group == 5:
             if ihc == "3+":
                 call = "positive"
-                steps.append(Step("IHC", "IHC 3+ is positive on its own; group 5 ISH with IHC 3+ is discordant "
-                                         "and worth a review (heterogeneity, wrong area counted)."))
+                steps.append(
+                    Step(
+                        "IHC",
+                        "IHC 3+ is positive on its own; group 5 ISH with IHC 3+ is discordant "
+                        "and worth a review (heterogeneity, wrong area counted).",
+                    )
+                )
             else:
                 call = "negative"
         elif ihc is None:
             call, needs = "equivocal", "IHC"
-            steps.append(Step("concomitant IHC", f"Group {group} is resolved only with IHC on the same tissue; "
-                                                 "without it no call can be made."))
+            steps.append(
+                Step(
+                    "concomitant IHC",
+                    f"Group {group} is resolved only with IHC on the same tissue; without it no call can be made.",
+                )
+            )
         elif ihc == "3+":
             call, workup = "positive", "concomitant IHC"
             steps.append(Step("concomitant IHC", f"Group {group} with concomitant IHC 3+ is positive."))
         elif ihc in ("0", "1+"):
             call, workup = "negative", "concomitant IHC"
-            steps.append(Step("concomitant IHC", f"Group {group} with concomitant IHC {ihc} is negative, reported "
-                                                 "with a comment."))
+            steps.append(
+                Step(
+                    "concomitant IHC", f"Group {group} with concomitant IHC {ihc} is negative, reported with a comment."
+                )
+            )
         else:  # IHC 2+: a second observer recounts, blinded, at least 20 cells in the IHC 2+ area.
             workup = "recount"
             if recount is None:
-                steps.append(Step("recount", f"Group {group} with IHC 2+: a second observer, blinded to the first "
-                                             "count, recounts >= 20 cells in the IHC 2+ area. Assumed here to "
-                                             "confirm the first count."))
+                steps.append(
+                    Step(
+                        "recount",
+                        f"Group {group} with IHC 2+: a second observer, blinded to the first "
+                        "count, recounts >= 20 cells in the IHC 2+ area. Assumed here to "
+                        "confirm the first count.",
+                    )
+                )
             else:
                 new = ish_group(*recount)
                 ratio, copies = recount
                 if new == group:
-                    steps.append(Step("recount", f"The second observer's count ({_fmt(ratio)}, {_fmt(copies)} "
-                                                 f"copies/cell) confirms group {group}."))
+                    steps.append(
+                        Step(
+                            "recount",
+                            f"The second observer's count ({_fmt(ratio)}, {_fmt(copies)} "
+                            f"copies/cell) confirms group {group}.",
+                        )
+                    )
                 else:
-                    steps.append(Step("recount", f"The second observer's count ({_fmt(ratio)}, {_fmt(copies)} "
-                                                 f"copies/cell) falls in group {new}, not {group}; the recount is "
-                                                 "used (the guideline leaves this to the laboratory's procedure)."))
+                    steps.append(
+                        Step(
+                            "recount",
+                            f"The second observer's count ({_fmt(ratio)}, {_fmt(copies)} "
+                            f"copies/cell) falls in group {new}, not {group}; the recount is "
+                            "used (the guideline leaves this to the laboratory's procedure).",
+                        )
+                    )
                     group = new
             if group in (1, 3):
                 call = "positive"
                 steps.append(Step("recount", f"After the recount, group {group} with IHC 2+ is positive."))
             else:
                 call = "negative"
-                steps.append(Step("recount", f"After the recount, group {group} with IHC 2+ is negative, reported "
-                                             "with a comment."))
+                steps.append(
+                    Step(
+                        "recount", f"After the recount, group {group} with IHC 2+ is negative, reported with a comment."
+                    )
+                )
     category, cat_step = _category(call, ihc, ultralow)
     steps.append(Step(f"{_GUIDELINE}: call", f"HER2 {call}" + (f", needs {needs}" if needs else "") + "."))
     steps.append(cat_step)
-    return HER2Result(ihc=ihc, ultralow=ultralow, ratio=ratio, copies=copies, ish_group=group, workup=workup,
-                      call=call, category=category, needs=needs, steps=tuple(steps), rule=rule)
+    return HER2Result(
+        ihc=ihc,
+        ultralow=ultralow,
+        ratio=ratio,
+        copies=copies,
+        ish_group=group,
+        workup=workup,
+        call=call,
+        category=category,
+        needs=needs,
+        steps=tuple(steps),
+        rule=rule,
+    )
 
 
 def _ihc_sentence(ihc: str, ultralow: bool) -> str:
@@ -367,8 +440,11 @@ def _ihc_sentence(ihc: str, ultralow: bool) -> str:
         "3+": "IHC 3+ (complete, intense circumferential membrane staining in > 10 % of invasive cells) is positive.",
         "2+": "IHC 2+ (weak-to-moderate complete membrane staining in > 10 % of cells) is equivocal.",
         "1+": "IHC 1+ (faint, barely perceptible, incomplete staining in > 10 % of cells) is negative.",
-        "0": ("IHC 0 (faint incomplete staining in <= 10 % of cells: the ultralow pattern) is negative."
-              if ultralow else "IHC 0 (no membrane staining) is negative."),
+        "0": (
+            "IHC 0 (faint incomplete staining in <= 10 % of cells: the ultralow pattern) is negative."
+            if ultralow
+            else "IHC 0 (no membrane staining) is negative."
+        ),
     }[ihc]
 
 
@@ -393,8 +469,12 @@ def _classify_historic(ihc, ratio, copies, ultralow) -> HER2Result:
         call = "positive"
     elif ratio is not None:
         call = "positive" if ratio > HISTORIC_RATIO_CUTOFF else "negative"
-        steps.append(Step(rule, f"FISH ratio {_fmt(ratio)} {'>' if call == 'positive' else '<='} 2.2: "
-                                f"{call} (copy number not used)."))
+        steps.append(
+            Step(
+                rule,
+                f"FISH ratio {_fmt(ratio)} {'>' if call == 'positive' else '<='} 2.2: {call} (copy number not used).",
+            )
+        )
     elif ihc == "2+":
         call, needs = "equivocal", "ISH"
         steps.append(Step(rule, "IHC 2+ needs FISH."))
@@ -403,8 +483,19 @@ def _classify_historic(ihc, ratio, copies, ultralow) -> HER2Result:
     category, cat_step = _category(call, ihc, ultralow)
     steps.append(Step(f"{rule}: call", f"HER2 {call}" + (f", needs {needs}" if needs else "") + "."))
     steps.append(cat_step)
-    return HER2Result(ihc=ihc, ultralow=ultralow, ratio=ratio, copies=copies, ish_group=None, workup=None,
-                      call=call, category=category, needs=needs, steps=tuple(steps), rule="fish_ratio_2.2")
+    return HER2Result(
+        ihc=ihc,
+        ultralow=ultralow,
+        ratio=ratio,
+        copies=copies,
+        ish_group=None,
+        workup=None,
+        call=call,
+        category=category,
+        needs=needs,
+        steps=tuple(steps),
+        rule="fish_ratio_2.2",
+    )
 
 
 # Example tumours for teaching, one per path through the guideline (values are illustrative, not patients).

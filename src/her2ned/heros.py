@@ -31,13 +31,30 @@ from .claims import load_claims
 from .models.fast import km_at, km_band, km_curve, km_median
 from .targets import ReconstructionError, build_targets, require_targets
 
-if TYPE_CHECKING:   # the simulator is imported by the functions that draw populations
+if TYPE_CHECKING:  # the simulator is imported by the functions that draw populations
     from .simulate import SimulationParams
 
-__all__ = ["HerosAssumptions", "ASSUMPTIONS", "TOLERANCES", "METHODS", "COLUMNS", "COHORT_SEED", "RANGE_SEED",
-           "targets",
-           "reproduced_values", "search_table", "reconstruct", "format_cohort_csv", "assumptions_table",
-           "feasible_range", "format_range_csv", "UNREPORTED", "simulator_check", "entry_rules", "SYNTHETIC_NOTICE"]
+__all__ = [
+    "HerosAssumptions",
+    "ASSUMPTIONS",
+    "TOLERANCES",
+    "METHODS",
+    "COLUMNS",
+    "COHORT_SEED",
+    "RANGE_SEED",
+    "targets",
+    "reproduced_values",
+    "search_table",
+    "reconstruct",
+    "format_cohort_csv",
+    "assumptions_table",
+    "feasible_range",
+    "format_range_csv",
+    "UNREPORTED",
+    "simulator_check",
+    "entry_rules",
+    "SYNTHETIC_NOTICE",
+]
 
 #: Columns of the reconstructed table.
 COLUMNS = ["patient_id", "ttp_months", "progressed"]
@@ -75,29 +92,42 @@ METHODS = {
 class HerosAssumptions:
     """Everything the HER-OS abstract does not say and the reconstruction has to choose."""
 
-    time_origin: str = ("start of trastuzumab for metastatic disease; every patient progression-free "
-                        "at the 24-month entry rule; times analysed from the origin without truncation, "
-                        "as the abstract's numbers read")
+    time_origin: str = (
+        "start of trastuzumab for metastatic disease; every patient progression-free "
+        "at the 24-month entry rule; times analysed from the origin without truncation, "
+        "as the abstract's numbers read"
+    )
     remission_beyond_5_years: str = "the Kaplan–Meier progression-free share at 60 months (not a crude share)"
-    ci_method: str = ("log(−log) transformed Greenwood intervals (lifelines' and Stata's default); the "
-                      "median's interval by Brookmeyer–Crowley inversion of that band")
-    progression_model: str = ("time beyond entry Weibull with a shape drawn from shape_range, its scale "
-                              "set so the Kaplan–Meier median is the published one")
-    follow_up_model: str = ("follow-up after entry uniform between a shortest and a longest time drawn "
-                            "from follow_up_range (registry documentation 2006–2010, data cut not "
-                            "reported), and losses to follow-up at a constant rate drawn from loss_range")
-    shape_range: tuple = (0.3, 3.0)             # assumption: falling to rising hazards
-    follow_up_range: tuple = (0.0, 120.0)       # assumption: months after entry (up to 10 years)
-    loss_range: tuple = (0.0, 0.5)              # assumption: losses per year in a registry
+    ci_method: str = (
+        "log(−log) transformed Greenwood intervals (lifelines' and Stata's default); the "
+        "median's interval by Brookmeyer–Crowley inversion of that band"
+    )
+    progression_model: str = (
+        "time beyond entry Weibull with a shape drawn from shape_range, its scale "
+        "set so the Kaplan–Meier median is the published one"
+    )
+    follow_up_model: str = (
+        "follow-up after entry uniform between a shortest and a longest time drawn "
+        "from follow_up_range (registry documentation 2006–2010, data cut not "
+        "reported), and losses to follow-up at a constant rate drawn from loss_range"
+    )
+    shape_range: tuple = (0.3, 3.0)  # assumption: falling to rising hazards
+    follow_up_range: tuple = (0.0, 120.0)  # assumption: months after entry (up to 10 years)
+    loss_range: tuple = (0.0, 0.5)  # assumption: losses per year in a registry
     months_decimals: int = 2
 
     def __post_init__(self):
         for name, low in (("shape_range", 1e-3), ("follow_up_range", 0.0), ("loss_range", 0.0)):
             v = getattr(self, name)
-            if not (isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, (int, float)) and math.isfinite(x)
-                                                                  for x in v) and low <= v[0] <= v[1]):
-                raise ValueError(f"HerosAssumptions.{name} must be a pair (low, high) with {low:g} ≤ low ≤ high, "
-                                 f"got {v!r}")
+            if not (
+                isinstance(v, tuple)
+                and len(v) == 2
+                and all(isinstance(x, (int, float)) and math.isfinite(x) for x in v)
+                and low <= v[0] <= v[1]
+            ):
+                raise ValueError(
+                    f"HerosAssumptions.{name} must be a pair (low, high) with {low:g} ≤ low ≤ high, got {v!r}"
+                )
         if not isinstance(self.months_decimals, int) or not 0 <= self.months_decimals <= 6:
             raise ValueError(f"HerosAssumptions.months_decimals must be an integer 0-6, got {self.months_decimals!r}")
 
@@ -121,11 +151,16 @@ def _values(t: np.ndarray, e: np.ndarray) -> dict:
     """The six survival numbers by the fast path (years for the median, % for the 5-year share)."""
     times, s, lo, hi = km_band(t, e)
     at60 = [float(km_at(times, x, [60.0])[0]) for x in (s, lo, hi)]
-    return {"heros_n": float(len(t)), "heros_min_pfs": float(t.min()),
-            "heros_ttp_median": km_median(times, s) / 12, "heros_ttp_median:lower": km_median(times, lo) / 12,
-            "heros_ttp_median:upper": km_median(times, hi) / 12,
-            "heros_remission_5y": 100 * at60[0], "heros_remission_5y:lower": 100 * at60[1],
-            "heros_remission_5y:upper": 100 * at60[2]}
+    return {
+        "heros_n": float(len(t)),
+        "heros_min_pfs": float(t.min()),
+        "heros_ttp_median": km_median(times, s) / 12,
+        "heros_ttp_median:lower": km_median(times, lo) / 12,
+        "heros_ttp_median:upper": km_median(times, hi) / 12,
+        "heros_remission_5y": 100 * at60[0],
+        "heros_remission_5y:lower": 100 * at60[1],
+        "heros_remission_5y:upper": 100 * at60[2],
+    }
 
 
 def reproduced_values(df: pd.DataFrame) -> dict:
@@ -159,23 +194,37 @@ def reproduced_values(df: pd.DataFrame) -> dict:
     lo, hi = (float(v) for v in np.asarray(median_survival_times(ci), dtype=float).ravel()[:2])
     at60 = kmf.survival_function_at_times(60.0).iloc[0]
     row = ci[ci.index <= 60.0].iloc[-1]
-    return {"heros_n": float(len(t)), "heros_min_pfs": float(t.min()),
-            "heros_ttp_median": float(kmf.median_survival_time_) / 12, "heros_ttp_median:lower": lo / 12,
-            "heros_ttp_median:upper": hi / 12, "heros_remission_5y": 100 * float(at60),
-            "heros_remission_5y:lower": 100 * float(row.iloc[0]), "heros_remission_5y:upper": 100 * float(row.iloc[1])}
+    return {
+        "heros_n": float(len(t)),
+        "heros_min_pfs": float(t.min()),
+        "heros_ttp_median": float(kmf.median_survival_time_) / 12,
+        "heros_ttp_median:lower": lo / 12,
+        "heros_ttp_median:upper": hi / 12,
+        "heros_remission_5y": 100 * float(at60),
+        "heros_remission_5y:lower": 100 * float(row.iloc[0]),
+        "heros_remission_5y:upper": 100 * float(row.iloc[1]),
+    }
 
 
 def _random_settings(rng, assumptions) -> dict:
     f0, f1 = sorted(rng.uniform(*assumptions.follow_up_range, 2))
-    return {"shape": float(rng.uniform(*assumptions.shape_range)), "follow_up_min": float(f0),
-            "follow_up_max": float(f1), "loss_per_year": float(rng.uniform(*assumptions.loss_range))}
+    return {
+        "shape": float(rng.uniform(*assumptions.shape_range)),
+        "follow_up_min": float(f0),
+        "follow_up_max": float(f1),
+        "loss_per_year": float(rng.uniform(*assumptions.loss_range)),
+    }
 
 
 def _nearby(rng, settings, assumptions) -> dict:
     """A small random step from ``settings``, kept inside the assumed ranges."""
     out = {}
-    for key, rng_range in (("shape", assumptions.shape_range), ("follow_up_min", assumptions.follow_up_range),
-                           ("follow_up_max", assumptions.follow_up_range), ("loss_per_year", assumptions.loss_range)):
+    for key, rng_range in (
+        ("shape", assumptions.shape_range),
+        ("follow_up_min", assumptions.follow_up_range),
+        ("follow_up_max", assumptions.follow_up_range),
+        ("loss_per_year", assumptions.loss_range),
+    ):
         lo, hi = rng_range
         out[key] = float(np.clip(settings[key] + 0.05 * (hi - lo) * rng.standard_normal(), lo, hi))
     out["follow_up_min"], out["follow_up_max"] = sorted((out["follow_up_min"], out["follow_up_max"]))
@@ -192,12 +241,12 @@ def _draw(noise, entry, median_months, settings):
     """One candidate table for ``settings`` (shape, follow-up, losses) from the uniforms ``noise``, its
     progression times scaled so the Kaplan–Meier median is ``median_months``. Returns
     ``(times, events, settings)`` or None."""
-    u = (-np.log1p(-noise[0])) ** (1 / settings["shape"])           # Weibull(shape), unit scale
+    u = (-np.log1p(-noise[0])) ** (1 / settings["shape"])  # Weibull(shape), unit scale
     follow = entry + settings["follow_up_min"] + (settings["follow_up_max"] - settings["follow_up_min"]) * noise[1]
     if settings["loss_per_year"] > 0:
         follow = np.minimum(follow, entry - np.log1p(-noise[2]) * 12 / settings["loss_per_year"])
     lo, hi = math.log(1.0), math.log(5000.0)
-    for _ in range(40):   # the Kaplan–Meier median rises with the scale
+    for _ in range(40):  # the Kaplan–Meier median rises with the scale
         scale = math.exp((lo + hi) / 2)
         latent = entry + scale * u
         t, e = np.minimum(latent, follow), (latent <= follow).astype(int)
@@ -220,8 +269,14 @@ def _closeness(values, tg) -> tuple:
     return max(d), sum(d)
 
 
-def search_table(rng: np.random.Generator, targets: dict, *, assumptions: HerosAssumptions = ASSUMPTIONS,
-                 draws: int = 6000, trace: list | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+def search_table(
+    rng: np.random.Generator,
+    targets: dict,
+    *,
+    assumptions: HerosAssumptions = ASSUMPTIONS,
+    draws: int = 6000,
+    trace: list | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Draw candidates until one meets every target; return ``(ttp_months, progressed, settings)``.
 
     The first third of the draws explores the assumed ranges at random, the rest step around the closest
@@ -266,8 +321,11 @@ def search_table(rng: np.random.Generator, targets: dict, *, assumptions: HerosA
             found = found or (t, e, settings)
     if found is not None:
         return found
-    raise ReconstructionError(f"no HER-OS table met every target in {draws} draws (closest: {best[0]:.2f} "
-                              "tolerance units)", list(tg), closest=best[1])
+    raise ReconstructionError(
+        f"no HER-OS table met every target in {draws} draws (closest: {best[0]:.2f} tolerance units)",
+        list(tg),
+        closest=best[1],
+    )
 
 
 def _fit(noise, tg, settings, assumptions):
@@ -280,8 +338,9 @@ def _fit(noise, tg, settings, assumptions):
     return _distance(_values(t, e), tg), t, e, settings
 
 
-def reconstruct(seed: int = COHORT_SEED, *, assumptions: HerosAssumptions = ASSUMPTIONS,
-                draws: int = 4000) -> pd.DataFrame:
+def reconstruct(
+    seed: int = COHORT_SEED, *, assumptions: HerosAssumptions = ASSUMPTIONS, draws: int = 4000
+) -> pd.DataFrame:
     """The synthetic HER-OS table: ``patient_id, ttp_months, progressed``, checked with lifelines.
 
     Every draw of :func:`search_table` is tried, and of the tables that meet the targets the one closest
@@ -301,11 +360,16 @@ def reconstruct(seed: int = COHORT_SEED, *, assumptions: HerosAssumptions = ASSU
     fits = [_fit(noise, tg, settings, assumptions) for settings, noise, _ in kept]
     t, e = min(((f[1], f[2]) for f in fits), key=lambda te: _closeness(_values(*te), tg))
     order = rng.permutation(len(t))
-    df = pd.DataFrame({"patient_id": [f"HEROS-{i + 1:03d}" for i in range(len(t))], "ttp_months": t[order],
-                       "progressed": e[order].astype(int)})
+    df = pd.DataFrame(
+        {
+            "patient_id": [f"HEROS-{i + 1:03d}" for i in range(len(t))],
+            "ttp_months": t[order],
+            "progressed": e[order].astype(int),
+        }
+    )
     values = reproduced_values(df)
     missed = [k for k, x in tg.items() if x.distance(values[k]) > 1]
-    if missed:   # the fast path and lifelines disagree: never ship a table that misses
+    if missed:  # the fast path and lifelines disagree: never ship a table that misses
         raise ReconstructionError(f"the lifelines check missed {missed}", missed, closest=df)
     df.attrs["synthetic"] = True
     return df
@@ -315,26 +379,40 @@ def format_cohort_csv(df: pd.DataFrame, decimals: int = ASSUMPTIONS.months_decim
     """The table as CSV text, byte-stable (fixed decimals, ``\\n`` line ends)."""
     if not isinstance(df, pd.DataFrame) or list(df.columns) != COLUMNS:
         raise ValueError(f"df must be a DataFrame with columns {COLUMNS}")
-    return df.to_csv(index=False, float_format=f"%.{count(decimals, 'decimals', low=0, high=6)}f",
-                     lineterminator="\n")
+    return df.to_csv(index=False, float_format=f"%.{count(decimals, 'decimals', low=0, high=6)}f", lineterminator="\n")
 
 
 def assumptions_table(assumptions: HerosAssumptions = ASSUMPTIONS) -> pd.DataFrame:
     """Every assumption of the HER-OS reconstruction as a two-column table (for the book)."""
     if not isinstance(assumptions, HerosAssumptions):
         raise TypeError(f"assumptions must be a HerosAssumptions, got {type(assumptions).__name__}")
-    return pd.DataFrame([{"assumption": k, "value": ", ".join(f"{x:g}" for x in v) if isinstance(v, tuple) else str(v)}
-                         for k, v in asdict(assumptions).items()])
+    return pd.DataFrame(
+        [
+            {"assumption": k, "value": ", ".join(f"{x:g}" for x in v) if isinstance(v, tuple) else str(v)}
+            for k, v in asdict(assumptions).items()
+        ]
+    )
 
 
 #: The unreported quantities whose feasible range is searched, with their labels.
-UNREPORTED = {"progressions": "progressions", "median_follow_up_years": "median follow-up (years, reverse KM)",
-              "at_risk_60": "patients still followed at 5 years", "longest_years": "longest follow-up (years)",
-              "shape": "Weibull shape of time beyond entry", "loss_per_year": "losses to follow-up per year"}
+UNREPORTED = {
+    "progressions": "progressions",
+    "median_follow_up_years": "median follow-up (years, reverse KM)",
+    "at_risk_60": "patients still followed at 5 years",
+    "longest_years": "longest follow-up (years)",
+    "shape": "Weibull shape of time beyond entry",
+    "loss_per_year": "losses to follow-up per year",
+}
 
 
-def feasible_range(seed: int = RANGE_SEED, *, restarts: int = 10, draws: int = 3000, push: int = 200,
-                   assumptions: HerosAssumptions = ASSUMPTIONS) -> pd.DataFrame:
+def feasible_range(
+    seed: int = RANGE_SEED,
+    *,
+    restarts: int = 10,
+    draws: int = 3000,
+    push: int = 200,
+    assumptions: HerosAssumptions = ASSUMPTIONS,
+) -> pd.DataFrame:
     """How far the unreported quantities move among tables that meet every HER-OS target.
 
     First ``restarts`` independent runs of :func:`search_table` (``draws`` each, with a ``trace``) collect
@@ -360,10 +438,9 @@ def feasible_range(seed: int = RANGE_SEED, *, restarts: int = 10, draws: int = 3
     kept: list = []
     for r in range(restarts):
         try:
-            search_table(np.random.default_rng([int(seed), r]), tg, assumptions=assumptions, draws=draws,
-                         trace=kept)
+            search_table(np.random.default_rng([int(seed), r]), tg, assumptions=assumptions, draws=draws, trace=kept)
         except ReconstructionError:
-            continue   # this start found no table; the others may
+            continue  # this start found no table; the others may
     if not kept:
         raise ReconstructionError(f"no table met every target in {restarts} runs of {draws} draws", list(tg))
     tables = [(settings | unreported, noise) for settings, noise, unreported in kept]
@@ -379,8 +456,12 @@ def feasible_range(seed: int = RANGE_SEED, *, restarts: int = 10, draws: int = 3
                         cur = row
     tables = [row for row, _ in tables]
     k = pd.DataFrame(tables)
-    return pd.DataFrame([{"quantity": label, "low": float(k[c].min()), "high": float(k[c].max()),
-                          "tables": len(k)} for c, label in UNREPORTED.items()])
+    return pd.DataFrame(
+        [
+            {"quantity": label, "low": float(k[c].min()), "high": float(k[c].max()), "tables": len(k)}
+            for c, label in UNREPORTED.items()
+        ]
+    )
 
 
 def format_range_csv(ranges: pd.DataFrame) -> str:
@@ -391,9 +472,13 @@ def format_range_csv(ranges: pd.DataFrame) -> str:
 
 
 def _unreported(t, e) -> dict:
-    times, surv = km_curve(t, 1 - e)      # reverse Kaplan–Meier: censoring as the event
-    return {"progressions": int(e.sum()), "median_follow_up_years": km_median(times, surv) / 12,
-            "at_risk_60": int((t > 60).sum()), "longest_years": float(t.max()) / 12}
+    times, surv = km_curve(t, 1 - e)  # reverse Kaplan–Meier: censoring as the event
+    return {
+        "progressions": int(e.sum()),
+        "median_follow_up_years": km_median(times, surv) / 12,
+        "at_risk_60": int((t > 60).sum()),
+        "longest_years": float(t.max()) / 12,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,9 +494,13 @@ def _selected_summary(params, threshold: float, n: int, seed: int) -> dict:
     passed = float(km_at(times_all, surv_all, [threshold])[0])
     sel = select_arrays(a, threshold)
     times, surv = km_curve(sel["pfs_months"], sel["progressed"])
-    return {"progression_free_at_entry": passed, "median_years": km_median(times, surv) / 12,
-            "remission_5y": 100 * float(km_at(times, surv, [60.0])[0]), "ned_share": float(sel["ned"].mean()),
-            "cured_share": min(1.0, params.cure_fraction / passed) if passed > 0 else float("nan")}
+    return {
+        "progression_free_at_entry": passed,
+        "median_years": km_median(times, surv) / 12,
+        "remission_5y": 100 * float(km_at(times, surv, [60.0])[0]),
+        "ned_share": float(sel["ned"].mean()),
+        "cured_share": min(1.0, params.cure_fraction / passed) if passed > 0 else float("nan"),
+    }
 
 
 def simulator_check(worlds: dict, *, n: int = 200_000, seed: int = 0) -> pd.DataFrame:
@@ -443,14 +532,26 @@ def simulator_check(worlds: dict, *, n: int = 200_000, seed: int = 0) -> pd.Data
     for name, params in worlds.items():
         s = _selected_summary(params, entry, n, seed)
         inside = m_lo <= s["median_years"] <= m_hi, r_lo <= s["remission_5y"] <= r_hi
-        rows.append({"world": str(name), "median_years": s["median_years"], "remission_5y": s["remission_5y"],
-                     "median_inside_ci": inside[0], "share_inside_ci": inside[1],
-                     "verdict": "consistent" if all(inside) else "ruled out"})
+        rows.append(
+            {
+                "world": str(name),
+                "median_years": s["median_years"],
+                "remission_5y": s["remission_5y"],
+                "median_inside_ci": inside[0],
+                "share_inside_ci": inside[1],
+                "verdict": "consistent" if all(inside) else "ruled out",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def entry_rules(params: SimulationParams | None = None, thresholds: Sequence[float] = (24.0, 36.0), *,
-                n: int = 200_000, seed: int = 0) -> pd.DataFrame:
+def entry_rules(
+    params: SimulationParams | None = None,
+    thresholds: Sequence[float] = (24.0, 36.0),
+    *,
+    n: int = 200_000,
+    seed: int = 0,
+) -> pd.DataFrame:
     """The same simulated population selected by a 2- and a 3-year entry rule, side by side.
 
     Examples

@@ -54,9 +54,11 @@ class IPDResult:
     def _repr_html_(self) -> str:
         n, d = len(self.table), int(self.table["event"].sum())
         fixes = "".join(f"<li>{r}</li>" for r in self.repairs) or "<li>none</li>"
-        return (f"<p><b>IPD rebuilt from a Kaplan–Meier curve</b> (Guyot 2012): {n} patients, {d} events.</p>"
-                + self.intervals.to_html(index=False, float_format="{:.4g}".format)
-                + f"<p>Repairs of the input:</p><ul>{fixes}</ul>")
+        return (
+            f"<p><b>IPD rebuilt from a Kaplan–Meier curve</b> (Guyot 2012): {n} patients, {d} events.</p>"
+            + self.intervals.to_html(index=False, float_format="{:.4g}".format)
+            + f"<p>Repairs of the input:</p><ul>{fixes}</ul>"
+        )
 
 
 def _points(times, surv, repairs):
@@ -67,7 +69,7 @@ def _points(times, surv, repairs):
         raise ValueError("times and surv must be finite numbers (a digitised point is missing or NaN)")
     if (t < 0).any() or (s < -MAX_NOISE_RISE).any() or (s > 1 + MAX_NOISE_RISE).any():
         raise ValueError("times must be ≥ 0 and surv between 0 and 1 (survival as a proportion, not a percent)")
-    order = np.lexsort((-s, t))   # by time; at one time, the top of a drop before its bottom
+    order = np.lexsort((-s, t))  # by time; at one time, the top of a drop before its bottom
     if (order != np.arange(len(t))).any():
         repairs.append("sorted the points by time")
     t, s = t[order], s[order]
@@ -77,13 +79,17 @@ def _points(times, surv, repairs):
     running_min = np.minimum.accumulate(s)
     if (s - running_min).max() > MAX_NOISE_RISE:
         k = int(np.argmax(s - running_min))
-        raise ValueError(f"surv rises by {s[k] - running_min[k]:.3f} at time {t[k]:g}: not a survival curve "
-                         f"(a rise up to {MAX_NOISE_RISE} is taken as digitiser noise and repaired)")
+        raise ValueError(
+            f"surv rises by {s[k] - running_min[k]:.3f} at time {t[k]:g}: not a survival curve "
+            f"(a rise up to {MAX_NOISE_RISE} is taken as digitiser noise and repaired)"
+        )
     if (s > running_min).any():
-        repairs.append(f"lowered {int((s > running_min).sum())} point(s) that rose above an earlier one "
-                       f"(by at most {float((s - running_min).max()):.3f}: digitiser noise)")
+        repairs.append(
+            f"lowered {int((s > running_min).sum())} point(s) that rose above an earlier one "
+            f"(by at most {float((s - running_min).max()):.3f}: digitiser noise)"
+        )
         s = running_min
-    if t[0] == 0 and s[0] < 1:   # a start clicked a little low: the curve starts at 1, not with events
+    if t[0] == 0 and s[0] < 1:  # a start clicked a little low: the curve starts at 1, not with events
         if s[0] < 1 - MAX_NOISE_RISE:
             raise ValueError(f"surv starts at {s[0]:.3f} at time 0: a Kaplan–Meier curve starts at 1")
         repairs.append(f"raised the start (0, {s[0]:.3f}) to (0, 1)")
@@ -105,22 +111,26 @@ def _risk_table(risk_times, n_risk, t_end):
     if nr[0] < 1 or nr[0] > 1_000_000:
         raise ValueError(f"n_risk must start with 1 to 1,000,000 patients, got {nr[0]:g}")
     if tr[-1] > t_end:
-        raise ValueError(f"risk_times run to {tr[-1]:g} but the curve's last point is at {t_end:g}: the risk "
-                         "table reaches beyond the digitised curve (digitise the curve to its end)")
+        raise ValueError(
+            f"risk_times run to {tr[-1]:g} but the curve's last point is at {t_end:g}: the risk "
+            "table reaches beyond the digitised curve (digitise the curve to its end)"
+        )
     return tr, nr.astype(int)
 
 
 def _insert_at_risk_times(t, s, tr, repairs):
     t = t.copy()
-    for x in tr:   # a point within rounding of a risk time is at it (else its event falls just before)
+    for x in tr:  # a point within rounding of a risk time is at it (else its event falls just before)
         t[np.isclose(t, x)] = x
     missing = [x for x in tr if not (t == x).any()]
     if missing:
-        for x in missing:   # the curve's value just before x, carried forward: no event at x
+        for x in missing:  # the curve's value just before x, carried forward: no event at x
             k = np.searchsorted(t, x, side="right")
             t, s = np.insert(t, k, x), np.insert(s, k, s[k - 1])
-        repairs.append(f"inserted a point at risk time(s) {', '.join(f'{x:g}' for x in missing)} "
-                       "(the curve's value carried forward), so every interval holds a point")
+        repairs.append(
+            f"inserted a point at risk time(s) {', '.join(f'{x:g}' for x in missing)} "
+            "(the curve's value carried forward), so every interval holds a point"
+        )
     return t, s
 
 
@@ -129,7 +139,7 @@ def _interval(t, s, lo, up, end_time, n_start, n_censor, km_start, max_events=No
     at each point (from the drop of the curve, at most ``max_events`` in all), the censoring times kept,
     the number left and the KM."""
     cen_t = t[lo] + np.arange(1, n_censor + 1) * (end_time - t[lo]) / (n_censor + 1)
-    edges = np.r_[t[lo:up + 1], end_time]
+    edges = np.r_[t[lo : up + 1], end_time]
     d = np.zeros(up - lo + 1, int)
     kept = []
     n, km = n_start, km_start
@@ -139,14 +149,15 @@ def _interval(t, s, lo, up, end_time, n_start, n_censor, km_start, max_events=No
             if max_events is not None:
                 d[j] = min(d[j], max_events - d[:j].sum())
             km = km * (1 - d[j] / n)
-        in_step = cen_t[(cen_t >= edges[j]) & (cen_t < edges[j + 1])][:n - d[j]]
+        in_step = cen_t[(cen_t >= edges[j]) & (cen_t < edges[j + 1])][: n - d[j]]
         kept.append(in_step)
         n -= d[j] + len(in_step)
     return d, np.concatenate(kept), n, km
 
 
-def ipd_from_km(times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk: ArrayLike, *,
-                total_events: int | None = None) -> IPDResult:
+def ipd_from_km(
+    times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk: ArrayLike, *, total_events: int | None = None
+) -> IPDResult:
     """Patient-level times and events from digitised Kaplan–Meier points and the numbers at risk.
 
     Parameters
@@ -180,7 +191,7 @@ def ipd_from_km(times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk
     for i, (lo, nxt) in enumerate(zip(lower, bounds)):
         up, n_start, last = nxt - 1, int(nr[i]), i == len(tr) - 1
         end_time = t[-1] if last else tr[i + 1]
-        if not last:   # Guyot's loop: move censorings until the rebuilt number at risk is the printed one
+        if not last:  # Guyot's loop: move censorings until the rebuilt number at risk is the printed one
             target = int(nr[i + 1])
             n_censor = max(round(n_start * (s[nxt] / s[lo] if s[lo] > 0 else 0.0) - target), 0)
             for _ in range(4 * n_start + 10):
@@ -190,16 +201,19 @@ def ipd_from_km(times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk
                     break
                 n_censor = max(n_censor + gap, 0)
             n_guyot = n_end
-            if n_end < target:   # the drop implies more events than the risk table leaves room for
-                d, cen, n_end, km_end = _interval(t, s, lo, up, end_time, n_start, n_censor, km,
-                                                  max_events=n_start - target - n_censor)
-                repairs.append(f"interval {tr[i]:g}–{tr[i + 1]:g}: the curve's drop implies more events than "
-                               f"the numbers at risk allow ({n_start} → {target}); kept {int(d.sum())}")
-            if n_end > target:   # rounding left a few too many: censored late in the interval
+            if n_end < target:  # the drop implies more events than the risk table leaves room for
+                d, cen, n_end, km_end = _interval(
+                    t, s, lo, up, end_time, n_start, n_censor, km, max_events=n_start - target - n_censor
+                )
+                repairs.append(
+                    f"interval {tr[i]:g}–{tr[i + 1]:g}: the curve's drop implies more events than "
+                    f"the numbers at risk allow ({n_start} → {target}); kept {int(d.sum())}"
+                )
+            if n_end > target:  # rounding left a few too many: censored late in the interval
                 cen = np.r_[cen, np.full(n_end - target, (t[up] + end_time) / 2)]
                 n_end = target
             done.append((len(cen), end_time - tr[i]))
-        elif total_events is not None:   # censorings after the last risk time set by the total events
+        elif total_events is not None:  # censorings after the last risk time set by the total events
             n_censor = 0
             for _ in range(4 * n_start + 10):
                 d, cen, n_end, km_end = _interval(t, s, lo, up, end_time, n_start, n_censor, km)
@@ -208,28 +222,45 @@ def ipd_from_km(times: ArrayLike, surv: ArrayLike, risk_times: ArrayLike, n_risk
                     break
                 n_censor = min(max(n_censor + gap, 0), n_start)
             if n_events + int(d.sum()) != total_events:
-                repairs.append(f"total_events {total_events} cannot be reached from this curve and risk table: "
-                               f"kept {n_events + int(d.sum())} events")
-        else:   # ... or by the average censoring rate of the earlier intervals
+                repairs.append(
+                    f"total_events {total_events} cannot be reached from this curve and risk table: "
+                    f"kept {n_events + int(d.sum())} events"
+                )
+        else:  # ... or by the average censoring rate of the earlier intervals
             span = sum(length for _, length in done)
             rate = sum(c for c, _ in done) / span if span > 0 else 0.0
             n_censor = min(round(rate * (end_time - tr[i])), n_start)
             d, cen, n_end, km_end = _interval(t, s, lo, up, end_time, n_start, n_censor, km)
         km, n_events = km_end, n_events + int(d.sum())
-        events.append(np.repeat(t[lo:up + 1], d))
+        events.append(np.repeat(t[lo : up + 1], d))
         censored.append(cen)
-        rows.append({"start": float(tr[i]), "end": float(end_time), "n_risk": n_start, "events": int(d.sum()),
-                     "censored": len(cen), "n_end_printed": np.nan if last else int(nr[i + 1]),
-                     "n_end_guyot": n_end if last else n_guyot})
-    censored.append(np.full(n_end, t[-1]))   # still at risk at the last point: censored there
+        rows.append(
+            {
+                "start": float(tr[i]),
+                "end": float(end_time),
+                "n_risk": n_start,
+                "events": int(d.sum()),
+                "censored": len(cen),
+                "n_end_printed": np.nan if last else int(nr[i + 1]),
+                "n_end_guyot": n_end if last else n_guyot,
+            }
+        )
+    censored.append(np.full(n_end, t[-1]))  # still at risk at the last point: censored there
     ev, ce = np.concatenate(events), np.concatenate(censored)
     table = pd.DataFrame({"time": np.r_[ev, ce], "event": np.r_[np.ones(len(ev), int), np.zeros(len(ce), int)]})
     table = table.sort_values(["time", "event"], ascending=[True, False], kind="stable").reset_index(drop=True)
     return IPDResult(table, pd.DataFrame(rows), tuple(repairs))
 
 
-def digitise_km(times: ArrayLike, surv: ArrayLike, rng: np.random.Generator, *, n_points: int | None = None,
-                time_sd: float = 0.0, surv_sd: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def digitise_km(
+    times: ArrayLike,
+    surv: ArrayLike,
+    rng: np.random.Generator,
+    *,
+    n_points: int | None = None,
+    time_sd: float = 0.0,
+    surv_sd: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Points a digitiser would give for a Kaplan–Meier step curve (for round trips of :func:`ipd_from_km`).
 
     ``times, surv`` are the curve's vertices (as from :func:`her2ned.models.fast.km_curve`: each time and
@@ -261,13 +292,13 @@ def digitise_km(times: ArrayLike, surv: ArrayLike, rng: np.random.Generator, *, 
         n_points = count(n_points, "n_points", low=2, high=len(pt))
         keep = np.sort(np.r_[0, rng.choice(np.arange(1, len(pt) - 1), n_points - 2, replace=False), len(pt) - 1])
         pt, ps = pt[keep], ps[keep]
-    ps[1:] = np.clip(ps[1:] + rng.normal(0, surv_sd, len(ps) - 1), 0.0, 1.0)   # the start is the axis: 1
+    ps[1:] = np.clip(ps[1:] + rng.normal(0, surv_sd, len(ps) - 1), 0.0, 1.0)  # the start is the axis: 1
     return pt, ps
 
 
-def round_trip(time: ArrayLike, event: ArrayLike, rng: np.random.Generator, *, risk_every: float = 6.0,
-               **digitiser: float | None
-               ) -> tuple[IPDResult, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def round_trip(
+    time: ArrayLike, event: ArrayLike, rng: np.random.Generator, *, risk_every: float = 6.0, **digitiser: float | None
+) -> tuple[IPDResult, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Publish a curve and rebuild it: the check of :func:`ipd_from_km` the book and its tests run.
 
     The Kaplan–Meier curve of ``time, event`` (drawn by lifelines, not by this package), its steps
@@ -285,7 +316,6 @@ def round_trip(time: ArrayLike, event: ArrayLike, rng: np.random.Generator, *, r
     """
     from lifelines import KaplanMeierFitter
 
-
     t, e = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
     if t.shape != e.shape or len(t) == 0 or not np.isfinite(t).all() or (t < 0).any():
         raise ValueError("time must be finite numbers ≥ 0, one per value of event")
@@ -295,9 +325,9 @@ def round_trip(time: ArrayLike, event: ArrayLike, rng: np.random.Generator, *, r
     if risk_every <= 0:
         raise ValueError(f"risk_every must be > 0 months, got {risk_every!r}")
     sf = KaplanMeierFitter().fit(t, e).survival_function_.iloc[:, 0]
-    steps = sf[sf.diff().fillna(-1) != 0]   # the start and every drop: what a figure shows
+    steps = sf[sf.diff().fillna(-1) != 0]  # the start and every drop: what a figure shows
     pt, ps = digitise_km(steps.index.to_numpy(), steps.to_numpy(), rng, **digitiser)
-    if t.max() > pt[-1]:   # the curve drawn on to the last follow-up
+    if t.max() > pt[-1]:  # the curve drawn on to the last follow-up
         pt, ps = np.r_[pt, t.max()], np.r_[ps, ps[-1]]
     risk_times = np.arange(0, t.max() + 1e-9, risk_every)
     n_risk = numbers_at_risk(t, risk_times)

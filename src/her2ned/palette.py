@@ -15,33 +15,66 @@ palette is a change of this file.
 
 from __future__ import annotations
 
-__all__ = ["INK", "MUTED", "REFERENCE", "SHADE", "ON_DARK", "PAPER", "OURS", "PUBLISHED", "HIGHLIGHT",
-           "NED_GROUP", "RESPONSE", "ESTIMATOR", "ESTIMAND", "LATENCY", "HER2_CALL", "ISH_GROUP", "COHORTS", "SIZES",
-           "MESSAGE", "FEEDBACK", "DIAGRAM", "PALETTES"]
+__all__ = [
+    "INK",
+    "MUTED",
+    "REFERENCE",
+    "SHADE",
+    "ON_DARK",
+    "PAPER",
+    "OURS",
+    "PUBLISHED",
+    "HIGHLIGHT",
+    "NED_GROUP",
+    "RESPONSE",
+    "ESTIMATOR",
+    "ESTIMAND",
+    "LATENCY",
+    "HER2_CALL",
+    "ISH_GROUP",
+    "COHORTS",
+    "SIZES",
+    "MESSAGE",
+    "FEEDBACK",
+    "DIAGRAM",
+    "PALETTES",
+]
 
 # Neutrals: text, reference lines, backgrounds.
-INK = "#222222"          # text and the lines a reader must follow (true values, medians of spreads)
-MUTED = "#555555"        # secondary text, threshold lines
-REFERENCE = "#999999"    # faint reference lines (HR = 1, S = 0.5)
-SHADE = "#eeeeee"        # background bands (the 36-month window every patient survives)
-ON_DARK = "#ffffff"      # text and marker edges on a dark fill
-PAPER = "#ffffff"        # label boxes and hollow markers: the page behind the figure
+INK = "#222222"  # text and the lines a reader must follow (true values, medians of spreads)
+MUTED = "#555555"  # secondary text, threshold lines
+REFERENCE = "#999999"  # faint reference lines (HR = 1, S = 0.5)
+SHADE = "#eeeeee"  # background bands (the 36-month window every patient survives)
+ON_DARK = "#ffffff"  # text and marker edges on a dark fill
+PAPER = "#ffffff"  # label boxes and hollow markers: the page behind the figure
 
 # This cohort against the published study (forest plots, proportions).
-OURS = "#0072B2"         # Okabe–Ito blue
-PUBLISHED = "#6E6E6E"    # grey: the paper's own numbers
-HIGHLIGHT = "#B2182B"    # a single published value to find at a glance
+OURS = "#0072B2"  # Okabe–Ito blue
+PUBLISHED = "#6E6E6E"  # grey: the paper's own numbers
+HIGHLIGHT = "#B2182B"  # a single published value to find at a glance
 
 NED_GROUP = {1: "#117733", 0: "#762A83"}
 """Kaplan–Meier and explorer curves: NED (green) vs no NED (purple); apart under every CVD."""
 
-RESPONSE = {"CR": "#005A32", "PR": "#0072B2", "SD": "#595959", "non-CR/non-PD": "#4610BA",
-            "PD": "#C51B7D", "NE": "#A6611A"}
+RESPONSE = {
+    "CR": "#005A32",
+    "PR": "#0072B2",
+    "SD": "#595959",
+    "non-CR/non-PD": "#4610BA",
+    "PD": "#C51B7D",
+    "NE": "#A6611A",
+}
 """RECIST responses. The panel writes the category names in these colours: each ≥ 4.5:1 on white."""
 
-ESTIMATOR = {"naive": "#D55E00", "study": "#882255", "left_truncated": "#CC79A7",
-             "landmark": "#0072B2", "time_dependent": "#009E73", "entry_time_dependent": "#661100",
-             "adjusted_time_dependent": "#332288"}
+ESTIMATOR = {
+    "naive": "#D55E00",
+    "study": "#882255",
+    "left_truncated": "#CC79A7",
+    "landmark": "#0072B2",
+    "time_dependent": "#009E73",
+    "entry_time_dependent": "#661100",
+    "adjusted_time_dependent": "#332288",
+}
 """The bias lab's estimators (Okabe–Ito vermillion, reddish purple, bluish green, blue; Tol wine,
 dark brown, indigo)."""
 
@@ -71,18 +104,39 @@ MESSAGE = {"info": "#2166AC", "warning": "#B35806", "error": "#B2182B"}
 """Left borders of the panels' messages."""
 
 DIAGRAM = {
-    "her2": "#B2182B", "her3": "#1B7837", "egfr": "#2166AC", "ligand": "#FFD92F",
-    "membrane": "#F6E8C3", "membrane_edge": "#BF812D", "membrane_text": "#8C510A",
-    "drug": "#762A83", "drug_fill": "#E7D4E8", "drug_dark": "#40004B", "drug_light": "#F7F4F9",
-    "payload": "#FEE08B", "pathway_a": "#D9F0D3", "pathway_b": "#D1E5F0",
-    "nucleus": "#F0F0F0", "nucleus_edge": "#666666", "chromosome": "#BDBDBD", "outline": "#333333",
+    "her2": "#B2182B",
+    "her3": "#1B7837",
+    "egfr": "#2166AC",
+    "ligand": "#FFD92F",
+    "membrane": "#F6E8C3",
+    "membrane_edge": "#BF812D",
+    "membrane_text": "#8C510A",
+    "drug": "#762A83",
+    "drug_fill": "#E7D4E8",
+    "drug_dark": "#40004B",
+    "drug_light": "#F7F4F9",
+    "payload": "#FEE08B",
+    "pathway_a": "#D9F0D3",
+    "pathway_b": "#D1E5F0",
+    "nucleus": "#F0F0F0",
+    "nucleus_edge": "#666666",
+    "chromosome": "#BDBDBD",
+    "outline": "#333333",
 }
 """The HER2 signalling diagram (chapter 1): named parts, not data categories."""
 
-PALETTES = {"NED_GROUP": NED_GROUP, "RESPONSE": RESPONSE, "ESTIMATOR": ESTIMATOR, "ESTIMAND": ESTIMAND,
-            "LATENCY": LATENCY,
-            "HER2_CALL": HER2_CALL, "ISH_GROUP": ISH_GROUP, "COHORTS": dict(enumerate(COHORTS)),
-            "SIZES": dict(enumerate(SIZES)),
-            "MESSAGE": MESSAGE, "FEEDBACK": FEEDBACK,
-            "OURS_PUBLISHED": {"ours": OURS, "published": PUBLISHED, "highlight": HIGHLIGHT}}
+PALETTES = {
+    "NED_GROUP": NED_GROUP,
+    "RESPONSE": RESPONSE,
+    "ESTIMATOR": ESTIMATOR,
+    "ESTIMAND": ESTIMAND,
+    "LATENCY": LATENCY,
+    "HER2_CALL": HER2_CALL,
+    "ISH_GROUP": ISH_GROUP,
+    "COHORTS": dict(enumerate(COHORTS)),
+    "SIZES": dict(enumerate(SIZES)),
+    "MESSAGE": MESSAGE,
+    "FEEDBACK": FEEDBACK,
+    "OURS_PUBLISHED": {"ours": OURS, "published": PUBLISHED, "highlight": HIGHLIGHT},
+}
 """The palettes whose colours tell categories apart (checked for colour-vision deficiency)."""

@@ -39,23 +39,33 @@ def _int(value, name: str, low: int = 0) -> int:
     return int(value)
 
 
-def _real(value, name: str, low: float | None = None, high: float | None = None, *,
-          low_open: bool = False, high_open: bool = False) -> float:
+def _real(
+    value,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
     value = float(value)
     lo_txt = "" if low is None else (f"> {low}" if low_open else f">= {low}")
     hi_txt = "" if high is None else (f"< {high}" if high_open else f"<= {high}")
     allowed = " and ".join(t for t in (lo_txt, hi_txt) if t) or "finite"
-    bad = (not math.isfinite(value)
-           or (low is not None and (value <= low if low_open else value < low))
-           or (high is not None and (value >= high if high_open else value > high)))
+    bad = (
+        not math.isfinite(value)
+        or (low is not None and (value <= low if low_open else value < low))
+        or (high is not None and (value >= high if high_open else value > high))
+    )
     if bad:
         raise ValueError(f"{name} must be finite and {allowed}, got {value!r}")
     return value
 
 
 # --------------------------------------------------------------------------- counts from percentages
+
 
 def counts_matching(percent: float, n: int, decimals: int) -> list[int]:
     """Integer counts k (0 <= k <= n) whose percentage 100 k / n rounds to ``percent``.
@@ -84,9 +94,12 @@ def counts_matching(percent: float, n: int, decimals: int) -> list[int]:
     half = 0.5 * 10.0 ** (-decimals)
     lo, hi = (percent - half) * n / 100, (percent + half) * n / 100
     eps = 1e-9
-    return [k for k in range(max(0, math.ceil(lo - eps)), min(n, math.floor(hi + eps)) + 1)
-            if percent - half - eps <= 100 * k / n < percent + half - eps or
-            math.isclose(100 * k / n, percent - half, abs_tol=eps)]
+    return [
+        k
+        for k in range(max(0, math.ceil(lo - eps)), min(n, math.floor(hi + eps)) + 1)
+        if percent - half - eps <= 100 * k / n < percent + half - eps
+        or math.isclose(100 * k / n, percent - half, abs_tol=eps)
+    ]
 
 
 _MAX_TOTAL = 20_000  # patients; every split is tried, so the time grows with total squared (1 s at 20,000)
@@ -142,12 +155,14 @@ def consistent_splits(total: int, group_a, group_b) -> pd.DataFrame:
                 break
         if ok:
             rows.append(row)
-    cols = (["n_a", "n_b"] + [f"a{i}" for i in range(1, len(group_a) + 1)]
-            + [f"b{i}" for i in range(1, len(group_b) + 1)])
+    cols = (
+        ["n_a", "n_b"] + [f"a{i}" for i in range(1, len(group_a) + 1)] + [f"b{i}" for i in range(1, len(group_b) + 1)]
+    )
     return pd.DataFrame(rows, columns=cols)
 
 
 # --------------------------------------------------------------------------- two proportions
+
 
 @dataclass(frozen=True)
 class TwoProportions:
@@ -170,22 +185,37 @@ class TwoProportions:
         rows = []
         for label, k, n in ((self.labels[0], self.k1, self.n1), (self.labels[1], self.k2, self.n2)):
             lo, hi = wilson_interval(k, n)
-            rows.append({"group": label, "events": k, "n": n, "percent": round(100 * k / n, 2),
-                         "95% CI": f"{100 * lo:.1f}–{100 * hi:.1f}"})
+            rows.append(
+                {
+                    "group": label,
+                    "events": k,
+                    "n": n,
+                    "percent": round(100 * k / n, 2),
+                    "95% CI": f"{100 * lo:.1f}–{100 * hi:.1f}",
+                }
+            )
         return pd.DataFrame(rows)
 
     def tests(self) -> pd.DataFrame:
         """The p-values of the three tests, one row each."""
-        return pd.DataFrame({"test": ["Pearson chi-square (no correction)", "chi-square with Yates correction",
-                                      "Fisher exact (two-sided)"],
-                             "p": [self.p_pearson, self.p_yates, self.p_fisher]})
+        return pd.DataFrame(
+            {
+                "test": [
+                    "Pearson chi-square (no correction)",
+                    "chi-square with Yates correction",
+                    "Fisher exact (two-sided)",
+                ],
+                "p": [self.p_pearson, self.p_yates, self.p_fisher],
+            }
+        )
 
     def _repr_html_(self) -> str:
         lo, hi = self.difference_ci
-        return (self.to_frame().to_html(index=False)
-                + f"<p>Difference {100 * self.difference:.1f} points (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); "
-                  f"odds ratio {self.odds_ratio:.2f}.</p>"
-                  + self.tests().to_html(index=False, float_format="{:.3g}".format))
+        return (
+            self.to_frame().to_html(index=False)
+            + f"<p>Difference {100 * self.difference:.1f} points (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); "
+            f"odds ratio {self.odds_ratio:.2f}.</p>" + self.tests().to_html(index=False, float_format="{:.3g}".format)
+        )
 
 
 def compare_proportions(k1: int, n1: int, k2: int, n2: int, labels=("group 1", "group 2")) -> TwoProportions:
@@ -210,8 +240,7 @@ def compare_proportions(k1: int, n1: int, k2: int, n2: int, labels=("group 1", "
         raise ValueError(f"labels must be two names, got {labels!r}")
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
     if (table.sum(axis=0) == 0).any():
-        raise ValueError("every patient is in one outcome column (no events or no non-events): "
-                         "the tests are undefined")
+        raise ValueError("every patient is in one outcome column (no events or no non-events): the tests are undefined")
     p1, p2 = k1 / n1, k2 / n2
     l1, u1 = wilson_interval(k1, n1)
     l2, u2 = wilson_interval(k2, n2)
@@ -221,10 +250,18 @@ def compare_proportions(k1: int, n1: int, k2: int, n2: int, labels=("group 1", "
     with np.errstate(divide="ignore"):
         odds = (k1 * (n2 - k2)) / ((n1 - k1) * k2) if (n1 - k1) * k2 else math.inf
     return TwoProportions(
-        k1, n1, k2, n2, tuple(labels), d, (lo, hi), odds,
+        k1,
+        n1,
+        k2,
+        n2,
+        tuple(labels),
+        d,
+        (lo, hi),
+        odds,
         float(stats.chi2_contingency(table, correction=False)[1]),
         float(stats.chi2_contingency(table, correction=True)[1]),
-        float(stats.fisher_exact(table)[1]))
+        float(stats.fisher_exact(table)[1]),
+    )
 
 
 def power_two_proportions(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
@@ -252,6 +289,7 @@ def power_two_proportions(p1: float, p2: float, n1: int, n2: int, alpha: float =
 
 
 # --------------------------------------------------------------------------- time to event
+
 
 def hazard_from_median(median: float) -> float:
     """Exponential hazard with the given median: log(2) / median.
@@ -332,7 +370,7 @@ def events_for_power(hr: float, power: float = 0.8, allocation: float = 0.5, alp
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
     alpha = _real(alpha, "alpha", 0, 1, low_open=True, high_open=True)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return float(z ** 2 / (allocation * (1 - allocation) * math.log(hr) ** 2))
+    return float(z**2 / (allocation * (1 - allocation) * math.log(hr) ** 2))
 
 
 def detectable_hr(events: float, power: float = 0.8, allocation: float = 0.5, alpha: float = 0.05) -> float:
@@ -367,8 +405,8 @@ def implied_events(hr: float, p: float, allocation: float = 0.5) -> float:
         raise ValueError("hr must differ from 1 to imply a number of events")
     p = _real(p, "p", 0, 1, low_open=True, high_open=True)
     allocation = _real(allocation, "allocation", 0, 1, low_open=True, high_open=True)
-    se = se_from_ratio_p(hr, p)   # Schoenfeld: var(log HR) = 1 / (D p (1 - p))
-    return float(1 / (se ** 2 * allocation * (1 - allocation)))
+    se = se_from_ratio_p(hr, p)  # Schoenfeld: var(log HR) = 1 / (D p (1 - p))
+    return float(1 / (se**2 * allocation * (1 - allocation)))
 
 
 @dataclass(frozen=True)
@@ -388,19 +426,39 @@ class MedianComparison:
     alpha: float
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "quantity": ["hazard ratio a vs b (ratio of medians)", "expected events",
-                         "power of the log-rank test", "events needed for 80 % power",
-                         "hazard ratio detectable with 80 % power"],
-            "value": [f"{self.hr:.3f}", f"{self.events:.0f}", f"{self.power:.1%}",
-                      f"{self.events_for_80:,.0f}", f"{self.detectable_hr_80:.2f}"]})
+        return pd.DataFrame(
+            {
+                "quantity": [
+                    "hazard ratio a vs b (ratio of medians)",
+                    "expected events",
+                    "power of the log-rank test",
+                    "events needed for 80 % power",
+                    "hazard ratio detectable with 80 % power",
+                ],
+                "value": [
+                    f"{self.hr:.3f}",
+                    f"{self.events:.0f}",
+                    f"{self.power:.1%}",
+                    f"{self.events_for_80:,.0f}",
+                    f"{self.detectable_hr_80:.2f}",
+                ],
+            }
+        )
 
     def _repr_html_(self) -> str:
         return self.to_frame().to_html(index=False)
 
 
-def compare_medians(median_a: float, median_b: float, n_a: int, n_b: int, *, followup_min: float,
-                    followup_max: float, alpha: float = 0.05) -> MedianComparison:
+def compare_medians(
+    median_a: float,
+    median_b: float,
+    n_a: int,
+    n_b: int,
+    *,
+    followup_min: float,
+    followup_max: float,
+    alpha: float = 0.05,
+) -> MedianComparison:
     """Power of a log-rank comparison of two groups, rebuilt from their published medians.
 
     Assumes exponential survival in each group (so the hazard ratio a vs b is ``median_b / median_a``)
@@ -415,19 +473,40 @@ def compare_medians(median_a: float, median_b: float, n_a: int, n_b: int, *, fol
     ma = _real(median_a, "median_a", 0, low_open=True)
     mb = _real(median_b, "median_b", 0, low_open=True)
     n_a, n_b = _int(n_a, "n_a", 1), _int(n_b, "n_b", 1)
-    events = (n_a * event_probability(ma, followup_min, followup_max)
-              + n_b * event_probability(mb, followup_min, followup_max))
+    events = n_a * event_probability(ma, followup_min, followup_max) + n_b * event_probability(
+        mb, followup_min, followup_max
+    )
     alloc = n_a / (n_a + n_b)
     hr = mb / ma
     if hr == 1:
         raise ValueError("median_a equals median_b: there is no difference to have power against")
-    return MedianComparison(ma, mb, n_a, n_b, (float(followup_min), float(followup_max)), hr, events,
-                            logrank_power(hr, events, alloc, alpha), events_for_power(hr, 0.8, alloc, alpha),
-                            detectable_hr(events, 0.8, alloc, alpha), alpha)
+    return MedianComparison(
+        ma,
+        mb,
+        n_a,
+        n_b,
+        (float(followup_min), float(followup_max)),
+        hr,
+        events,
+        logrank_power(hr, events, alloc, alpha),
+        events_for_power(hr, 0.8, alloc, alpha),
+        detectable_hr(events, 0.8, alloc, alpha),
+        alpha,
+    )
 
 
-def simulated_logrank_power(median_a: float, median_b: float, n_a: int, n_b: int, *, followup_min: float,
-                            followup_max: float, alpha: float = 0.05, n_sim: int = 1000, seed=None) -> float:
+def simulated_logrank_power(
+    median_a: float,
+    median_b: float,
+    n_a: int,
+    n_b: int,
+    *,
+    followup_min: float,
+    followup_max: float,
+    alpha: float = 0.05,
+    n_sim: int = 1000,
+    seed=None,
+) -> float:
     """Monte Carlo power of the log-rank test under the same assumptions as :func:`compare_medians`.
 
     Draws exponential times and uniform censoring with a ``numpy.random.Generator`` (``seed``).

@@ -45,17 +45,17 @@ import pandas as pd
 from ._arguments import flag, positive, sequence
 
 # --- the numbers of RECIST 1.1 (Eisenhauer 2009); every threshold used below comes from here ---------
-MEASURABLE_MM = 10.0        # RECIST 1.1 s.3.1: measurable lesion, longest diameter >= 10 mm on CT
-MEASURABLE_NODE_MM = 15.0   # RECIST 1.1 s.3.1: measurable (pathological) node, short axis >= 15 mm
-NORMAL_NODE_MM = 10.0       # RECIST 1.1 s.3.1/4.3.1: node < 10 mm short axis is normal (needed for CR)
-TOO_SMALL_MM = 5.0          # RECIST 1.1 appendix I: "too small to measure" is recorded as 5 mm
-MAX_TARGETS = 5             # RECIST 1.1 s.4.2: at most 5 target lesions in total...
-MAX_PER_ORGAN = 2           # ... and at most 2 per organ
-PR_DECREASE = 0.30          # RECIST 1.1 s.4.3.1: PR = sum at least 30 % below the baseline sum
-PD_INCREASE = 0.20          # RECIST 1.1 s.4.3.1: PD = sum at least 20 % above the nadir ...
-PD_ABSOLUTE_MM = 5.0        # ... and at least 5 mm above it in absolute terms
-CONFIRM_WEEKS = 4.0         # RECIST 1.1 s.4.6: CR/PR confirmation no less than 4 weeks later
-SD_MIN_WEEKS = 6.0          # RECIST 1.1 s.4.6: SD once after a protocol minimum, "often 6-8 weeks"
+MEASURABLE_MM = 10.0  # RECIST 1.1 s.3.1: measurable lesion, longest diameter >= 10 mm on CT
+MEASURABLE_NODE_MM = 15.0  # RECIST 1.1 s.3.1: measurable (pathological) node, short axis >= 15 mm
+NORMAL_NODE_MM = 10.0  # RECIST 1.1 s.3.1/4.3.1: node < 10 mm short axis is normal (needed for CR)
+TOO_SMALL_MM = 5.0  # RECIST 1.1 appendix I: "too small to measure" is recorded as 5 mm
+MAX_TARGETS = 5  # RECIST 1.1 s.4.2: at most 5 target lesions in total...
+MAX_PER_ORGAN = 2  # ... and at most 2 per organ
+PR_DECREASE = 0.30  # RECIST 1.1 s.4.3.1: PR = sum at least 30 % below the baseline sum
+PD_INCREASE = 0.20  # RECIST 1.1 s.4.3.1: PD = sum at least 20 % above the nadir ...
+PD_ABSOLUTE_MM = 5.0  # ... and at least 5 mm above it in absolute terms
+CONFIRM_WEEKS = 4.0  # RECIST 1.1 s.4.6: CR/PR confirmation no less than 4 weeks later
+SD_MIN_WEEKS = 6.0  # RECIST 1.1 s.4.6: SD once after a protocol minimum, "often 6-8 weeks"
 
 TOO_SMALL = "too small"
 """Marker for a target lesion present but too small to measure (counted as 5 mm, RECIST 1.1 appendix I)."""
@@ -157,22 +157,26 @@ class TargetLesion:
         try:
             ms = tuple(self.measurements) if not isinstance(self.measurements, str) else None
         except TypeError:
-            raise TypeError(f"lesion {self.name!r}: measurements must be a sequence, one per visit, "
-                            f"got {self.measurements!r}") from None
+            raise TypeError(
+                f"lesion {self.name!r}: measurements must be a sequence, one per visit, got {self.measurements!r}"
+            ) from None
         if not ms:
-            raise ValueError(f"lesion {self.name!r}: measurements must be a non-empty sequence "
-                             "(baseline first)")
+            raise ValueError(f"lesion {self.name!r}: measurements must be a non-empty sequence (baseline first)")
         for k, m in enumerate(ms):
             if m is None or (isinstance(m, str) and m.strip().lower() == TOO_SMALL):
                 continue
             if isinstance(m, bool) or not isinstance(m, Real):
-                raise TypeError(f"lesion {self.name!r}, visit {k}: measurement must be a number of mm, "
-                                f"{TOO_SMALL!r} or None; measurements[{k}] is {m!r}")
+                raise TypeError(
+                    f"lesion {self.name!r}, visit {k}: measurement must be a number of mm, "
+                    f"{TOO_SMALL!r} or None; measurements[{k}] is {m!r}"
+                )
             if math.isnan(m):
                 continue
             if not math.isfinite(m) or m < 0:
-                raise ValueError(f"lesion {self.name!r}, visit {k}: diameter {m!r} mm is not allowed; "
-                                 "measurements must be finite diameters >= 0 mm (0 = disappeared)")
+                raise ValueError(
+                    f"lesion {self.name!r}, visit {k}: diameter {m!r} mm is not allowed; "
+                    "measurements must be finite diameters >= 0 mm (0 = disappeared)"
+                )
         object.__setattr__(self, "measurements", ms)
         _check_visit_index(self.local_therapy_before_visit, self.name)
 
@@ -191,16 +195,20 @@ class TargetLesion:
     def scaled(self, factor: float) -> "TargetLesion":
         """The same lesion with every numeric measurement multiplied by ``factor``."""
         factor = positive(factor, "factor")
-        return replace(self, measurements=tuple(
-            m * factor if isinstance(m, Real) and m is not None else m for m in self.measurements))
+        return replace(
+            self,
+            measurements=tuple(m * factor if isinstance(m, Real) and m is not None else m for m in self.measurements),
+        )
 
 
 def _check_visit_index(v, name):
     if v is None:
         return
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError(f"lesion {name!r}: local_therapy_before_visit must be a visit index >= 1 "
-                         f"(after baseline) or None, got {v!r}")
+        raise ValueError(
+            f"lesion {name!r}: local_therapy_before_visit must be a visit index >= 1 "
+            f"(after baseline) or None, got {v!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -228,8 +236,9 @@ class NonTargetLesion:
         try:
             st = tuple(self.statuses) if not isinstance(self.statuses, str) else None
         except TypeError:
-            raise TypeError(f"lesion {self.name!r}: statuses must be a sequence, one per visit, "
-                            f"got {self.statuses!r}") from None
+            raise TypeError(
+                f"lesion {self.name!r}: statuses must be a sequence, one per visit, got {self.statuses!r}"
+            ) from None
         if not st:
             raise ValueError(f"lesion {self.name!r}: statuses must be a non-empty sequence (baseline first)")
         clean = []
@@ -238,12 +247,16 @@ class NonTargetLesion:
                 clean.append(None)
                 continue
             if not isinstance(s, str) or s.strip().lower() not in NON_TARGET_STATUSES:
-                raise ValueError(f"lesion {self.name!r}, visit {k}: status must be one of "
-                                 f"{list(NON_TARGET_STATUSES)} or None; statuses[{k}] is {s!r}")
+                raise ValueError(
+                    f"lesion {self.name!r}, visit {k}: status must be one of "
+                    f"{list(NON_TARGET_STATUSES)} or None; statuses[{k}] is {s!r}"
+                )
             clean.append(s.strip().lower())
         if clean[0] != "present":
-            raise ValueError(f"non-target lesion {self.name!r}: its baseline status must be 'present' "
-                             f"(a lesion is recorded at baseline); statuses[0] is {clean[0]!r}")
+            raise ValueError(
+                f"non-target lesion {self.name!r}: its baseline status must be 'present' "
+                f"(a lesion is recorded at baseline); statuses[0] is {clean[0]!r}"
+            )
         object.__setattr__(self, "statuses", tuple(clean))
         _check_visit_index(self.local_therapy_before_visit, self.name)
 
@@ -294,25 +307,30 @@ class Patient:
         targets = tuple(_instances(self.targets, "targets", TargetLesion))
         non_targets = tuple(_instances(self.non_targets, "non_targets", NonTargetLesion))
         if not targets and not non_targets:
-            raise ValueError("a patient needs at least one target or non-target lesion at baseline; "
-                             "targets and non_targets are both empty")
+            raise ValueError(
+                "a patient needs at least one target or non-target lesion at baseline; "
+                "targets and non_targets are both empty"
+            )
         names = Counter(x.name for x in targets + non_targets)
         dup = [k for k, c in names.items() if c > 1]
         if dup:
             raise ValueError(f"lesion names must be unique; {dup[0]!r} is used twice")
         for les in targets:
             if len(les.measurements) != n:
-                raise ValueError(f"lesion {les.name!r} has {len(les.measurements)} measurements but there "
-                                 f"are {n} visits (weeks); give one per visit, None if not evaluated")
+                raise ValueError(
+                    f"lesion {les.name!r} has {len(les.measurements)} measurements but there "
+                    f"are {n} visits (weeks); give one per visit, None if not evaluated"
+                )
         for les in non_targets:
             if len(les.statuses) != n:
-                raise ValueError(f"lesion {les.name!r} has {len(les.statuses)} statuses but there "
-                                 f"are {n} visits (weeks); give one per visit, None if not evaluated")
+                raise ValueError(
+                    f"lesion {les.name!r} has {len(les.statuses)} statuses but there "
+                    f"are {n} visits (weeks); give one per visit, None if not evaluated"
+                )
         for les in targets + non_targets:
             v = les.local_therapy_before_visit
             if v is not None and v >= n:
-                raise ValueError(f"lesion {les.name!r}: local_therapy_before_visit={v} but visits run "
-                                 f"0..{n - 1}")
+                raise ValueError(f"lesion {les.name!r}: local_therapy_before_visit={v} but visits run 0..{n - 1}")
         new = (False,) * n if self.new_lesions is None else tuple(sequence(self.new_lesions, "new_lesions"))
         if len(new) != n:
             raise ValueError(f"new_lesions has {len(new)} entries but there are {n} visits")
@@ -366,29 +384,42 @@ def check_baseline(targets: Sequence[TargetLesion], rules: Rules = RECIST11) -> 
     for i, les in enumerate(targets, start=1):
         base = les.measurements[0]
         if base is None or (isinstance(base, float) and math.isnan(base)):
-            raise ValueError(f"target lesion {les.name!r}: missing baseline measurement; RECIST 1.1 "
-                             "needs every target lesion measured at baseline")
+            raise ValueError(
+                f"target lesion {les.name!r}: missing baseline measurement; RECIST 1.1 "
+                "needs every target lesion measured at baseline"
+            )
         if isinstance(base, str):
-            raise ValueError(f"target lesion {les.name!r}: 'too small to measure' at baseline is not "
-                             "measurable; choose it as a non-target lesion")
+            raise ValueError(
+                f"target lesion {les.name!r}: 'too small to measure' at baseline is not "
+                "measurable; choose it as a non-target lesion"
+            )
         if les.nodal and base < rules.measurable_node_mm - _EPS:
-            raise ValueError(f"target lesion {les.name!r}: baseline short axis {base:g} mm is not "
-                             f"measurable; RECIST 1.1 needs a node >= {rules.measurable_node_mm:g} mm "
-                             "short axis (10 to < 15 mm: non-target)")
+            raise ValueError(
+                f"target lesion {les.name!r}: baseline short axis {base:g} mm is not "
+                f"measurable; RECIST 1.1 needs a node >= {rules.measurable_node_mm:g} mm "
+                "short axis (10 to < 15 mm: non-target)"
+            )
         if not les.nodal and base < rules.measurable_mm - _EPS:
-            raise ValueError(f"target lesion {les.name!r}: baseline {base:g} mm is not measurable; "
-                             f"RECIST 1.1 needs a longest diameter >= {rules.measurable_mm:g} mm")
+            raise ValueError(
+                f"target lesion {les.name!r}: baseline {base:g} mm is not measurable; "
+                f"RECIST 1.1 needs a longest diameter >= {rules.measurable_mm:g} mm"
+            )
         if i > MAX_TARGETS:
-            raise ValueError(f"target lesion {les.name!r} is target number {i}; RECIST 1.1 allows at "
-                             f"most {MAX_TARGETS} target lesions in total (make it a non-target lesion)")
+            raise ValueError(
+                f"target lesion {les.name!r} is target number {i}; RECIST 1.1 allows at "
+                f"most {MAX_TARGETS} target lesions in total (make it a non-target lesion)"
+            )
         per_organ[les.organ] += 1
         if per_organ[les.organ] > MAX_PER_ORGAN:
-            raise ValueError(f"target lesion {les.name!r} is target number {per_organ[les.organ]} in organ "
-                             f"{les.organ!r}; RECIST 1.1 allows at most {MAX_PER_ORGAN} target lesions "
-                             "per organ (make it a non-target lesion)")
+            raise ValueError(
+                f"target lesion {les.name!r} is target number {per_organ[les.organ]} in organ "
+                f"{les.organ!r}; RECIST 1.1 allows at most {MAX_PER_ORGAN} target lesions "
+                "per organ (make it a non-target lesion)"
+            )
 
 
 # --- the response at one visit ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -401,9 +432,16 @@ class Verdict:
         return f"{self.response}: {self.rule}"
 
 
-def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float, nadir: float,
-                    rules: Rules = RECIST11, *, after_cr: bool = False,
-                    names: Optional[Sequence[str]] = None) -> tuple[Verdict, Optional[float]]:
+def target_response(
+    values: Sequence,
+    nodal: Sequence[bool],
+    baseline_sum: float,
+    nadir: float,
+    rules: Rules = RECIST11,
+    *,
+    after_cr: bool = False,
+    names: Optional[Sequence[str]] = None,
+) -> tuple[Verdict, Optional[float]]:
     """The target-lesion response at one visit (RECIST 1.1 s.4.3.1), and the sum (None if NE).
 
     Parameters
@@ -465,40 +503,51 @@ def target_response(values: Sequence, nodal: Sequence[bool], baseline_sum: float
     missing = len(values) - len(measured)
     s = float(sum(measured))
     increase = s - nadir
-    is_pd = (s >= nadir * (1 + PD_INCREASE) - _EPS * max(1.0, nadir)
-             and increase >= rules.pd_absolute_mm - _EPS * max(1.0, rules.pd_absolute_mm))
+    is_pd = s >= nadir * (1 + PD_INCREASE) - _EPS * max(1.0, nadir) and increase >= rules.pd_absolute_mm - _EPS * max(
+        1.0, rules.pd_absolute_mm
+    )
     pct_nadir = "" if nadir == 0 else f" ({increase / nadir:+.1%})"
-    pd_text = (f"sum {s:g} mm is {increase:+g} mm from the nadir {nadir:g} mm{pct_nadir}; "
-               f"PD needs >= +{PD_INCREASE:.0%} and >= +{rules.pd_absolute_mm:g} mm")
+    pd_text = (
+        f"sum {s:g} mm is {increase:+g} mm from the nadir {nadir:g} mm{pct_nadir}; "
+        f"PD needs >= +{PD_INCREASE:.0%} and >= +{rules.pd_absolute_mm:g} mm"
+    )
     if after_cr:
         # RECIST Working Group clarification (Schwartz LH, et al. RECIST 1.1 -- Update and
         # clarification. Eur J Cancer 2016;62:132-137): a lesion that disappears and later reappears
         # is judged by the status of the other lesions; a patient who had reached (overall) CR and
         # has a lesion reappear is PD. Here: after an overall CR, any non-nodal target > 0 mm or a
         # target node back to >= 10 mm short axis is target PD, whatever the sum.
-        back = [f"{n!r} {v:g} mm" for v, nd, n in zip(values, nodal, names)
-                if v is not None and ((not nd and v > 0) or (nd and not v < rules.normal_node_mm))]
+        back = [
+            f"{n!r} {v:g} mm"
+            for v, nd, n in zip(values, nodal, names)
+            if v is not None and ((not nd and v > 0) or (nd and not v < rules.normal_node_mm))
+        ]
         if back:
-            return Verdict("PD", f"reappearance after complete response: {', '.join(back)} (a non-nodal "
-                                 f"target > 0 mm, or a node >= {rules.normal_node_mm:g} mm short axis, "
-                                 "after an overall CR is PD whatever the sum; RECIST Working Group "
-                                 "clarification, Schwartz et al. 2016)"), (None if missing else s)
+            return Verdict(
+                "PD",
+                f"reappearance after complete response: {', '.join(back)} (a non-nodal "
+                f"target > 0 mm, or a node >= {rules.normal_node_mm:g} mm short axis, "
+                "after an overall CR is PD whatever the sum; RECIST Working Group "
+                "clarification, Schwartz et al. 2016)",
+            ), (None if missing else s)
     if missing:
         if is_pd:
-            return Verdict("PD", f"{missing} target(s) not evaluated, but the measured ones alone "
-                                 f"already meet PD: {pd_text}"), None
+            return Verdict(
+                "PD", f"{missing} target(s) not evaluated, but the measured ones alone already meet PD: {pd_text}"
+            ), None
         return Verdict("NE", f"{missing} target lesion(s) not evaluated at this visit"), None
     non_nodal_gone = all(v == 0 for v, nd in zip(values, nodal) if not nd)
     nodes_normal = all(v < rules.normal_node_mm for v, nd in zip(values, nodal) if nd)
     if non_nodal_gone and nodes_normal:
         extra = f" (sum {s:g} mm is not zero because nodes keep their short axis)" if s > 0 else ""
-        return Verdict("CR", f"every non-nodal target is 0 mm and every target node is "
-                             f"< {rules.normal_node_mm:g} mm short axis{extra}"), s
+        return Verdict(
+            "CR",
+            f"every non-nodal target is 0 mm and every target node is < {rules.normal_node_mm:g} mm short axis{extra}",
+        ), s
     if is_pd:
         return Verdict("PD", pd_text), s
     change = (s - baseline_sum) / baseline_sum
-    pr_text = (f"sum {s:g} mm is {change:+.1%} from the baseline {baseline_sum:g} mm; "
-               f"PR needs <= -{PR_DECREASE:.0%}")
+    pr_text = f"sum {s:g} mm is {change:+.1%} from the baseline {baseline_sum:g} mm; PR needs <= -{PR_DECREASE:.0%}"
     if s <= baseline_sum * (1 - PR_DECREASE) + _EPS * baseline_sum:
         # say why a rise from the nadir is not yet PD, so the reader sees both halves of the rule
         return Verdict("PR", pr_text + (f"; not PD: {pd_text}" if increase > 0 else "")), s
@@ -614,6 +663,7 @@ def overall_response(target: str, non_target: str, new_lesion: bool) -> Verdict:
 
 # --- a whole patient ----------------------------------------------------------------------------
 
+
 @dataclass
 class Assessment:
     """The visit-by-visit RECIST 1.1 assessment of one patient (from :func:`assess`).
@@ -641,16 +691,16 @@ class Assessment:
             if r.visit == 0:
                 lines.append(f"Visit 0 (week {r.week:g}): baseline, sum of diameters {r.sum_mm:g} mm.")
                 continue
-            lines.append(f"Visit {r.visit} (week {r.week:g}): {r.overall}. Target — {r.target_rule}. "
-                         f"Non-target — {r.non_target_rule}. Overall — {r.overall_rule}.")
+            lines.append(
+                f"Visit {r.visit} (week {r.week:g}): {r.overall}. Target — {r.target_rule}. "
+                f"Non-target — {r.non_target_rule}. Overall — {r.overall_rule}."
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        cols = ["visit", "week", "sum_mm", "change_from_baseline", "target", "non_target",
-                "new_lesion", "overall"]
+        cols = ["visit", "week", "sum_mm", "change_from_baseline", "target", "non_target", "new_lesion", "overall"]
         shown = self.table[cols].copy()
-        shown["change_from_baseline"] = shown["change_from_baseline"].map(
-            lambda x: "" if pd.isna(x) else f"{x:+.1%}")
+        shown["change_from_baseline"] = shown["change_from_baseline"].map(lambda x: "" if pd.isna(x) else f"{x:+.1%}")
         shown["sum_mm"] = shown["sum_mm"].map(lambda x: "—" if pd.isna(x) else f"{x:g}")
         return shown.to_html(index=False, escape=True)
 
@@ -697,23 +747,38 @@ def assess(patient: Patient) -> Assessment:
         visit_vals = [v[k] for v in vals]
         statuses = [t.statuses[k] for t in patient.non_targets]
         new = patient.new_lesions[k]
-        row = dict(visit=k, week=week, nadir_mm=math.nan, sum_mm=math.nan,
-                   change_from_baseline=math.nan, change_from_nadir=math.nan, new_lesion=new)
+        row = dict(
+            visit=k,
+            week=week,
+            nadir_mm=math.nan,
+            sum_mm=math.nan,
+            change_from_baseline=math.nan,
+            change_from_nadir=math.nan,
+            new_lesion=new,
+        )
         if k == 0:
-            row.update(sum_mm=baseline_sum, nadir_mm=baseline_sum, change_from_baseline=0.0,
-                       target="baseline" if has_targets else "none",
-                       target_rule="baseline" if has_targets else "no target lesions",
-                       non_target="baseline" if patient.non_targets else "NA",
-                       non_target_rule="baseline", overall="baseline", overall_rule="baseline")
+            row.update(
+                sum_mm=baseline_sum,
+                nadir_mm=baseline_sum,
+                change_from_baseline=0.0,
+                target="baseline" if has_targets else "none",
+                target_rule="baseline" if has_targets else "no target lesions",
+                non_target="baseline" if patient.non_targets else "NA",
+                non_target_rule="baseline",
+                overall="baseline",
+                overall_rule="baseline",
+            )
             rows.append(row)
             continue
         if has_targets:
-            tv, s = target_response(visit_vals, nodal, baseline_sum, nadir, rules,
-                                    after_cr=in_cr, names=names)
+            tv, s = target_response(visit_vals, nodal, baseline_sum, nadir, rules, after_cr=in_cr, names=names)
             row["nadir_mm"] = nadir
             if s is not None:
-                row.update(sum_mm=s, change_from_baseline=(s - baseline_sum) / baseline_sum,
-                           change_from_nadir=(s - nadir) / nadir if nadir > 0 else math.nan)
+                row.update(
+                    sum_mm=s,
+                    change_from_baseline=(s - baseline_sum) / baseline_sum,
+                    change_from_nadir=(s - nadir) / nadir if nadir > 0 else math.nan,
+                )
                 nadir = min(nadir, s)
         else:
             tv = Verdict("none", "no target lesions")
@@ -723,16 +788,35 @@ def assess(patient: Patient) -> Assessment:
             ov = Verdict("PD", ov.rule + " (an unequivocal new lesion is always PD)")
         if ov.response != "NE":  # an unevaluable visit neither ends nor starts a CR
             in_cr = ov.response == "CR"
-        row.update(target=tv.response, target_rule=tv.rule, non_target=ntv.response,
-                   non_target_rule=ntv.rule, overall=ov.response, overall_rule=ov.rule)
+        row.update(
+            target=tv.response,
+            target_rule=tv.rule,
+            non_target=ntv.response,
+            non_target_rule=ntv.rule,
+            overall=ov.response,
+            overall_rule=ov.rule,
+        )
         rows.append(row)
-    cols = ["visit", "week", "sum_mm", "nadir_mm", "change_from_baseline", "change_from_nadir",
-            "target", "non_target", "new_lesion", "overall", "target_rule", "non_target_rule",
-            "overall_rule"]
+    cols = [
+        "visit",
+        "week",
+        "sum_mm",
+        "nadir_mm",
+        "change_from_baseline",
+        "change_from_nadir",
+        "target",
+        "non_target",
+        "new_lesion",
+        "overall",
+        "target_rule",
+        "non_target_rule",
+        "overall_rule",
+    ]
     return Assessment(patient, pd.DataFrame(rows)[cols])
 
 
 # --- summaries over visits ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BestResponse:
@@ -746,9 +830,13 @@ class BestResponse:
         return f"{self.response}: {self.rule}"
 
 
-def best_overall_response(assessment: Assessment, *, confirm: bool = False,
-                          confirm_weeks: float = CONFIRM_WEEKS,
-                          sd_min_weeks: float = SD_MIN_WEEKS) -> BestResponse:
+def best_overall_response(
+    assessment: Assessment,
+    *,
+    confirm: bool = False,
+    confirm_weeks: float = CONFIRM_WEEKS,
+    sd_min_weeks: float = SD_MIN_WEEKS,
+) -> BestResponse:
     """Best overall response (RECIST 1.1 s.4.4 and s.4.6) over the visits up to the first PD.
 
     Parameters
@@ -813,32 +901,44 @@ def best_overall_response(assessment: Assessment, *, confirm: bool = False,
         cand = None
         if r in ("CR", "PR"):
             if not confirm:
-                cand = BestResponse(r, visits[i], f"{r} at visit {visits[i]} (week {weeks[i]:g}); "
-                                                  "confirmation not required")
+                cand = BestResponse(
+                    r, visits[i], f"{r} at visit {visits[i]} (week {weeks[i]:g}); confirmation not required"
+                )
             else:
                 j = confirmed(i)
                 if j is not None:
-                    cand = BestResponse(r, visits[i], f"{r} at visit {visits[i]} confirmed at visit {j}, "
-                                                      f">= {confirm_weeks:g} weeks later")
+                    cand = BestResponse(
+                        r,
+                        visits[i],
+                        f"{r} at visit {visits[i]} confirmed at visit {j}, >= {confirm_weeks:g} weeks later",
+                    )
                 elif weeks[i] - start >= sd_min_weeks - _EPS:
                     has_targets = bool(assessment.patient.targets)
                     fallback = "SD" if has_targets else "non-CR/non-PD"
-                    cand = BestResponse(fallback, visits[i],
-                                        f"{r} at visit {visits[i]} not confirmed >= {confirm_weeks:g} "
-                                        f"weeks later, so it counts as {fallback} (week {weeks[i]:g} "
-                                        f">= SD minimum {sd_min_weeks:g})")
+                    cand = BestResponse(
+                        fallback,
+                        visits[i],
+                        f"{r} at visit {visits[i]} not confirmed >= {confirm_weeks:g} "
+                        f"weeks later, so it counts as {fallback} (week {weeks[i]:g} "
+                        f">= SD minimum {sd_min_weeks:g})",
+                    )
         elif r in ("SD", "non-CR/non-PD") and weeks[i] - start >= sd_min_weeks - _EPS:
-            cand = BestResponse(r, visits[i], f"{r} at visit {visits[i]}, week {weeks[i]:g} >= the "
-                                              f"SD minimum of {sd_min_weeks:g} weeks")
+            cand = BestResponse(
+                r, visits[i], f"{r} at visit {visits[i]}, week {weeks[i]:g} >= the SD minimum of {sd_min_weeks:g} weeks"
+            )
         if cand is not None and (best is None or order[cand.response] < order[best.response]):
             best = cand
     if best is not None:
         return best
     if pd_visit is not None:
-        return BestResponse("PD", pd_visit, f"PD at visit {pd_visit} before any response or SD "
-                                            f"lasting the {sd_min_weeks:g}-week minimum")
-    return BestResponse("NE", None, "no evaluable response: no CR/PR, no SD at or after the "
-                                    f"{sd_min_weeks:g}-week minimum, and no PD")
+        return BestResponse(
+            "PD",
+            pd_visit,
+            f"PD at visit {pd_visit} before any response or SD lasting the {sd_min_weeks:g}-week minimum",
+        )
+    return BestResponse(
+        "NE", None, f"no evaluable response: no CR/PR, no SD at or after the {sd_min_weeks:g}-week minimum, and no PD"
+    )
 
 
 @dataclass(frozen=True)
@@ -884,14 +984,26 @@ def radiologic_ned(assessment: Assessment, *, allow_local_therapy: bool = True) 
     for r in assessment.table.itertuples():
         if r.overall != "CR":
             continue
-        treated = tuple(les.name for les in lesions if les.local_therapy_before_visit is not None
-                        and les.local_therapy_before_visit <= r.visit)
+        treated = tuple(
+            les.name
+            for les in lesions
+            if les.local_therapy_before_visit is not None and les.local_therapy_before_visit <= r.visit
+        )
         if treated and not allow_local_therapy:
             skipped.append(r.visit)
             continue
-        how = (f"with metastasis-directed local therapy of {', '.join(treated)}" if treated
-               else "with systemic therapy alone")
-        return NedResult(True, r.visit, r.week, bool(treated), treated,
-                         f"NED at visit {r.visit} (week {r.week:g}): overall CR, {how}")
-    extra = (f"; CR at visit(s) {skipped} needed local therapy, which is excluded here" if skipped else "")
+        how = (
+            f"with metastasis-directed local therapy of {', '.join(treated)}"
+            if treated
+            else "with systemic therapy alone"
+        )
+        return NedResult(
+            True,
+            r.visit,
+            r.week,
+            bool(treated),
+            treated,
+            f"NED at visit {r.visit} (week {r.week:g}): overall CR, {how}",
+        )
+    extra = f"; CR at visit(s) {skipped} needed local therapy, which is excluded here" if skipped else ""
     return NedResult(False, None, None, False, (), "no visit with an overall complete response" + extra)

@@ -136,8 +136,11 @@ def p_node_called_normal(true_short_axis_mm, error: MeasurementError = Measureme
     return p if np.ndim(p) else float(p)
 
 
-def p_called_ned(residual_lesions_mm: Sequence[float] = (), node_short_axes_mm: Sequence[float] = (),
-                 error: MeasurementError = MeasurementError()) -> float:
+def p_called_ned(
+    residual_lesions_mm: Sequence[float] = (),
+    node_short_axes_mm: Sequence[float] = (),
+    error: MeasurementError = MeasurementError(),
+) -> float:
     """Probability that a scan is read as NED (overall CR) given the true residual disease.
 
     NED is called when no non-nodal lesion is seen and every node is recorded < 10 mm; the events
@@ -253,8 +256,14 @@ def _patient_course(rng, rng_m, a: CohortAssumptions, error: MeasurementError):
     return Patient(list(weeks), targets, non_targets, new)
 
 
-def simulate_cohort(n: int = 60, seed: int = 2026, *, assumptions: CohortAssumptions = CohortAssumptions(),
-                    error: MeasurementError = MeasurementError(), stop_at_pd: bool = True):
+def simulate_cohort(
+    n: int = 60,
+    seed: int = 2026,
+    *,
+    assumptions: CohortAssumptions = CohortAssumptions(),
+    error: MeasurementError = MeasurementError(),
+    stop_at_pd: bool = True,
+):
     """Simulate a synthetic cohort of patients with lesions measured every few weeks.
 
     Parameters
@@ -306,14 +315,24 @@ def simulate_cohort(n: int = 60, seed: int = 2026, *, assumptions: CohortAssumpt
         t = a.table
         bor = best_overall_response(a)
         ned = radiologic_ned(a)
-        rows.append(dict(patient=pid, n_targets=len(p.targets), n_nontargets=len(p.non_targets),
-                         best_change=float(t["change_from_baseline"].iloc[1:].min())
-                         if len(t) > 1 and t["change_from_baseline"].iloc[1:].notna().any() else math.nan,
-                         bor=bor.response, ned=ned.reached, ned_week=ned.week,
-                         last_week=float(t["week"].iloc[-1])))
+        rows.append(
+            dict(
+                patient=pid,
+                n_targets=len(p.targets),
+                n_nontargets=len(p.non_targets),
+                best_change=float(t["change_from_baseline"].iloc[1:].min())
+                if len(t) > 1 and t["change_from_baseline"].iloc[1:].notna().any()
+                else math.nan,
+                bor=bor.response,
+                ned=ned.reached,
+                ned_week=ned.week,
+                last_week=float(t["week"].iloc[-1]),
+            )
+        )
         for r in t.itertuples():
-            long.append(dict(patient=pid, week=r.week, change=r.change_from_baseline, overall=r.overall,
-                             bor=bor.response))
+            long.append(
+                dict(patient=pid, week=r.week, change=r.change_from_baseline, overall=r.overall, bor=bor.response)
+            )
     return SyntheticCohort(patients, pd.DataFrame(rows), pd.DataFrame(long), assumptions, error, seed)
 
 
@@ -341,18 +360,27 @@ class SyntheticCohort:
         rows.append(dict(part="randomness", name="seed", value=self.seed))
         out = pd.DataFrame(rows)
         out["source"] = "assumption (teaching choice)"
-        too_small = pd.DataFrame([dict(
-            part="measurement error", name="too_small_below_mm", value=TOO_SMALL_MM,
-            source="assumption (modelling choice): a seen lesion measured under 5 mm is recorded as "
-                   "'too small to measure' (5 mm); RECIST 1.1 gives 5 mm only to a lesion faintly "
-                   "seen but too small to measure reliably, not to every measurement under 5 mm")])
+        too_small = pd.DataFrame(
+            [
+                dict(
+                    part="measurement error",
+                    name="too_small_below_mm",
+                    value=TOO_SMALL_MM,
+                    source="assumption (modelling choice): a seen lesion measured under 5 mm is recorded as "
+                    "'too small to measure' (5 mm); RECIST 1.1 gives 5 mm only to a lesion faintly "
+                    "seen but too small to measure reliably, not to every measurement under 5 mm",
+                )
+            ]
+        )
         out = pd.concat([out.iloc[:-1], too_small, out.iloc[-1:]], ignore_index=True)
         return out
 
 
-def ned_call_table(sizes_mm: Sequence[float] = (2, 3, 4, 5, 6, 8, 9, 10, 11, 12),
-                   sds_mm: Sequence[float] = (1.0, 1.5, 2.5),
-                   error: MeasurementError = MeasurementError()) -> pd.DataFrame:
+def ned_call_table(
+    sizes_mm: Sequence[float] = (2, 3, 4, 5, 6, 8, 9, 10, 11, 12),
+    sds_mm: Sequence[float] = (1.0, 1.5, 2.5),
+    error: MeasurementError = MeasurementError(),
+) -> pd.DataFrame:
     """How often a single residual finding is read as "gone": a tidy table over true sizes and sds.
 
     Columns: ``true_mm``, ``sd_mm``, ``p_lesion_missed`` (a non-nodal residual of that size not
@@ -369,9 +397,16 @@ def ned_call_table(sizes_mm: Sequence[float] = (2, 3, 4, 5, 6, 8, 9, 10, 11, 12)
     _check_error(error)
     rows = []
     for sd in sds_mm:
-        e = MeasurementError(sd_mm=_finite(sd, "sds_mm", 0), detect_d50_mm=error.detect_d50_mm,
-                             detect_slope_mm=error.detect_slope_mm)
+        e = MeasurementError(
+            sd_mm=_finite(sd, "sds_mm", 0), detect_d50_mm=error.detect_d50_mm, detect_slope_mm=error.detect_slope_mm
+        )
         for x in sizes_mm:
-            rows.append(dict(true_mm=float(x), sd_mm=float(sd), p_lesion_missed=1 - p_lesion_seen(x, e),
-                             p_node_normal=p_node_called_normal(x, e)))
+            rows.append(
+                dict(
+                    true_mm=float(x),
+                    sd_mm=float(sd),
+                    p_lesion_missed=1 - p_lesion_seen(x, e),
+                    p_node_normal=p_node_called_normal(x, e),
+                )
+            )
     return pd.DataFrame(rows)

@@ -21,11 +21,12 @@ from .models.fast import logit_newton
 from .simulate import SimulationParams, simulate_cohort_arrays
 from .study_design import STUDY_N, TERMS, design_matrix
 
-__all__ = ["repeat_study", "TERMS"]   # TERMS re-exported from her2ned.study_design
+__all__ = ["repeat_study", "TERMS"]  # TERMS re-exported from her2ned.study_design
 
 
-def repeat_study(params: SimulationParams | None = None, *, n_studies: int = 1000, n: int = STUDY_N,
-                 seed: int) -> pd.DataFrame:
+def repeat_study(
+    params: SimulationParams | None = None, *, n_studies: int = 1000, n: int = STUDY_N, seed: int
+) -> pd.DataFrame:
     """Repeat the study ``n_studies`` times and return one row of estimates per replicate.
 
     Parameters

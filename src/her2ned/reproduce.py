@@ -55,8 +55,11 @@ def _fmt(x: float) -> str:
 
 def _rounds(target, value: float) -> str:
     """Does ``value``, rounded as the paper printed it, give the published number (or satisfy its bound)?"""
-    bound = {"ns": lambda v: v > target.tol, "min": lambda v: v >= target.published,
-             "below": lambda v: v < target.published}.get(target.kind)
+    bound = {
+        "ns": lambda v: v > target.tol,
+        "min": lambda v: v >= target.published,
+        "below": lambda v: v < target.published,
+    }.get(target.kind)
     if bound is not None:
         return "bound holds" if bound(value) else "bound fails"
     return "yes" if target.rounds(value) else "no"
@@ -66,17 +69,16 @@ def _rounds(target, value: float) -> str:
 class Study:
     """What the report needs to know about one reconstructed study."""
 
-    key: str                 # the ledger's study key (``study.key`` in data/published/*.yaml)
-    table: str               # the committed table in data/reconstructed/
-    targets: object          # () -> {name: Target}
-    analyse: object          # (DataFrame) -> {name: reproduced value}
-    methods: dict            # claim id or target name -> how it is computed
+    key: str  # the ledger's study key (``study.key`` in data/published/*.yaml)
+    table: str  # the committed table in data/reconstructed/
+    targets: object  # () -> {name: Target}
+    analyse: object  # (DataFrame) -> {name: reproduced value}
+    methods: dict  # claim id or target name -> how it is computed
 
 
 STUDIES = {
     "dursun2026": Study("dursun2026", "tog2026_cohort.csv", targets_from_claims, reproduced_values, METHODS),
-    "witzel2014": Study("witzel2014", "heros2014_cohort.csv", heros.targets, heros.reproduced_values,
-                        heros.METHODS),
+    "witzel2014": Study("witzel2014", "heros2014_cohort.csv", heros.targets, heros.reproduced_values, heros.METHODS),
 }
 """The reconstructed studies, by ledger key: TOG 2026 and HER-OS 2014."""
 
@@ -132,22 +134,37 @@ def reproduction_report(df: pd.DataFrame | None = None, study: str = "dursun2026
             published = str(c.p)
         elif r.tolerance.startswith("p >"):
             published = "not significant"
-        elif r.target.endswith((":lower", ":upper")):   # an end of the published CI, printed as the value
+        elif r.target.endswith((":lower", ":upper")):  # an end of the published CI, printed as the value
             published = replace(c, value=targets[r.target].published).display
         else:
             published = c.display
-        rows.append({"id": r.target, "quantity": r.quantity, "published": published,
-                     "reproduced": _fmt(r.reproduced), "tolerance": r.tolerance,
-                     "distance": float(r.distance),
-                     "status": "met within tolerance" if r.met else "missed",
-                     "rounds": _rounds(targets[r.target], r.reproduced),
-                     "method": spec.methods.get(r.target, spec.methods.get(r.claim_id, ""))
-                     + (" (Wald p)" if is_p else "")})
+        rows.append(
+            {
+                "id": r.target,
+                "quantity": r.quantity,
+                "published": published,
+                "reproduced": _fmt(r.reproduced),
+                "tolerance": r.tolerance,
+                "distance": float(r.distance),
+                "status": "met within tolerance" if r.met else "missed",
+                "rounds": _rounds(targets[r.target], r.reproduced),
+                "method": spec.methods.get(r.target, spec.methods.get(r.claim_id, "")) + (" (Wald p)" if is_p else ""),
+            }
+        )
     covered = set(tab["claim_id"])
     for c in claims.values():
         if c.study == spec.key and c.id not in covered:
-            rows.append({"id": c.id, "quantity": c.quantity, "published": c.display,
-                         "reproduced": "–", "tolerance": "–", "distance": float("nan"),
-                         "status": "not reproducible from the abstract", "rounds": "–",
-                         "method": "no reconstruction target: the abstract gives too little to compute it"})
+            rows.append(
+                {
+                    "id": c.id,
+                    "quantity": c.quantity,
+                    "published": c.display,
+                    "reproduced": "–",
+                    "tolerance": "–",
+                    "distance": float("nan"),
+                    "status": "not reproducible from the abstract",
+                    "rounds": "–",
+                    "method": "no reconstruction target: the abstract gives too little to compute it",
+                }
+            )
     return pd.DataFrame(rows)

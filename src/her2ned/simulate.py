@@ -42,19 +42,50 @@ import pandas as pd
 
 from ._arguments import count, generator, rng_from_seed
 
-__all__ = ["SimulationParams", "simulate_arrays", "simulate_population", "select_cohort",
-           "select_arrays", "simulate_cohort_arrays", "assumptions_table", "NED_TIMING_PRESETS",
-           "landmark_potential_outcomes"]
+__all__ = [
+    "SimulationParams",
+    "simulate_arrays",
+    "simulate_population",
+    "select_cohort",
+    "select_arrays",
+    "simulate_cohort_arrays",
+    "assumptions_table",
+    "NED_TIMING_PRESETS",
+    "landmark_potential_outcomes",
+]
 
 #: Named NED timings (median months from start of first-line to NED among those who reach it).
 #: Both are assumptions: no source reports when NED was reached.
 NED_TIMING_PRESETS = {"early": 6.0, "late": 24.0}
 
-_SHARES = ("p_ecog0", "p_ihc3", "p_grade3", "p_grade1_of_le2", "p_hr_positive", "p_de_novo",
-           "p_visceral", "p_tp", "p_local_therapy", "cure_fraction", "indolent_fraction")
-_POSITIVE = ("or_ecog0", "or_ihc3", "or_grade_le2", "or_age_per10", "or_ned_indolent", "hr_ned", "hr_tp",
-             "median_pfs_t_months", "weibull_shape", "ned_sdlog", "age_sd",
-             "indolent_median_months", "indolent_shape")
+_SHARES = (
+    "p_ecog0",
+    "p_ihc3",
+    "p_grade3",
+    "p_grade1_of_le2",
+    "p_hr_positive",
+    "p_de_novo",
+    "p_visceral",
+    "p_tp",
+    "p_local_therapy",
+    "cure_fraction",
+    "indolent_fraction",
+)
+_POSITIVE = (
+    "or_ecog0",
+    "or_ihc3",
+    "or_grade_le2",
+    "or_age_per10",
+    "or_ned_indolent",
+    "hr_ned",
+    "hr_tp",
+    "median_pfs_t_months",
+    "weibull_shape",
+    "ned_sdlog",
+    "age_sd",
+    "indolent_median_months",
+    "indolent_shape",
+)
 
 
 @dataclass(frozen=True)
@@ -135,8 +166,7 @@ class SimulationParams:
             v = getattr(self, name)
             if v <= 0:
                 raise ValueError(f"{name} must be > 0, got {v}")
-        for name in ("threshold_months", "accrual_months", "followup_after_accrual_months",
-                     "dropout_per_year"):
+        for name in ("threshold_months", "accrual_months", "followup_after_accrual_months", "dropout_per_year"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
         if not 0 < self.age_mean < 120:
@@ -144,8 +174,9 @@ class SimulationParams:
         t = self.ned_timing
         if isinstance(t, str):
             if t not in NED_TIMING_PRESETS:
-                raise ValueError(f"ned_timing must be one of {sorted(NED_TIMING_PRESETS)} or a median "
-                                 f"in months > 0, got {t!r}")
+                raise ValueError(
+                    f"ned_timing must be one of {sorted(NED_TIMING_PRESETS)} or a median in months > 0, got {t!r}"
+                )
         elif isinstance(t, bool) or not isinstance(t, (int, float, np.integer, np.floating)):
             raise TypeError(f"ned_timing must be 'early', 'late' or a number of months, got {type(t).__name__}")
         elif not (math.isfinite(t) and t > 0):
@@ -170,8 +201,9 @@ def _check_params(params) -> SimulationParams:
     return params
 
 
-def simulate_arrays(params: SimulationParams | None, rng: np.random.Generator,
-                    n: int | None = None) -> dict[str, np.ndarray]:
+def simulate_arrays(
+    params: SimulationParams | None, rng: np.random.Generator, n: int | None = None
+) -> dict[str, np.ndarray]:
     """Draw a population as a dict of numpy arrays (the fast path).
 
     Parameters
@@ -229,13 +261,17 @@ def _draw(p: SimulationParams, rng: np.random.Generator, n: int) -> tuple[dict, 
     indolent = u[:, 12] < p.indolent_fraction
 
     # who could reach NED (the disease-type term is exactly 0 at the default or_ned_indolent = 1)
-    lin = (p.ned_intercept + math.log(p.or_ecog0) * (ecog == 0) + math.log(p.or_ihc3) * ihc3
-           + math.log(p.or_grade_le2) * (~g3) + math.log(p.or_age_per10) * (age - p.age_mean) / 10.0)
+    lin = (
+        p.ned_intercept
+        + math.log(p.or_ecog0) * (ecog == 0)
+        + math.log(p.or_ihc3) * ihc3
+        + math.log(p.or_grade_le2) * (~g3)
+        + math.log(p.or_age_per10) * (age - p.age_mean) / 10.0
+    )
     if p.or_ned_indolent != 1.0:
         lin = lin + math.log(p.or_ned_indolent) * indolent
     can_ned = u[:, 9] < 1.0 / (1.0 + np.exp(-lin))
-    latent_ned = np.where(can_ned, p.ned_median_months * np.exp(p.ned_sdlog * rng.standard_normal(n)),
-                          np.inf)
+    latent_ned = np.where(can_ned, p.ned_median_months * np.exp(p.ned_sdlog * rng.standard_normal(n)), np.inf)
 
     # progression: two Weibull components (aggressive and indolent disease), each with cumulative
     # baseline hazard H0(t) = (t / scale)^k, times the regimen multiplier
@@ -243,7 +279,7 @@ def _draw(p: SimulationParams, rng: np.random.Generator, n: int) -> tuple[dict, 
     med = np.where(indolent, p.indolent_median_months, p.median_pfs_t_months)
     scale = med / math.log(2.0) ** (1.0 / k)
     mult = np.where(tp == 1, p.hr_tp, 1.0)
-    e = -np.log(u[:, 10]) / mult                    # target cumulative baseline hazard
+    e = -np.log(u[:, 10]) / mult  # target cumulative baseline hazard
     with np.errstate(over="ignore", invalid="ignore"):
         h_at_ned = np.where(np.isfinite(latent_ned), (np.minimum(latent_ned, 1e12) / scale) ** k, np.inf)
     before = e <= h_at_ned
@@ -263,18 +299,30 @@ def _draw(p: SimulationParams, rng: np.random.Generator, n: int) -> tuple[dict, 
     progressed = (t_prog <= censor).astype(np.int8)
     ned = (latent_ned < pfs).astype(np.int8)
     time_to_ned = np.where(ned == 1, latent_ned, np.nan)
-    arrays = {"age": age, "ecog": ecog, "ihc3": ihc3, "grade": grade, "hr_positive": hr_pos,
-              "de_novo": de_novo, "visceral": visceral, "tp": tp, "local_therapy": local,
-              "ned": ned, "time_to_ned": time_to_ned, "pfs_months": pfs, "progressed": progressed,
-              "true_time_to_ned": np.where(can_ned, latent_ned, np.nan),
-              "indolent": indolent.astype(np.int8)}
-    latent = {"budget": e, "scale": scale, "shape": k, "latent_ned": latent_ned, "cured": cured,
-              "t_prog": t_prog}
+    arrays = {
+        "age": age,
+        "ecog": ecog,
+        "ihc3": ihc3,
+        "grade": grade,
+        "hr_positive": hr_pos,
+        "de_novo": de_novo,
+        "visceral": visceral,
+        "tp": tp,
+        "local_therapy": local,
+        "ned": ned,
+        "time_to_ned": time_to_ned,
+        "pfs_months": pfs,
+        "progressed": progressed,
+        "true_time_to_ned": np.where(can_ned, latent_ned, np.nan),
+        "indolent": indolent.astype(np.int8),
+    }
+    latent = {"budget": e, "scale": scale, "shape": k, "latent_ned": latent_ned, "cured": cured, "t_prog": t_prog}
     return arrays, latent
 
 
-def landmark_potential_outcomes(params: SimulationParams | None, rng: np.random.Generator, *, n: int,
-                                landmark_months: float) -> dict[str, np.ndarray]:
+def landmark_potential_outcomes(
+    params: SimulationParams | None, rng: np.random.Generator, *, n: int, landmark_months: float
+) -> dict[str, np.ndarray]:
     """Both outcomes of a target trial that assigns NED, or no NED, at a landmark.
 
     The trial: every patient of the population still progression-free at ``landmark_months`` (time
@@ -326,8 +374,13 @@ def landmark_potential_outcomes(params: SimulationParams | None, rng: np.random.
     with np.errstate(over="ignore", invalid="ignore"):
         with_ned = np.where(cured, np.inf, scale * (h_lm + left / p.hr_ned) ** (1.0 / k) - lm)
         without = np.where(cured, np.inf, scale * (h_lm + left) ** (1.0 / k) - lm)
-    return {"pfs_with_ned": with_ned, "pfs_without_ned": without, "indolent": a["indolent"][keep],
-            "tp": a["tp"][keep], "ned_before": (tned < lm).astype(np.int8)}
+    return {
+        "pfs_with_ned": with_ned,
+        "pfs_without_ned": without,
+        "indolent": a["indolent"][keep],
+        "tp": a["tp"][keep],
+        "ned_before": (tned < lm).astype(np.int8),
+    }
 
 
 def _check_threshold(months, name: str = "threshold_months") -> float:
@@ -342,24 +395,31 @@ def select_arrays(arrays: dict, threshold_months: float = 36.0) -> dict[str, np.
     """Keep the patients progression-free and still observed at ``threshold_months`` (arrays)."""
     thr = _check_threshold(threshold_months)
     if not isinstance(arrays, dict) or "pfs_months" not in arrays:
-        raise TypeError("arrays must be a dict of numpy arrays with 'pfs_months' (from simulate_arrays), got "
-                        + (f"keys {list(arrays)}" if isinstance(arrays, dict) else type(arrays).__name__))
+        raise TypeError(
+            "arrays must be a dict of numpy arrays with 'pfs_months' (from simulate_arrays), got "
+            + (f"keys {list(arrays)}" if isinstance(arrays, dict) else type(arrays).__name__)
+        )
     pfs = arrays["pfs_months"]
     if not (isinstance(pfs, np.ndarray) and pfs.ndim == 1 and pfs.dtype.kind in "fiu" and not np.isnan(pfs).any()):
         raise ValueError("arrays['pfs_months'] must be a 1-d numpy array of numbers without nan")
     bad = [k for k, v in arrays.items() if not (isinstance(v, np.ndarray) and v.shape == pfs.shape)]
     if bad:
-        raise ValueError(f"arrays must hold one numpy array entry per patient ({pfs.shape[0]}) under every key; "
-                         f"not so for {bad}")
+        raise ValueError(
+            f"arrays must hold one numpy array entry per patient ({pfs.shape[0]}) under every key; not so for {bad}"
+        )
     keep = pfs >= thr
     out = {k: v[keep] for k, v in arrays.items()}
     out["entry_months"] = np.full(int(keep.sum()), thr)
     return out
 
 
-def simulate_cohort_arrays(params: SimulationParams | None, rng: np.random.Generator,
-                           n_selected: int, threshold_months: float | None = None,
-                           max_draws: int = 5_000_000) -> dict[str, np.ndarray]:
+def simulate_cohort_arrays(
+    params: SimulationParams | None,
+    rng: np.random.Generator,
+    n_selected: int,
+    threshold_months: float | None = None,
+    max_draws: int = 5_000_000,
+) -> dict[str, np.ndarray]:
     """Draw populations until exactly ``n_selected`` patients pass the selection (arrays).
 
     ``threshold_months`` defaults to ``params.threshold_months``. Raises ValueError if fewer than
@@ -380,8 +440,10 @@ def simulate_cohort_arrays(params: SimulationParams | None, rng: np.random.Gener
     parts, have, drawn, batch = [], 0, 0, max(256, 4 * n_selected)
     while have < n_selected:
         if drawn >= max_draws:
-            raise ValueError(f"only {have} of {drawn:,} simulated patients were progression-free at "
-                             f"{thr:g} months; lower threshold_months or n_selected, or raise max_draws")
+            raise ValueError(
+                f"only {have} of {drawn:,} simulated patients were progression-free at "
+                f"{thr:g} months; lower threshold_months or n_selected, or raise max_draws"
+            )
         sel = select_arrays(simulate_arrays(p, rng, n=batch), thr)
         drawn += batch
         got = len(sel["ned"])
@@ -396,22 +458,24 @@ def simulate_cohort_arrays(params: SimulationParams | None, rng: np.random.Gener
 
 def _to_frame(a: dict) -> pd.DataFrame:
     n = len(a["ned"])
-    df = pd.DataFrame({
-        "patient_id": [f"S{i + 1:05d}" for i in range(n)],
-        "age": np.round(a["age"], 1),
-        "ecog": a["ecog"].astype(int),
-        "her2_ihc": np.where(a["ihc3"] == 1, "3+", "2+/ISH+"),
-        "grade": a["grade"].astype(int),
-        "hr_positive": a["hr_positive"].astype(int),
-        "de_novo": a["de_novo"].astype(int),
-        "visceral": a["visceral"].astype(int),
-        "regimen": np.where(a["tp"] == 1, "T+P", "T"),
-        "local_therapy": a["local_therapy"].astype(int),
-        "ned": a["ned"].astype(int),
-        "time_to_ned": a["time_to_ned"],
-        "pfs_months": a["pfs_months"],
-        "progressed": a["progressed"].astype(int),
-    })
+    df = pd.DataFrame(
+        {
+            "patient_id": [f"S{i + 1:05d}" for i in range(n)],
+            "age": np.round(a["age"], 1),
+            "ecog": a["ecog"].astype(int),
+            "her2_ihc": np.where(a["ihc3"] == 1, "3+", "2+/ISH+"),
+            "grade": a["grade"].astype(int),
+            "hr_positive": a["hr_positive"].astype(int),
+            "de_novo": a["de_novo"].astype(int),
+            "visceral": a["visceral"].astype(int),
+            "regimen": np.where(a["tp"] == 1, "T+P", "T"),
+            "local_therapy": a["local_therapy"].astype(int),
+            "ned": a["ned"].astype(int),
+            "time_to_ned": a["time_to_ned"],
+            "pfs_months": a["pfs_months"],
+            "progressed": a["progressed"].astype(int),
+        }
+    )
     if "entry_months" in a:
         df["entry_months"] = a["entry_months"]
     df.attrs["synthetic"] = True
@@ -480,33 +544,45 @@ _SOURCES = {
     "p_local_therapy": ("share with metastasis-directed local therapy", "assumption"),
     "age_mean": ("mean age (years)", "assumption near HER-OS median 53.2 (Witzel 2014)"),
     "age_sd": ("SD of age (years)", "assumption"),
-    "ned_intercept": ("log-odds of ever being able to reach NED at the reference covariates",
-                      "assumption, tuned so ≈ 46 % of the selected cohort reach NED (TOG 2026: 55/118)"),
+    "ned_intercept": (
+        "log-odds of ever being able to reach NED at the reference covariates",
+        "assumption, tuned so ≈ 46 % of the selected cohort reach NED (TOG 2026: 55/118)",
+    ),
     "or_ecog0": ("OR of NED, ECOG 0 vs 1", "TOG 2026 multivariable estimate, used as the true value"),
     "or_ihc3": ("OR of NED, IHC 3+ vs 2+/ISH+", "TOG 2026 multivariable estimate, used as the true value"),
     "or_grade_le2": ("OR of NED, grade ≤ 2 vs 3", "TOG 2026 multivariable estimate, used as the true value"),
     "or_age_per10": ("OR of NED per 10 years of age", "assumption (TOG 2026: NED patients younger, 46 vs 53)"),
-    "or_ned_indolent": ("OR of being able to reach NED, indolent vs aggressive disease (the confounder)",
-                        "assumption (1: no confounding; no source measures how strongly NED marks "
-                        "sensitive disease)"),
+    "or_ned_indolent": (
+        "OR of being able to reach NED, indolent vs aggressive disease (the confounder)",
+        "assumption (1: no confounding; no source measures how strongly NED marks sensitive disease)",
+    ),
     "ned_timing": ("median months from start to NED among those who reach it", "assumption"),
     "ned_sdlog": ("log-normal spread of time to NED", "assumption"),
     "hr_ned": ("true HR of progression after NED vs before", "TOG 2026 Cox estimate, used as the true value"),
     "hr_tp": ("HR of progression, T+P vs T", "derived from CLEOPATRA medians 12.4 / 18.5 months"),
-    "median_pfs_t_months": ("median PFS on T before NED, aggressive disease (months)",
-                            "assumption, a compromise: with the indolent component it gives population "
-                            "medians of about 8 (T) and 14 (T+P) months, below CLEOPATRA's 12.4 and "
-                            "18.5, so that the selected cohort can match TOG 2026"),
-    "weibull_shape": ("Weibull shape of the baseline hazard, aggressive disease",
-                      "assumption (< 1: a falling hazard)"),
-    "indolent_fraction": ("share with indolent disease (a second, slower Weibull component)",
-                          "assumption, tuned so 13–30 % are progression-free at 36 months (itself an assumption)"),
-    "indolent_median_months": ("median PFS on T before NED, indolent disease (months)",
-                               "assumption, tuned so the selected non-NED median is near 66 (TOG 2026)"),
-    "indolent_shape": ("Weibull shape, indolent disease (> 1: rising hazard)",
-                       "assumption, tuned so the selected NED median is near 131 (TOG 2026)"),
-    "cure_fraction": ("share of the whole first-line population who never progress (cured)",
-                      "assumption (a plateau is suggested by Haji 2021 and HER-OS, not measured)"),
+    "median_pfs_t_months": (
+        "median PFS on T before NED, aggressive disease (months)",
+        "assumption, a compromise: with the indolent component it gives population "
+        "medians of about 8 (T) and 14 (T+P) months, below CLEOPATRA's 12.4 and "
+        "18.5, so that the selected cohort can match TOG 2026",
+    ),
+    "weibull_shape": ("Weibull shape of the baseline hazard, aggressive disease", "assumption (< 1: a falling hazard)"),
+    "indolent_fraction": (
+        "share with indolent disease (a second, slower Weibull component)",
+        "assumption, tuned so 13–30 % are progression-free at 36 months (itself an assumption)",
+    ),
+    "indolent_median_months": (
+        "median PFS on T before NED, indolent disease (months)",
+        "assumption, tuned so the selected non-NED median is near 66 (TOG 2026)",
+    ),
+    "indolent_shape": (
+        "Weibull shape, indolent disease (> 1: rising hazard)",
+        "assumption, tuned so the selected NED median is near 131 (TOG 2026)",
+    ),
+    "cure_fraction": (
+        "share of the whole first-line population who never progress (cured)",
+        "assumption (a plateau is suggested by Haji 2021 and HER-OS, not measured)",
+    ),
     "accrual_months": ("accrual period (months)", "assumption"),
     "followup_after_accrual_months": ("follow-up after the last patient starts (months)", "assumption"),
     "dropout_per_year": ("rate of loss to follow-up per year", "assumption"),
@@ -527,7 +603,13 @@ def assumptions_table(params: SimulationParams | None = None) -> pd.DataFrame:
     rows = []
     for name, value in asdict(p).items():
         meaning, source = _SOURCES[name]
-        rows.append({"parameter": name, "value": f"{value:g}" if isinstance(value, (int, float)) else str(value),
-                     "meaning": meaning, "source": source,
-                     "is_assumption": source.startswith("assumption")})
+        rows.append(
+            {
+                "parameter": name,
+                "value": f"{value:g}" if isinstance(value, (int, float)) else str(value),
+                "meaning": meaning,
+                "source": source,
+                "is_assumption": source.startswith("assumption"),
+            }
+        )
     return pd.DataFrame(rows)

@@ -38,8 +38,7 @@ from .estimands import trial_hr
 from .fastcox import cox_binary_weighted
 from .models.fast import Z_95, km_curve, km_rmst
 
-__all__ = ["StopTrialParams", "simulate_stop_cohort", "true_stop_effect", "clone_censor_weight",
-           "emulate_stop_trial"]
+__all__ = ["StopTrialParams", "simulate_stop_cohort", "true_stop_effect", "clone_censor_weight", "emulate_stop_trial"]
 
 _ARMS = {1: "stop", 0: "continue"}
 
@@ -58,16 +57,16 @@ class StopTrialParams:
     ValueError: grace_months must be > 0, got -1
     """
 
-    n: int = 1000                          # women with confirmed NED
-    median_pfs_months: float = 60.0        # on continued therapy, without the favourable marker
-    weibull_shape: float = 1.0             # 1: a constant hazard from NED on
-    hr_stop: float = 1.5                   # progression hazard once stopped vs continuing
-    p_marker: float = 0.5                  # share with the favourable marker
-    hr_marker: float = 0.5                 # progression hazard with the marker vs without
-    stop_per_year: float = 0.5             # stopping rate without the marker
-    rr_stop_marker: float = 3.0            # stopping rate with the marker / without (the confounding)
+    n: int = 1000  # women with confirmed NED
+    median_pfs_months: float = 60.0  # on continued therapy, without the favourable marker
+    weibull_shape: float = 1.0  # 1: a constant hazard from NED on
+    hr_stop: float = 1.5  # progression hazard once stopped vs continuing
+    p_marker: float = 0.5  # share with the favourable marker
+    hr_marker: float = 0.5  # progression hazard with the marker vs without
+    stop_per_year: float = 0.5  # stopping rate without the marker
+    rr_stop_marker: float = 3.0  # stopping rate with the marker / without (the confounding)
     grace_months: float = 3.0
-    horizon_months: float = 60.0           # follow-up from time zero (administrative censoring)
+    horizon_months: float = 60.0  # follow-up from time zero (administrative censoring)
 
     def __post_init__(self):
         if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)):
@@ -85,8 +84,9 @@ class StopTrialParams:
         if not 0 < self.p_marker < 1:
             raise ValueError(f"p_marker must be a share strictly between 0 and 1, got {self.p_marker}")
         if self.grace_months >= self.horizon_months:
-            raise ValueError(f"grace_months ({self.grace_months}) must be shorter than horizon_months "
-                             f"({self.horizon_months})")
+            raise ValueError(
+                f"grace_months ({self.grace_months}) must be shorter than horizon_months ({self.horizon_months})"
+            )
 
 
 def _check(params) -> StopTrialParams:
@@ -103,7 +103,7 @@ def _draw(p: StopTrialParams, rng: np.random.Generator, n: int):
     marker = (u[:, 0] < p.p_marker).astype(np.int8)
     rate = p.stop_per_year / 12.0 * np.where(marker == 1, p.rr_stop_marker, 1.0)
     stop = -np.log(u[:, 1]) / rate
-    budget = -np.log(u[:, 2]) / np.where(marker == 1, p.hr_marker, 1.0)   # in units of the baseline
+    budget = -np.log(u[:, 2]) / np.where(marker == 1, p.hr_marker, 1.0)  # in units of the baseline
     k = p.weibull_shape
     scale = p.median_pfs_months / math.log(2.0) ** (1.0 / k)
 
@@ -117,8 +117,7 @@ def _draw(p: StopTrialParams, rng: np.random.Generator, n: int):
     return marker, stop, progression
 
 
-def simulate_stop_cohort(params: StopTrialParams | None = None, *,
-                         seed: int | np.random.Generator) -> pd.DataFrame:
+def simulate_stop_cohort(params: StopTrialParams | None = None, *, seed: int | np.random.Generator) -> pd.DataFrame:
     """One synthetic observational cohort: women followed from confirmed NED, stopping when they do.
 
     Returns
@@ -137,15 +136,22 @@ def simulate_stop_cohort(params: StopTrialParams | None = None, *,
     marker, stop, progression = _draw(p, rng_from_seed(seed), p.n)
     t = progression(stop)
     pfs = np.minimum(t, p.horizon_months)
-    out = pd.DataFrame({"patient": np.arange(p.n), "marker": marker,
-                        "stop_months": np.where(stop < pfs, stop, np.nan), "pfs_months": pfs,
-                        "progressed": (t <= p.horizon_months).astype(np.int8)})
+    out = pd.DataFrame(
+        {
+            "patient": np.arange(p.n),
+            "marker": marker,
+            "stop_months": np.where(stop < pfs, stop, np.nan),
+            "pfs_months": pfs,
+            "progressed": (t <= p.horizon_months).astype(np.int8),
+        }
+    )
     out.attrs["synthetic"] = True
     return out
 
 
-def true_stop_effect(params: StopTrialParams | None = None, *, seed: int | np.random.Generator,
-                     n: int = 400_000) -> pd.DataFrame:
+def true_stop_effect(
+    params: StopTrialParams | None = None, *, seed: int | np.random.Generator, n: int = 400_000
+) -> pd.DataFrame:
     """The target trial's true values, from both potential outcomes of every simulated woman.
 
     "Stop" means stopping at her natural time if it falls within the grace period and at its end
@@ -174,15 +180,17 @@ def true_stop_effect(params: StopTrialParams | None = None, *, seed: int | np.ra
     t_cont = progression(np.full(n, np.inf))
     a, b = np.minimum(t_stop, h), np.minimum(t_cont, h)
     d = a - b
-    if p.hr_stop == 1.0:      # the two arms are the same women with the same times
+    if p.hr_stop == 1.0:  # the two arms are the same women with the same times
         hr, se = 1.0, 0.0
     else:
         hr, se = trial_hr(a, t_stop <= h, b, t_cont <= h)
-    return pd.DataFrame({"value": [a.mean(), b.mean(), d.mean(), hr],
-                         "mc_se": [a.std(ddof=1) / math.sqrt(n), b.std(ddof=1) / math.sqrt(n),
-                                   d.std(ddof=1) / math.sqrt(n), se]},
-                        index=pd.Index(["rmst_stop", "rmst_continue", "rmst_difference", "trial_hr"],
-                                       name="estimand"))
+    return pd.DataFrame(
+        {
+            "value": [a.mean(), b.mean(), d.mean(), hr],
+            "mc_se": [a.std(ddof=1) / math.sqrt(n), b.std(ddof=1) / math.sqrt(n), d.std(ddof=1) / math.sqrt(n), se],
+        },
+        index=pd.Index(["rmst_stop", "rmst_continue", "rmst_difference", "trial_hr"], name="estimand"),
+    )
 
 
 def _cohort(cohort) -> pd.DataFrame:
@@ -207,8 +215,9 @@ def _km_not_stopped(cohort: pd.DataFrame) -> dict:
     return curves
 
 
-def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, interval_months: float = 1.0,
-                        weighted: bool = True) -> pd.DataFrame:
+def clone_censor_weight(
+    cohort: pd.DataFrame, *, grace_months: float = 3.0, interval_months: float = 1.0, weighted: bool = True
+) -> pd.DataFrame:
     """The cloned, censored and weighted counting-process rows of the emulated trial.
 
     Parameters
@@ -262,18 +271,36 @@ def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, inte
             sel = marker[idx] == m
             p_on = surv[np.maximum(np.searchsorted(times, start[sel], side="right") - 1, 0)]
             if (p_on <= 0).any():
-                raise ValueError(f"in marker group {m} every woman still followed had stopped by "
-                                 f"{start[sel][p_on <= 0].min():g} months: no 'continue' clone is left to weight")
+                raise ValueError(
+                    f"in marker group {m} every woman still followed had stopped by "
+                    f"{start[sel][p_on <= 0].min():g} months: no 'continue' clone is left to weight"
+                )
             w[sel] = 1.0 / p_on
-    cont = pd.DataFrame({"patient": pid[idx], "arm": 0, "start": start, "stop": finish,
-                         "event": (event[idx] & last).astype(int), "weight": w})
+    cont = pd.DataFrame(
+        {
+            "patient": pid[idx],
+            "arm": 0,
+            "start": start,
+            "stop": finish,
+            "event": (event[idx] & last).astype(int),
+            "weight": w,
+        }
+    )
 
     # "stop": compliant through the grace period; censored at its end unless she had stopped by then
     g = float(grace_months)
     by_grace = stopped & (stop <= g)
     in_grace_end = np.minimum(pfs, g)
-    first = pd.DataFrame({"patient": pid, "arm": 1, "start": 0.0, "stop": in_grace_end,
-                          "event": (prog & (pfs <= g)).astype(int), "weight": 1.0})
+    first = pd.DataFrame(
+        {
+            "patient": pid,
+            "arm": 1,
+            "start": 0.0,
+            "stop": in_grace_end,
+            "event": (prog & (pfs <= g)).astype(int),
+            "weight": 1.0,
+        }
+    )
     after = by_grace & (pfs > g)
     w_after = np.ones(int(after.sum()))
     if weighted:
@@ -284,8 +311,16 @@ def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, inte
             if share == 0 and (after & (marker == m)).any():
                 raise ValueError("no one in a marker group stopped within the grace period: no weights")
             w_after[marker[after] == m] = 1.0 / share if share > 0 else 1.0
-    second = pd.DataFrame({"patient": pid[after], "arm": 1, "start": g, "stop": pfs[after],
-                           "event": prog[after].astype(int), "weight": w_after})
+    second = pd.DataFrame(
+        {
+            "patient": pid[after],
+            "arm": 1,
+            "start": g,
+            "stop": pfs[after],
+            "event": prog[after].astype(int),
+            "weight": w_after,
+        }
+    )
     rows = pd.concat([cont, first, second], ignore_index=True)
     rows = rows[rows["stop"] > rows["start"]]
     rows.insert(0, "clone", rows["patient"] * 2 + rows["arm"])
@@ -293,13 +328,18 @@ def clone_censor_weight(cohort: pd.DataFrame, *, grace_months: float = 3.0, inte
 
 
 def _weighted_rmst(rows: pd.DataFrame, horizon: float) -> float:
-    times, surv = km_curve(rows["stop"].to_numpy(float), rows["event"].to_numpy(float),
-                           entry=rows["start"].to_numpy(float), weights=rows["weight"].to_numpy(float))
+    times, surv = km_curve(
+        rows["stop"].to_numpy(float),
+        rows["event"].to_numpy(float),
+        entry=rows["start"].to_numpy(float),
+        weights=rows["weight"].to_numpy(float),
+    )
     return km_rmst(times, surv, horizon)
 
 
-def emulate_stop_trial(cohort: pd.DataFrame, *, grace_months: float = 3.0, horizon_months: float = 60.0,
-                       hazard_ratio: bool = True) -> pd.DataFrame:
+def emulate_stop_trial(
+    cohort: pd.DataFrame, *, grace_months: float = 3.0, horizon_months: float = 60.0, hazard_ratio: bool = True
+) -> pd.DataFrame:
     """Three analyses of one observational cohort against the stop-at-NED target trial.
 
     ``ever_stopped``: women who ever stopped vs never, from time zero (immortal time: a woman must be
@@ -326,24 +366,43 @@ def emulate_stop_trial(cohort: pd.DataFrame, *, grace_months: float = 3.0, horiz
     if not isinstance(hazard_ratio, bool):
         raise TypeError(f"hazard_ratio must be True or False, got {hazard_ratio!r}")
     ever = c["stop_months"].notna().astype(int)
-    naive = pd.DataFrame({"clone": c["patient"], "patient": c["patient"], "arm": ever, "start": 0.0,
-                          "stop": c["pfs_months"], "event": c["progressed"], "weight": 1.0})
-    analyses = {"ever_stopped": naive,
-                "ccw_unweighted": clone_censor_weight(c, grace_months=grace_months, weighted=False),
-                "ccw_weighted": clone_censor_weight(c, grace_months=grace_months)}
+    naive = pd.DataFrame(
+        {
+            "clone": c["patient"],
+            "patient": c["patient"],
+            "arm": ever,
+            "start": 0.0,
+            "stop": c["pfs_months"],
+            "event": c["progressed"],
+            "weight": 1.0,
+        }
+    )
+    analyses = {
+        "ever_stopped": naive,
+        "ccw_unweighted": clone_censor_weight(c, grace_months=grace_months, weighted=False),
+        "ccw_weighted": clone_censor_weight(c, grace_months=grace_months),
+    }
     out = {}
     for name, rows in analyses.items():
-        r = {"rmst_difference": _weighted_rmst(rows[rows.arm == 1], horizon_months)
-             - _weighted_rmst(rows[rows.arm == 0], horizon_months)}
+        r = {
+            "rmst_difference": _weighted_rmst(rows[rows.arm == 1], horizon_months)
+            - _weighted_rmst(rows[rows.arm == 0], horizon_months)
+        }
         if hazard_ratio:
             # start-stop rows; a woman's two clones share a cluster
-            fit = cox_binary_weighted(rows["stop"], rows["event"], rows["arm"], rows["weight"],
-                                      entry=rows["start"], cluster=rows["patient"])
+            fit = cox_binary_weighted(
+                rows["stop"], rows["event"], rows["arm"], rows["weight"], entry=rows["start"], cluster=rows["patient"]
+            )
             if not fit.converged:
                 raise ValueError(f"{name}: the Cox model has no finite estimate (no events in one arm)")
             beta, se = fit.beta, fit.se
-            r.update(hr=math.exp(beta), ci_low=math.exp(beta - Z_95 * se), ci_high=math.exp(beta + Z_95 * se),
-                     log_hr=beta, se=se)
+            r.update(
+                hr=math.exp(beta),
+                ci_low=math.exp(beta - Z_95 * se),
+                ci_high=math.exp(beta + Z_95 * se),
+                log_hr=beta,
+                se=se,
+            )
         out[name] = r
     res = pd.DataFrame.from_dict(out, orient="index")
     res.index.name = "analysis"

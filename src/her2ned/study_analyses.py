@@ -48,12 +48,15 @@ _NEEDED = ("ned", "time_to_ned", "pfs_months", "progressed")
 
 def _cohort(cohort) -> pd.DataFrame:
     if not isinstance(cohort, pd.DataFrame):
-        raise TypeError(f"cohort must be a DataFrame (e.g. select_cohort(simulate_population(...))), "
-                        f"got {type(cohort).__name__}")
+        raise TypeError(
+            f"cohort must be a DataFrame (e.g. select_cohort(simulate_population(...))), got {type(cohort).__name__}"
+        )
     missing = [c for c in _NEEDED if c not in cohort]
     if missing:
-        raise ValueError(f"cohort lacks column(s) {missing}: these analyses need the date of NED "
-                         "(time_to_ned), which the reconstructed cohort does not have")
+        raise ValueError(
+            f"cohort lacks column(s) {missing}: these analyses need the date of NED "
+            "(time_to_ned), which the reconstructed cohort does not have"
+        )
     out = add_model_columns(cohort)
     if "age" in out:
         out["age10"] = out["age"] / 10.0
@@ -66,13 +69,15 @@ def _covariates(covariates, df: pd.DataFrame) -> list[str]:
         raise ValueError("covariates must name at least one column of the propensity model")
     bad = [c for c in cols if not isinstance(c, str) or c not in df]
     if bad:
-        raise ValueError(f"covariates {bad} are not columns of the cohort (after add_model_columns); "
-                         f"available: {sorted(df.columns)}")
+        raise ValueError(
+            f"covariates {bad} are not columns of the cohort (after add_model_columns); available: {sorted(df.columns)}"
+        )
     return list(cols)
 
 
-def landmark_weights(cohort: pd.DataFrame, landmark_months: float = 36.0, *,
-                     covariates: Sequence[str] = STUDY_COVARIATES) -> pd.DataFrame:
+def landmark_weights(
+    cohort: pd.DataFrame, landmark_months: float = 36.0, *, covariates: Sequence[str] = STUDY_COVARIATES
+) -> pd.DataFrame:
     """Stabilised inverse-probability weights for NED status at a landmark.
 
     Among patients progression-free at ``landmark_months``, a logistic model (statsmodels, maximum
@@ -105,27 +110,44 @@ def landmark_weights(cohort: pd.DataFrame, landmark_months: float = 36.0, *,
         raise ValueError(f"everyone or no one progression-free at {lm:g} months has NED: no weights")
     design = sm.add_constant(at[cols].astype(float), has_constant="add")
     if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
-        raise ValueError(f"covariates {cols} are collinear with each other or constant among the "
-                         f"{len(x)} patients at {lm:g} months: drop one")
+        raise ValueError(
+            f"covariates {cols} are collinear with each other or constant among the "
+            f"{len(x)} patients at {lm:g} months: drop one"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         e = sm.Logit(x, design).fit(disp=0).predict(design)
     share = x.mean()
-    out = pd.DataFrame({"x": rows["x"], "time": rows["stop"], "event": rows["event"].astype(int),
-                        "propensity": np.asarray(e)}, index=at.index)
+    out = pd.DataFrame(
+        {"x": rows["x"], "time": rows["stop"], "event": rows["event"].astype(int), "propensity": np.asarray(e)},
+        index=at.index,
+    )
     out["weight"] = np.where(x == 1, share / out["propensity"], (1 - share) / (1 - out["propensity"]))
     return out
 
 
 def _row(name, label, beta, se, n, events, method):
-    return {"analysis": name, "label": label, "hr": math.exp(beta), "ci_low": math.exp(beta - Z_95 * se),
-            "ci_high": math.exp(beta + Z_95 * se), "log_hr": beta, "se": se, "n_patients": n,
-            "n_events": events, "method": method}
+    return {
+        "analysis": name,
+        "label": label,
+        "hr": math.exp(beta),
+        "ci_low": math.exp(beta - Z_95 * se),
+        "ci_high": math.exp(beta + Z_95 * se),
+        "log_hr": beta,
+        "se": se,
+        "n_patients": n,
+        "n_events": events,
+        "method": method,
+    }
 
 
-def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0,
-                   landmarks: Sequence[float] = (36.0, 48.0),
-                   covariates: Sequence[str] = STUDY_COVARIATES) -> pd.DataFrame:
+def study_analyses(
+    cohort: pd.DataFrame,
+    *,
+    threshold_months: float = 36.0,
+    landmarks: Sequence[float] = (36.0, 48.0),
+    covariates: Sequence[str] = STUDY_COVARIATES,
+) -> pd.DataFrame:
     """The study's own analysis beside the analyses it could have run, on one cohort.
 
     Parameters
@@ -157,8 +179,10 @@ def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0,
     df = _cohort(cohort)
     thr = months(threshold_months, "threshold_months")
     if (df["pfs_months"] < thr).any():
-        raise ValueError(f"cohort must hold only patients progression-free at threshold_months ({thr:g}); "
-                         f"{int((df['pfs_months'] < thr).sum())} are not")
+        raise ValueError(
+            f"cohort must hold only patients progression-free at threshold_months ({thr:g}); "
+            f"{int((df['pfs_months'] < thr).sum())} are not"
+        )
     lms = [months(v, "landmarks") for v in sequence(landmarks, "landmarks")]
     if not lms or min(lms) < thr:
         raise ValueError(f"landmarks must be one or more times >= threshold_months ({thr:g}), got {lms}")
@@ -171,22 +195,42 @@ def study_analyses(cohort: pd.DataFrame, *, threshold_months: float = 36.0,
         fit = cox_binary(r["stop"], r["event"], r["x"], entry=entry)
         if not fit.converged[0]:
             raise ValueError(f"{label}: the Cox model has no finite estimate (no events in one group)")
-        out.append(_row(name, label, float(fit.beta[0]), float(fit.se[0]), len(np.unique(r["patient"])),
-                        int(fit.n_events[0]), "Cox (Efron), one binary covariate"))
+        out.append(
+            _row(
+                name,
+                label,
+                float(fit.beta[0]),
+                float(fit.se[0]),
+                len(np.unique(r["patient"])),
+                int(fit.n_events[0]),
+                "Cox (Efron), one binary covariate",
+            )
+        )
 
     fast("study", "the study's analysis: NED ever vs never, time from start", "study")
     for lm in lms:
-        fast(f"landmark_{lm:g}", f"landmark at {lm:g} months: NED by then, time from then", "landmark",
-             landmark_months=lm)
+        fast(
+            f"landmark_{lm:g}",
+            f"landmark at {lm:g} months: NED by then, time from then",
+            "landmark",
+            landmark_months=lm,
+        )
     fast("entry_time_dependent", f"NED time-dependent from entry at {thr:g} months", "entry_time_dependent")
     w = landmark_weights(df, lms[0], covariates=covariates)
     fit = cox_binary_weighted(w["time"], w["event"], w["x"], w["weight"])
     if not fit.converged:
         raise ValueError("the weighted landmark has no finite estimate (no events in one group)")
-    out.append(_row(f"ipw_landmark_{lms[0]:g}",
-                    f"landmark at {lms[0]:g} months, weighted for {', '.join(covariates)}",
-                    fit.beta, fit.se, len(w), int(w["event"].sum()),
-                    "weighted Cox, robust variance (Lin & Wei)"))
+    out.append(
+        _row(
+            f"ipw_landmark_{lms[0]:g}",
+            f"landmark at {lms[0]:g} months, weighted for {', '.join(covariates)}",
+            fit.beta,
+            fit.se,
+            len(w),
+            int(w["event"].sum()),
+            "weighted Cox, robust variance (Lin & Wei)",
+        )
+    )
     res = pd.DataFrame(out)
     res.attrs["synthetic"] = True
     return res

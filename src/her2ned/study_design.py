@@ -21,9 +21,23 @@ import pandas as pd
 from ._arguments import column_name, sequence
 from .claims import Claim, load_claims, parse_p
 
-__all__ = ["TERMS", "TERM_LABELS", "MODEL_TERMS", "CODING", "OUTCOME", "DURATION", "EVENT", "ENTRY",
-           "PUBLISHED_CLAIMS", "THRESHOLD_MONTHS", "STUDY_N", "STUDY_NED",
-           "published_values", "published_ratios", "design_matrix"]
+__all__ = [
+    "TERMS",
+    "TERM_LABELS",
+    "MODEL_TERMS",
+    "CODING",
+    "OUTCOME",
+    "DURATION",
+    "EVENT",
+    "ENTRY",
+    "PUBLISHED_CLAIMS",
+    "THRESHOLD_MONTHS",
+    "STUDY_N",
+    "STUDY_NED",
+    "published_values",
+    "published_ratios",
+    "design_matrix",
+]
 
 #: The logistic model's terms, each a 0/1 column with the study's reference category as 0.
 TERMS = ("ecog0", "ihc3", "grade_le2")
@@ -53,9 +67,14 @@ OUTCOME, DURATION, EVENT, ENTRY = "ned", "pfs_months", "progressed", "entry_mont
 
 #: Which ledger claim holds each published value the book sets beside its own estimates.
 PUBLISHED_CLAIMS = {
-    "ecog0": "tog_or_ecog", "ihc3": "tog_or_ihc", "grade_le2": "tog_or_grade", "hr": "tog_hr_ned",
-    "median_ned": "tog_pfs_median_ned", "median_non_ned": "tog_pfs_median_non_ned",
-    "n": "tog_n", "n_ned": "tog_ned_n",
+    "ecog0": "tog_or_ecog",
+    "ihc3": "tog_or_ihc",
+    "grade_le2": "tog_or_grade",
+    "hr": "tog_hr_ned",
+    "median_ned": "tog_pfs_median_ned",
+    "median_non_ned": "tog_pfs_median_non_ned",
+    "n": "tog_n",
+    "n_ned": "tog_ned_n",
 }
 _SELECTION_CLAIM = "tog_min_pfs"
 
@@ -169,15 +188,18 @@ def _model_column(data, term: str, n: int | None) -> np.ndarray:
         values = rule(np.asarray(data[source]))
     else:
         hint = f" or its source column {CODING[term][0]!r}" if term in CODING else ""
-        raise ValueError(f"data has no column {term!r}{hint}; give the model columns "
-                         "(her2ned.models.add_model_columns) or the simulator's arrays")
+        raise ValueError(
+            f"data has no column {term!r}{hint}; give the model columns "
+            "(her2ned.models.add_model_columns) or the simulator's arrays"
+        )
     try:
         column = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise ValueError(f"data: column {term!r} must hold numbers (0/1)") from None
     if column.ndim != 1 or (n is not None and len(column) != n):
-        raise ValueError(f"data: column {term!r} must be one-dimensional with one value per patient, "
-                         f"got shape {column.shape}")
+        raise ValueError(
+            f"data: column {term!r} must be one-dimensional with one value per patient, got shape {column.shape}"
+        )
     if not np.isfinite(column).all():
         raise ValueError(f"data: column {term!r} has missing or infinite values")
     return column

@@ -13,9 +13,16 @@ __all__ = ["table_one", "DEFAULT_VARIABLES"]
 
 #: Variables summarised by default, with their kind ("continuous" or "categorical").
 DEFAULT_VARIABLES = {
-    "age": "continuous", "ecog": "categorical", "her2_ihc": "categorical", "grade": "categorical",
-    "hr_positive": "categorical", "de_novo": "categorical", "visceral": "categorical",
-    "regimen": "categorical", "local_therapy": "categorical", "progressed": "categorical",
+    "age": "continuous",
+    "ecog": "categorical",
+    "her2_ihc": "categorical",
+    "grade": "categorical",
+    "hr_positive": "categorical",
+    "de_novo": "categorical",
+    "visceral": "categorical",
+    "regimen": "categorical",
+    "local_therapy": "categorical",
+    "progressed": "categorical",
     "pfs_months": "continuous",
 }
 
@@ -80,13 +87,17 @@ def table_one(df: pd.DataFrame, by: str = "ned", variables: dict | None = None) 
             raise ValueError(f"variables[{col!r}] must be 'continuous' or 'categorical', got {kind!r}")
     levels = sorted(df[by].unique())
     groups = [(str(g), df[df[by] == g]) for g in levels] + [("overall", df)]
-    rows = [{"variable": "N", "level": "", "statistic": "n",
-             **{name: str(len(sub)) for name, sub in groups}}]
+    rows = [{"variable": "N", "level": "", "statistic": "n", **{name: str(len(sub)) for name, sub in groups}}]
     for col, kind in variables.items():
         if kind == "continuous":
-            rows.append({"variable": col, "level": "", "statistic": "median (IQR)",
-                         **{name: _cell_cont(pd.to_numeric(sub[col], errors="coerce").dropna())
-                            for name, sub in groups}})
+            rows.append(
+                {
+                    "variable": col,
+                    "level": "",
+                    "statistic": "median (IQR)",
+                    **{name: _cell_cont(pd.to_numeric(sub[col], errors="coerce").dropna()) for name, sub in groups},
+                }
+            )
             continue
         for lev in sorted(df[col].dropna().unique(), key=str):
             row = {"variable": col, "level": str(lev), "statistic": "n (%)"}

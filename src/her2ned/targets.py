@@ -43,7 +43,7 @@ class Target:
     published: float
     kind: str
     tol: float | None
-    decimals: int | None = None   # digits the paper printed (None for a bound)
+    decimals: int | None = None  # digits the paper printed (None for a bound)
 
     def rounds(self, value: float) -> bool:
         """Does ``value``, rounded half up to the printed digits, give the published number?"""
@@ -52,8 +52,8 @@ class Target:
         if value is None or not np.isfinite(value):
             return False
         # half up, as printed; the tiny offset keeps 0.0125 from rounding down by representation error
-        scaled = math.floor(value * 10 ** self.decimals + 0.5 + 1e-9)
-        return abs(scaled / 10 ** self.decimals - self.published) < 1e-9
+        scaled = math.floor(value * 10**self.decimals + 0.5 + 1e-9)
+        return abs(scaled / 10**self.decimals - self.published) < 1e-9
 
     def distance(self, value: float) -> float:
         """Distance in units of the tolerance: ≤ 1 means the target is met."""
@@ -90,25 +90,29 @@ class Target:
 def _number(claim: Claim, field_name: str) -> float:
     if field_name in ("lower", "upper"):
         if claim.ci is None:
-            raise LedgerError(f"claim {claim.id!r}: a confidence interval is needed for the reconstruction "
-                              "but the ledger entry has no 'ci' field")
+            raise LedgerError(
+                f"claim {claim.id!r}: a confidence interval is needed for the reconstruction "
+                "but the ledger entry has no 'ci' field"
+            )
         return float(claim.ci[0 if field_name == "lower" else 1])
     if field_name == "p":
         if claim.p is None:
-            raise LedgerError(f"claim {claim.id!r}: a p-value is needed for the reconstruction but the "
-                              "ledger entry has no 'p' field")
+            raise LedgerError(
+                f"claim {claim.id!r}: a p-value is needed for the reconstruction but the ledger entry has no 'p' field"
+            )
         return parse_p(claim.p)[1]
     if not claim.is_numeric:
-        raise LedgerError(f"claim {claim.id!r}: value must be a number for the reconstruction, got "
-                          f"{claim.value!r}")
+        raise LedgerError(f"claim {claim.id!r}: value must be a number for the reconstruction, got {claim.value!r}")
     return float(claim.value)
 
 
 def require_targets(targets) -> dict:
     """``targets`` if it is a non-empty dict of :class:`Target`, as :func:`build_targets` returns."""
     if not isinstance(targets, dict) or not targets or not all(isinstance(t, Target) for t in targets.values()):
-        raise TypeError("targets must be a dict of Target (her2ned.targets.build_targets, or a study's "
-                        f"targets function), got {type(targets).__name__}")
+        raise TypeError(
+            "targets must be a dict of Target (her2ned.targets.build_targets, or a study's "
+            f"targets function), got {type(targets).__name__}"
+        )
     return targets
 
 
@@ -117,10 +121,16 @@ def _tolerance_table(table, name: str) -> dict:
     if not isinstance(table, dict):
         raise TypeError(f"{name} must be a dict {{target name: (kind, tol)}}, got {type(table).__name__}")
     for k, v in table.items():
-        if (not isinstance(k, str) or not isinstance(v, tuple) or len(v) != 2 or v[0] not in KINDS
-                or (v[0] in ("abs", "rel") and not (isinstance(v[1], (int, float)) and v[1] > 0))):
-            raise ValueError(f"{name}[{k!r}] must be (kind, tol) with kind in {'/'.join(KINDS)} and tol > 0 "
-                             f"for abs/rel, got {v!r}")
+        if (
+            not isinstance(k, str)
+            or not isinstance(v, tuple)
+            or len(v) != 2
+            or v[0] not in KINDS
+            or (v[0] in ("abs", "rel") and not (isinstance(v[1], (int, float)) and v[1] > 0))
+        ):
+            raise ValueError(
+                f"{name}[{k!r}] must be (kind, tol) with kind in {'/'.join(KINDS)} and tol > 0 for abs/rel, got {v!r}"
+            )
     return dict(table)
 
 
@@ -185,14 +195,25 @@ def check_targets(values: dict, targets: dict) -> pd.DataFrame:
     """
     require_targets(targets)
     if not isinstance(values, dict):
-        raise TypeError(f"values must be a dict {{target name: value}} from a study's reproduced_values, "
-                        f"got {type(values).__name__}")
+        raise TypeError(
+            f"values must be a dict {{target name: value}} from a study's reproduced_values, "
+            f"got {type(values).__name__}"
+        )
     rows = []
     for name, t in targets.items():
         if name not in values:
             raise ValueError(f"values lacks target {name!r}")
         dist = t.distance(values[name])
-        rows.append({"target": name, "claim_id": t.claim_id, "quantity": t.quantity,
-                     "published": t.published, "reproduced": values[name],
-                     "tolerance": t.tolerance_text(), "distance": dist, "met": bool(dist <= 1)})
+        rows.append(
+            {
+                "target": name,
+                "claim_id": t.claim_id,
+                "quantity": t.quantity,
+                "published": t.published,
+                "reproduced": values[name],
+                "tolerance": t.tolerance_text(),
+                "distance": dist,
+                "met": bool(dist <= 1),
+            }
+        )
     return pd.DataFrame(rows)

@@ -33,8 +33,12 @@ EX6 = dict(params=SimulationParams(n=1000, hr_ned=1.0, or_ned_indolent=4.0), n_r
 #: Exercise 7: the target-trial HR from the start of therapy in the default world, 400,000 patients, seed 7.
 EX7 = dict(params=SimulationParams(), landmark_months=0.0, n=400_000, seed=7)
 
-TIME_ZERO_OPTIONS = ("start of first-line therapy", "the date NED is confirmed",
-                     "36 months after the start of therapy", "the date of progression")
+TIME_ZERO_OPTIONS = (
+    "start of first-line therapy",
+    "the date NED is confirmed",
+    "36 months after the start of therapy",
+    "the date of progression",
+)
 
 
 def ex1_naive_hr(answer) -> Feedback:
@@ -49,10 +53,16 @@ def ex1_naive_hr(answer) -> Feedback:
     """
     t = compare_estimators(EX1["params"], seed=EX1["seed"])
     expected = float(t.loc[t.estimator == "naive", "hr"].item())
-    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="naive HR",
-                        hint="Use compare_estimators(EX1['params'], seed=EX1['seed']) and read the 'hr' "
-                             "of the row 'naive'; give two decimals.",
-                        explanation=f"{expected:.2f}: well below 1 although NED does nothing here.")
+    return check_number(
+        answer,
+        expected,
+        abs_tol=0.006,
+        rel_tol=0,
+        name="naive HR",
+        hint="Use compare_estimators(EX1['params'], seed=EX1['seed']) and read the 'hr' "
+        "of the row 'naive'; give two decimals.",
+        explanation=f"{expected:.2f}: well below 1 although NED does nothing here.",
+    )
 
 
 def ex2_why_equal(answer) -> Feedback:
@@ -63,12 +73,17 @@ def ex2_why_equal(answer) -> Feedback:
     >>> bool(ex2_why_equal("a"))
     True
     """
-    return check_choice(answer, "a", allowed=list(WHY_EQUAL_OPTIONS), name="letter",
-                        hint="Write down the risk set at an event time after 36 months with and without "
-                             "delayed entry. Who is in one and not the other?",
-                        explanation="The partial likelihood only looks at risk sets at event "
-                                    "times, all after 36 months, and everyone selected is at risk from "
-                                    "36 months either way.")
+    return check_choice(
+        answer,
+        "a",
+        allowed=list(WHY_EQUAL_OPTIONS),
+        name="letter",
+        hint="Write down the risk set at an event time after 36 months with and without "
+        "delayed entry. Who is in one and not the other?",
+        explanation="The partial likelihood only looks at risk sets at event "
+        "times, all after 36 months, and everyone selected is at risk from "
+        "36 months either way.",
+    )
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +101,15 @@ def ex3_ecog_or_whole(answer) -> Feedback:
     False
     """
     expected = _ex3_expected()
-    return check_number(answer, expected, rel_tol=0.02, name="odds ratio",
-                        hint="predictor_odds_ratios(seed=1, n=100_000): the row 'ECOG 0 vs 1', cohort "
-                             "'whole population'.",
-                        explanation=f"{expected:.2f}: smaller than among the selected, because in the "
-                                    "whole population many who could reach NED progress first.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0.02,
+        name="odds ratio",
+        hint="predictor_odds_ratios(seed=1, n=100_000): the row 'ECOG 0 vs 1', cohort 'whole population'.",
+        explanation=f"{expected:.2f}: smaller than among the selected, because in the "
+        "whole population many who could reach NED progress first.",
+    )
 
 
 @lru_cache(maxsize=1)
@@ -108,11 +127,15 @@ def ex4_time_dependent_mean(answer) -> Feedback:
     True
     """
     expected = _ex4_expected()
-    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="mean HR",
-                        hint="monte_carlo(EX4['params'], n_replicates=200, seed=4) and read "
-                             "summary.loc['time_dependent', 'mean_hr'].",
-                        explanation=f"{expected:.2f}: close to the true 0.24 once every patient shares "
-                                    "one baseline hazard.")
+    return check_number(
+        answer,
+        expected,
+        abs_tol=0.006,
+        rel_tol=0,
+        name="mean HR",
+        hint="monte_carlo(EX4['params'], n_replicates=200, seed=4) and read summary.loc['time_dependent', 'mean_hr'].",
+        explanation=f"{expected:.2f}: close to the true 0.24 once every patient shares one baseline hazard.",
+    )
 
 
 def ex5_time_zero(answer) -> Feedback:
@@ -123,18 +146,26 @@ def ex5_time_zero(answer) -> Feedback:
     >>> bool(ex5_time_zero("the date NED is confirmed"))
     True
     """
-    return check_choice(answer, "the date NED is confirmed", allowed=TIME_ZERO_OPTIONS,
-                        name="time zero",
-                        hint="Time zero is when eligibility is met and the strategies (stop or continue) "
-                             "start to differ.",
-                        explanation="At confirmed NED a patient becomes eligible and the strategies "
-                                    "diverge; starting the clock earlier or later recreates immortal time.")
+    return check_choice(
+        answer,
+        "the date NED is confirmed",
+        allowed=TIME_ZERO_OPTIONS,
+        name="time zero",
+        hint="Time zero is when eligibility is met and the strategies (stop or continue) start to differ.",
+        explanation="At confirmed NED a patient becomes eligible and the strategies "
+        "diverge; starting the clock earlier or later recreates immortal time.",
+    )
 
 
 @lru_cache(maxsize=1)
 def _ex6_expected() -> float:
-    mc = monte_carlo(EX6["params"], n_replicates=EX6["n_replicates"], seed=EX6["seed"], progress=False,
-                     estimators=("time_dependent",))
+    mc = monte_carlo(
+        EX6["params"],
+        n_replicates=EX6["n_replicates"],
+        seed=EX6["seed"],
+        progress=False,
+        estimators=("time_dependent",),
+    )
     return float(mc.summary.loc["time_dependent", "mean_hr"])
 
 
@@ -147,12 +178,17 @@ def ex6_confounded_time_dependent(answer) -> Feedback:
     False
     """
     expected = _ex6_expected()
-    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="mean HR",
-                        hint="monte_carlo(EX6['params'], n_replicates=200, seed=6) and read "
-                             "summary.loc['time_dependent', 'mean_hr'].",
-                        explanation=f"{expected:.2f}: below 1 although NED does nothing. The timing of NED "
-                                    "is handled correctly; what is left is confounding by disease type, "
-                                    "which only stratifying on it, (g), removes.")
+    return check_number(
+        answer,
+        expected,
+        abs_tol=0.006,
+        rel_tol=0,
+        name="mean HR",
+        hint="monte_carlo(EX6['params'], n_replicates=200, seed=6) and read summary.loc['time_dependent', 'mean_hr'].",
+        explanation=f"{expected:.2f}: below 1 although NED does nothing. The timing of NED "
+        "is handled correctly; what is left is confounding by disease type, "
+        "which only stratifying on it, (g), removes.",
+    )
 
 
 @lru_cache(maxsize=1)
@@ -169,9 +205,15 @@ def ex7_trial_hr(answer) -> Feedback:
     False
     """
     expected = _ex7_expected()
-    return check_number(answer, expected, abs_tol=0.006, rel_tol=0, name="target-trial HR",
-                        hint="true_effects(**EX7) and read the row 'trial_hr', column 'value'.",
-                        explanation=f"{expected:.2f}: above the conditional 0.24, because a marginal Cox "
-                                    "HR over a mixture of fast and slow disease is pulled towards 1 "
-                                    "(non-collapsibility); in this world the time-dependent analysis "
-                                    "happens to land near it.")
+    return check_number(
+        answer,
+        expected,
+        abs_tol=0.006,
+        rel_tol=0,
+        name="target-trial HR",
+        hint="true_effects(**EX7) and read the row 'trial_hr', column 'value'.",
+        explanation=f"{expected:.2f}: above the conditional 0.24, because a marginal Cox "
+        "HR over a mixture of fast and slow disease is pulled towards 1 "
+        "(non-collapsibility); in this world the time-dependent analysis "
+        "happens to land near it.",
+    )

@@ -11,9 +11,13 @@ from .core import Feedback, check_choice, check_number
 __all__ = ["q1_ned_share", "q2_ned_events", "q3_least_identified"]
 
 #: Options of exercise 3 and the ensemble column each one stands for.
-Q3_OPTIONS = {"ECOG 0 share": "share_ecog0", "IHC 3+ share": "share_ihc3",
-              "grade 3 share": "share_grade3", "number of progressions": "events_total",
-              "median follow-up": "median_followup_months"}
+Q3_OPTIONS = {
+    "ECOG 0 share": "share_ecog0",
+    "IHC 3+ share": "share_ihc3",
+    "grade 3 share": "share_grade3",
+    "number of progressions": "events_total",
+    "median follow-up": "median_followup_months",
+}
 
 
 def q1_ned_share(answer: object) -> Feedback:
@@ -28,9 +32,14 @@ def q1_ned_share(answer: object) -> Feedback:
 
     c = load_claims()
     expected = 100 * c["tog_ned_n"].value / c["tog_n"].value
-    return check_number(answer, expected, abs_tol=0.06, name="percentage",
-                        hint="Divide the NED count by N and multiply by 100.",
-                        explanation=f"{expected:.1f} % — as the abstract prints.")
+    return check_number(
+        answer,
+        expected,
+        abs_tol=0.06,
+        name="percentage",
+        hint="Divide the NED count by N and multiply by 100.",
+        explanation=f"{expected:.1f} % — as the abstract prints.",
+    )
 
 
 def q2_ned_events(answer: object) -> Feedback:
@@ -47,9 +56,15 @@ def q2_ned_events(answer: object) -> Feedback:
 
     df = load_csv("reconstructed", "tog2026_cohort.csv")
     expected = int(df.loc[df.ned == 1, "progressed"].sum())
-    return check_number(answer, expected, rel_tol=0, abs_tol=0.5, name="count",
-                        hint="Filter ned == 1 and sum the progressed column.",
-                        explanation=f"{expected} progressions: few events, hence the wide CI of the HR.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0,
+        abs_tol=0.5,
+        name="count",
+        hint="Filter ned == 1 and sum the progressed column.",
+        explanation=f"{expected} progressions: few events, hence the wide CI of the HR.",
+    )
 
 
 def q3_least_identified(answer: object) -> Feedback:
@@ -65,7 +80,11 @@ def q3_least_identified(answer: object) -> Feedback:
     ens = load_csv("reconstructed", "tog2026_ensemble.csv")
     spread = {k: (ens[c].max() - ens[c].min()) / ens[c].mean() for k, c in Q3_OPTIONS.items()}
     expected = max(spread, key=spread.get)
-    return check_choice(answer, expected, allowed=list(Q3_OPTIONS), name="quantity",
-                        hint="Compare (max − min) / mean of each column of the ensemble table.",
-                        explanation="The abstract pins the covariate shares almost exactly; it says "
-                                    "much less about time.")
+    return check_choice(
+        answer,
+        expected,
+        allowed=list(Q3_OPTIONS),
+        name="quantity",
+        hint="Compare (max − min) / mean of each column of the ensemble table.",
+        explanation="The abstract pins the covariate shares almost exactly; it says much less about time.",
+    )

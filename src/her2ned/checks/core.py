@@ -37,8 +37,16 @@ def _texts(**values):
         string(value, key)
 
 
-def check_number(answer, expected: float, *, rel_tol: float = 0.01, abs_tol: float = 0.0,
-                 hint: str = "", explanation: str = "", name: str = "answer") -> Feedback:
+def check_number(
+    answer,
+    expected: float,
+    *,
+    rel_tol: float = 0.01,
+    abs_tol: float = 0.0,
+    hint: str = "",
+    explanation: str = "",
+    name: str = "answer",
+) -> Feedback:
     """Compare a numeric answer with the expected value, within a relative or absolute tolerance.
 
     Non-numeric answers get a message, not an exception, because students will type anything.
@@ -63,8 +71,9 @@ def check_number(answer, expected: float, *, rel_tol: float = 0.01, abs_tol: flo
     return Feedback(False, hint or f"{answer:g} is not what we get.")
 
 
-def check_choice(answer, expected, *, allowed=None, hint: str = "", explanation: str = "",
-                 name: str = "answer") -> Feedback:
+def check_choice(
+    answer, expected, *, allowed=None, hint: str = "", explanation: str = "", name: str = "answer"
+) -> Feedback:
     """Compare a categorical answer (case- and space-insensitive for strings).
 
     ``allowed`` lists the valid options; an answer outside them is told what the options are.
@@ -74,6 +83,7 @@ def check_choice(answer, expected, *, allowed=None, hint: str = "", explanation:
     >>> bool(check_choice("Positive", "positive", allowed=["positive", "negative"]))
     True
     """
+
     def norm(x):
         return " ".join(x.lower().split()) if isinstance(x, str) else x
 
@@ -91,8 +101,7 @@ def check_choice(answer, expected, *, allowed=None, hint: str = "", explanation:
     try:
         hash(answer)
     except TypeError:
-        return Feedback(False, f"The {name} should be a single value, not a {type(answer).__name__}; "
-                               f"got {answer!r}.")
+        return Feedback(False, f"The {name} should be a single value, not a {type(answer).__name__}; got {answer!r}.")
     if allowed is not None and norm(answer) not in {norm(a) for a in allowed}:
         options = ", ".join(repr(a) for a in allowed)
         return Feedback(False, f"The {name} must be one of {options}; got {answer!r}.")

@@ -26,12 +26,18 @@ def ex_cure_bound(answer) -> Feedback:
     True
     """
     expected = float(load_claims()["heros_remission_5y"].value)
-    return check_number(answer, expected, rel_tol=0, abs_tol=0.15, name="percentage",
-                        hint="A cured patient is still in remission at every time, so the cured are among "
-                             "those in remission beyond 5 years: the curve can never fall below the cure share.",
-                        explanation=f"{expected:g} %: S(t) ≥ π at every t, so π ≤ S(5 years). The share may be "
-                                    "far lower; the bound says only that it is not higher (and its CI's upper "
-                                    "end bounds it with the study's uncertainty).")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0,
+        abs_tol=0.15,
+        name="percentage",
+        hint="A cured patient is still in remission at every time, so the cured are among "
+        "those in remission beyond 5 years: the curve can never fall below the cure share.",
+        explanation=f"{expected:g} %: S(t) ≥ π at every t, so π ≤ S(5 years). The share may be "
+        "far lower; the bound says only that it is not higher (and its CI's upper "
+        "end bounds it with the study's uncertainty).",
+    )
 
 
 def ex_selected_share(answer) -> Feedback:
@@ -43,12 +49,18 @@ def ex_selected_share(answer) -> Feedback:
     True
     """
     expected = 100 * EX_SELECTED["cured_in_population"] / EX_SELECTED["progression_free_at_36"]
-    return check_number(answer, expected, rel_tol=0, abs_tol=0.5, name="percentage",
-                        hint="Every cured patient passes the 36-month selection. Divide the cured share of "
-                             "the population by the share that passes.",
-                        explanation=f"{expected:.0f} %: a cure fraction of the population becomes a much larger "
-                                    "share of a cohort selected on being progression-free, which is why the "
-                                    "cure model here estimates the share among those who entered.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0,
+        abs_tol=0.5,
+        name="percentage",
+        hint="Every cured patient passes the 36-month selection. Divide the cured share of "
+        "the population by the share that passes.",
+        explanation=f"{expected:.0f} %: a cure fraction of the population becomes a much larger "
+        "share of a cohort selected on being progression-free, which is why the "
+        "cure model here estimates the share among those who entered.",
+    )
 
 
 def ex_window_events(answer) -> Feedback:
@@ -60,14 +72,20 @@ def ex_window_events(answer) -> Feedback:
     True
     """
     c = follow_up_check(EX_FOLLOW_UP["months"], EX_FOLLOW_UP["progressed"])
-    return check_number(answer, c.window_events, rel_tol=0, abs_tol=0, name="number of progressions",
-                        hint="Find the last progression and the last follow-up; the window is as long as the "
-                             "gap between them and ends at the last progression.",
-                        explanation=f"{c.window_events}: the last progression is at {c.last_event_months:g} "
-                                    f"months and follow-up ends at {c.last_follow_up_months:g}, so the window "
-                                    f"is ({2 * c.last_event_months - c.last_follow_up_months:g}, "
-                                    f"{c.last_event_months:g}]; q = (1 − {c.window_events}/{c.n})^{c.n} = "
-                                    f"{c.q:.3f}.")
+    return check_number(
+        answer,
+        c.window_events,
+        rel_tol=0,
+        abs_tol=0,
+        name="number of progressions",
+        hint="Find the last progression and the last follow-up; the window is as long as the "
+        "gap between them and ends at the last progression.",
+        explanation=f"{c.window_events}: the last progression is at {c.last_event_months:g} "
+        f"months and follow-up ends at {c.last_follow_up_months:g}, so the window "
+        f"is ({2 * c.last_event_months - c.last_follow_up_months:g}, "
+        f"{c.last_event_months:g}]; q = (1 − {c.window_events}/{c.n})^{c.n} = "
+        f"{c.q:.3f}.",
+    )
 
 
 def ex_no_plateau(answer) -> Feedback:
@@ -78,10 +96,14 @@ def ex_no_plateau(answer) -> Feedback:
     >>> bool(ex_no_plateau("zero"))
     True
     """
-    return check_choice(answer, "zero", allowed=["zero", "the share still free at the end", "cannot be fitted"],
-                        name="answer",
-                        hint="Can any patient be cured if the curve reaches the last follow-up with a "
-                             "progression, and the model must fit that drop?",
-                        explanation="Zero: the maximum-likelihood cure share sits at its boundary, the test "
-                                    "has p = 0.5, and only the profile interval's upper end says how large a "
-                                    "share these data still allow.")
+    return check_choice(
+        answer,
+        "zero",
+        allowed=["zero", "the share still free at the end", "cannot be fitted"],
+        name="answer",
+        hint="Can any patient be cured if the curve reaches the last follow-up with a "
+        "progression, and the model must fit that drop?",
+        explanation="Zero: the maximum-likelihood cure share sits at its boundary, the test "
+        "has p = 0.5, and only the profile interval's upper end says how large a "
+        "share these data still allow.",
+    )

@@ -31,18 +31,29 @@ def ex1_group(answer) -> Feedback:
     True
     """
     expected = her2.ish_group(EX1["ratio"], EX1["copies"])
-    return check_number(answer, expected, rel_tol=0, abs_tol=0, name="ISH group",
-                        hint="Look at the ratio first (is it >= 2.0?), then the copies (>= 4.0? >= 6.0?).",
-                        explanation=f"Group {expected}: ratio below 2.0 but at least 6 HER2 signals per cell.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0,
+        abs_tol=0,
+        name="ISH group",
+        hint="Look at the ratio first (is it >= 2.0?), then the copies (>= 4.0? >= 6.0?).",
+        explanation=f"Group {expected}: ratio below 2.0 but at least 6 HER2 signals per cell.",
+    )
 
 
 def ex1_call(answer) -> Feedback:
     """Exercise 1b: the final call for :data:`EX1` (positive, negative or equivocal)."""
     expected = her2.classify(**EX1).call
-    return check_choice(answer, expected, allowed=her2.CALLS, name="call",
-                        hint="Group 3 with IHC 2+ goes to a blinded recount; what does the guideline say "
-                             "for group 3 after the recount?",
-                        explanation="Positive: with IHC 2+, a confirmed group 3 is called positive.")
+    return check_choice(
+        answer,
+        expected,
+        allowed=her2.CALLS,
+        name="call",
+        hint="Group 3 with IHC 2+ goes to a blinded recount; what does the guideline say "
+        "for group 3 after the recount?",
+        explanation="Positive: with IHC 2+, a confirmed group 3 is called positive.",
+    )
 
 
 def ex2_category(answer) -> Feedback:
@@ -54,10 +65,15 @@ def ex2_category(answer) -> Feedback:
     True
     """
     expected = her2.classify(**EX2).category
-    return check_choice(answer, expected, allowed=her2.CATEGORIES, name="category",
-                        hint="Find the ISH group (ratio < 2.0, copies < 4.0), then ask what IHC 2+ with a "
-                             "negative ISH is called for trastuzumab deruxtecan.",
-                        explanation="HER2-low: IHC 2+ with a negative ISH (group 5).")
+    return check_choice(
+        answer,
+        expected,
+        allowed=her2.CATEGORIES,
+        name="category",
+        hint="Find the ISH group (ratio < 2.0, copies < 4.0), then ask what IHC 2+ with a "
+        "negative ISH is called for trastuzumab deruxtecan.",
+        explanation="HER2-low: IHC 2+ with a negative ISH (group 5).",
+    )
 
 
 def ex3_count(answer) -> Feedback:
@@ -72,10 +88,15 @@ def ex3_count(answer) -> Feedback:
     matches = counts_matching(claim.value, 117, claim.precision)
     if len(matches) != 1:  # pragma: no cover - guards the ledger
         raise RuntimeError(f"expected one count for {claim.value} % of 117, got {matches}")
-    return check_number(answer, matches[0], rel_tol=0, abs_tol=0, name="count",
-                        hint=f"Try k/117 for k near {claim.value / 100 * 117:.1f}: which k rounds to "
-                             f"{claim.display} at two decimals?",
-                        explanation=f"{matches[0]}/117 = {100 * matches[0] / 117:.3f} %, printed as {claim.display}.")
+    return check_number(
+        answer,
+        matches[0],
+        rel_tol=0,
+        abs_tol=0,
+        name="count",
+        hint=f"Try k/117 for k near {claim.value / 100 * 117:.1f}: which k rounds to {claim.display} at two decimals?",
+        explanation=f"{matches[0]}/117 = {100 * matches[0] / 117:.3f} %, printed as {claim.display}.",
+    )
 
 
 def ex4_events(answer) -> Feedback:
@@ -87,18 +108,27 @@ def ex4_events(answer) -> Feedback:
     True
     """
     expected = ex4_expected_events()
-    return check_number(answer, expected, rel_tol=0.03, name="number of events",
-                        hint="Use her2ned.power.compare_medians with followup_min=0 and followup_max=60; "
-                             "read its .events.",
-                        explanation=f"About {expected:.0f} events: longer follow-up, more events, a little more power.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0.03,
+        name="number of events",
+        hint="Use her2ned.power.compare_medians with followup_min=0 and followup_max=60; read its .events.",
+        explanation=f"About {expected:.0f} events: longer follow-up, more events, a little more power.",
+    )
 
 
 def ex4_expected_events() -> float:
     """Expected PFS events in Ozcan 2025 under the exercise-4 follow-up (uniform on 0-60 months)."""
     c = load_claims()
-    return compare_medians(c["ozcan_pfs_low"].value, c["ozcan_pfs_zero"].value, c["ozcan_n_low"].value,
-                           c["ozcan_n_zero"].value, followup_min=EX4_FOLLOWUP[0],
-                           followup_max=EX4_FOLLOWUP[1]).events
+    return compare_medians(
+        c["ozcan_pfs_low"].value,
+        c["ozcan_pfs_zero"].value,
+        c["ozcan_n_low"].value,
+        c["ozcan_n_zero"].value,
+        followup_min=EX4_FOLLOWUP[0],
+        followup_max=EX4_FOLLOWUP[1],
+    ).events
 
 
 def ex4_events_for_80(answer) -> Feedback:
@@ -116,11 +146,15 @@ def ex4_events_for_80(answer) -> Feedback:
     n_low, n_zero = c["ozcan_n_low"].value, c["ozcan_n_zero"].value
     hr = c["ozcan_pfs_zero"].value / c["ozcan_pfs_low"].value
     expected = events_for_power(hr, 0.8, n_low / (n_low + n_zero))
-    return check_number(answer, expected, rel_tol=0.03, name="number of events",
-                        hint="her2ned.power.events_for_power(hr, 0.8, allocation) with hr = 13.9/16.0 "
-                             "and allocation = 112/212.",
-                        explanation=f"About {expected:.0f} events, whatever the follow-up: more than ten times what "
-                                    "the study had, so a study of its size was not designed for an effect this small.")
+    return check_number(
+        answer,
+        expected,
+        rel_tol=0.03,
+        name="number of events",
+        hint="her2ned.power.events_for_power(hr, 0.8, allocation) with hr = 13.9/16.0 and allocation = 112/212.",
+        explanation=f"About {expected:.0f} events, whatever the follow-up: more than ten times what "
+        "the study had, so a study of its size was not designed for an effect this small.",
+    )
 
 
 def ex5_calls(new_call, old_call) -> Feedback:
@@ -132,11 +166,21 @@ def ex5_calls(new_call, old_call) -> Feedback:
     True
     """
     rules = her2.compare_rules(**EX5)
-    first = check_choice(new_call, rules["asco_cap_2018"], allowed=her2.CALLS, name="2018 call",
-                         hint="Ratio 2.1 >= 2.0 and 4.4 copies >= 4.0: which group is that?")
+    first = check_choice(
+        new_call,
+        rules["asco_cap_2018"],
+        allowed=her2.CALLS,
+        name="2018 call",
+        hint="Ratio 2.1 >= 2.0 and 4.4 copies >= 4.0: which group is that?",
+    )
     if not first:
         return first
-    return check_choice(old_call, rules["fish_ratio_2.2"], allowed=her2.CALLS, name="HER-OS call",
-                        hint="The old rule asks only whether the ratio exceeds 2.2.",
-                        explanation="Positive today (group 1) but negative under the ratio > 2.2 rule: "
-                                    "the threshold change moved this patient into the HER2-positive class.")
+    return check_choice(
+        old_call,
+        rules["fish_ratio_2.2"],
+        allowed=her2.CALLS,
+        name="HER-OS call",
+        hint="The old rule asks only whether the ratio exceeds 2.2.",
+        explanation="Positive today (group 1) but negative under the ratio > 2.2 rule: "
+        "the threshold change moved this patient into the HER2-positive class.",
+    )

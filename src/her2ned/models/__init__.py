@@ -6,12 +6,23 @@ checks), :mod:`~her2ned.models.published` (CIs from a published ratio and p) and
 :mod:`~her2ned.models.fast` (numpy fits for panels and Monte Carlo).
 """
 
-from .core import (MODEL_TERMS, TidyFrame, add_model_columns, cox_table, km_medians,
-                   logistic_table, logrank_test)
+from .core import MODEL_TERMS, TidyFrame, add_model_columns, cox_table, km_medians, logistic_table, logrank_test
 from .firth import firth_logistic, firth_logistic_table
 from .ph import ph_table
 from .published import ci_from_ratio_p, published_ci_table, se_from_ratio_p
 
-__all__ = ["MODEL_TERMS", "TidyFrame", "add_model_columns", "cox_table", "km_medians",
-           "logistic_table", "logrank_test", "firth_logistic", "firth_logistic_table", "ph_table",
-           "ci_from_ratio_p", "published_ci_table", "se_from_ratio_p"]
+__all__ = [
+    "MODEL_TERMS",
+    "TidyFrame",
+    "add_model_columns",
+    "cox_table",
+    "km_medians",
+    "logistic_table",
+    "logrank_test",
+    "firth_logistic",
+    "firth_logistic_table",
+    "ph_table",
+    "ci_from_ratio_p",
+    "published_ci_table",
+    "se_from_ratio_p",
+]

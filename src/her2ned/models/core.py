@@ -20,8 +20,7 @@ from .._arguments import column_name
 from ..study_design import CODING, MODEL_TERMS
 from .fast import Z_95
 
-__all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table",
-           "add_model_columns", "MODEL_TERMS"]
+__all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table", "add_model_columns", "MODEL_TERMS"]
 
 # MODEL_TERMS (the 0/1 model columns and their labels) is the study's design: her2ned.study_design.
 
@@ -48,7 +47,8 @@ class TidyFrame(pd.DataFrame):
             elif pd.api.types.is_float_dtype(self[c]):
                 fmt[c] = "{:.2f}"
         styler = self.style.format(fmt, na_rep="–").set_table_styles(
-            [{"selector": "th, td", "props": [("padding", "2px 10px")]}])
+            [{"selector": "th, td", "props": [("padding", "2px 10px")]}]
+        )
         if isinstance(self.index, pd.RangeIndex):
             styler = styler.hide(axis="index")
         return styler.to_html()
@@ -114,7 +114,7 @@ def add_model_columns(df: pd.DataFrame, entry_months: float | None = None) -> pd
         if isinstance(entry_months, bool) or not isinstance(entry_months, (int, float)) or entry_months < 0:
             raise ValueError(f"entry_months must be a number >= 0, got {entry_months!r}")
         out["entry_months"] = float(entry_months)
-    for column, (source, rule) in CODING.items():   # the study's coding, written once
+    for column, (source, rule) in CODING.items():  # the study's coding, written once
         if source in out:
             out[column] = rule(out[source]).astype(int)
     return out
@@ -157,8 +157,7 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
     who = "logistic_table"
     y, X = _logistic_inputs(df, outcome, predictors, who)
     if y.min() == y.max():
-        raise ValueError(f"{who}: outcome {outcome!r} is {int(y[0])} for every patient; "
-                         "a model needs both outcomes")
+        raise ValueError(f"{who}: outcome {outcome!r} is {int(y[0])} for every patient; a model needs both outcomes")
     Xc = np.column_stack([np.ones(len(y)), X])
     with warnings.catch_warnings():
         warnings.simplefilter("error", PerfectSeparationWarning)
@@ -167,32 +166,43 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
         try:
             res = sm.Logit(y, Xc).fit(disp=0, maxiter=100)
         except (PerfectSeparationWarning, np.linalg.LinAlgError) as exc:
-            raise ValueError(f"{who}: perfect separation: a predictor (or combination) predicts "
-                             f"{outcome!r} exactly, so the maximum-likelihood OR is infinite; "
-                             "try the Firth-penalised fit") from exc
+            raise ValueError(
+                f"{who}: perfect separation: a predictor (or combination) predicts "
+                f"{outcome!r} exactly, so the maximum-likelihood OR is infinite; "
+                "try the Firth-penalised fit"
+            ) from exc
         except Exception as exc:  # statsmodels raises its own PerfectSeparationError in old versions
             if "separation" in str(exc).lower():
-                raise ValueError(f"{who}: perfect separation in {outcome!r}; "
-                                 "try the Firth-penalised fit") from exc
+                raise ValueError(f"{who}: perfect separation in {outcome!r}; try the Firth-penalised fit") from exc
             raise
     params, bse = np.asarray(res.params), np.asarray(res.bse)
     converged = bool(res.mle_retvals.get("converged", False))
     if not converged or not np.all(np.isfinite(bse)) or np.any(np.abs(params[1:]) > 15):
-        raise ValueError(f"{who}: the fit did not converge (quasi-separation or too few events); "
-                         "an odds ratio cannot be estimated by maximum likelihood: try the "
-                         "Firth-penalised fit")
+        raise ValueError(
+            f"{who}: the fit did not converge (quasi-separation or too few events); "
+            "an odds ratio cannot be estimated by maximum likelihood: try the "
+            "Firth-penalised fit"
+        )
     z = Z_95
     from scipy.stats import norm
+
     p = 2 * norm.sf(np.abs(params / bse))
-    out = TidyFrame({
-        "term": list(predictors),
-        "odds_ratio": np.exp(params[1:]),
-        "ci_low": np.exp(params[1:] - z * bse[1:]),
-        "ci_high": np.exp(params[1:] + z * bse[1:]),
-        "p_value": p[1:],
-    })
-    out.attrs.update(coef=tuple(map(float, params[1:])), se=tuple(map(float, bse[1:])),
-                     intercept=float(params[0]), n=len(y), events=int(y.sum()))
+    out = TidyFrame(
+        {
+            "term": list(predictors),
+            "odds_ratio": np.exp(params[1:]),
+            "ci_low": np.exp(params[1:] - z * bse[1:]),
+            "ci_high": np.exp(params[1:] + z * bse[1:]),
+            "p_value": p[1:],
+        }
+    )
+    out.attrs.update(
+        coef=tuple(map(float, params[1:])),
+        se=tuple(map(float, bse[1:])),
+        intercept=float(params[0]),
+        n=len(y),
+        events=int(y.sum()),
+    )
     return out
 
 
@@ -205,8 +215,7 @@ def _check_survival(df, duration, event, extra: dict, who):
     return t, e
 
 
-def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
-               entry: str | None = None) -> TidyFrame:
+def km_medians(df: pd.DataFrame, duration: str, event: str, group: str, entry: str | None = None) -> TidyFrame:
     """Kaplan–Meier median (with its 95 % CI) per group, optionally with left truncation.
 
     Parameters
@@ -254,16 +263,24 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str,
             try:
                 kmf.fit(t[mask], e[mask], entry=None if entry is None else en[mask])
             except StatError as exc:
-                raise ValueError(f"{who}: in group {g!r} the risk set empties before late entrants "
-                                 "arrive (too few early entry times), so the curve drops to 0: "
-                                 "the Kaplan–Meier estimate with this truncation is undefined") from exc
+                raise ValueError(
+                    f"{who}: in group {g!r} the risk set empties before late entrants "
+                    "arrive (too few early entry times), so the curve drops to 0: "
+                    "the Kaplan–Meier estimate with this truncation is undefined"
+                ) from exc
             ci = median_survival_times(kmf.confidence_interval_)
         med = kmf.median_survival_time_
         lo, hi = (float(v) for v in np.asarray(ci, dtype=float).ravel()[:2])
-        rows.append({"group": g, "n": int(mask.sum()), "events": int(e[mask].sum()),
-                     "median": float(med) if np.isfinite(med) else np.nan,
-                     "ci_low": lo if np.isfinite(lo) else np.nan,
-                     "ci_high": hi if np.isfinite(hi) else np.nan})
+        rows.append(
+            {
+                "group": g,
+                "n": int(mask.sum()),
+                "events": int(e[mask].sum()),
+                "median": float(med) if np.isfinite(med) else np.nan,
+                "ci_low": lo if np.isfinite(lo) else np.nan,
+                "ci_high": hi if np.isfinite(hi) else np.nan,
+            }
+        )
     if not rows:
         raise ValueError(f"{who}: group column {group!r} has no non-missing values")
     return TidyFrame(rows)
@@ -294,12 +311,16 @@ def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> dic
     if e.sum() == 0:
         raise ValueError(f"{who}: no events (every patient censored); the test is undefined")
     res = multivariate_logrank_test(t, groups, e)
-    return {"statistic": float(res.test_statistic), "p_value": float(res.p_value),
-            "test": f"log-rank (Mantel–Cox), {pd.Series(groups).nunique() - 1} df"}
+    return {
+        "statistic": float(res.test_statistic),
+        "p_value": float(res.p_value),
+        "test": f"log-rank (Mantel–Cox), {pd.Series(groups).nunique() - 1} df",
+    }
 
 
-def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
-              entry: str | None = None) -> TidyFrame:
+def cox_table(
+    df: pd.DataFrame, duration: str, event: str, covariates: list[str], entry: str | None = None
+) -> TidyFrame:
     """Hazard ratios with Wald 95 % CIs and p-values from a Cox model (Efron ties, lifelines).
 
     Parameters
@@ -346,8 +367,9 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
         if col.nunique() == 2 and col.groupby(col).size().min() > 0:
             lo = col == col.min()
             if e[lo.to_numpy()].sum() == 0 or e[~lo.to_numpy()].sum() == 0:
-                raise ValueError(f"{who}: one level of {c!r} has no events; its hazard ratio is "
-                                 "0 or infinite (monotone likelihood)")
+                raise ValueError(
+                    f"{who}: one level of {c!r} has no events; its hazard ratio is 0 or infinite (monotone likelihood)"
+                )
         data[c] = col.astype(float)
     # lifelines uses Efron's method for ties; tighter tolerances than its defaults so that
     # coefficients agree with R coxph to 1e-6
@@ -355,20 +377,30 @@ def cox_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            cph.fit(data, duration_col=duration, event_col=event, entry_col=entry,
-                    fit_options={"precision": 1e-16, "r_precision": 0.0})
+            cph.fit(
+                data,
+                duration_col=duration,
+                event_col=event,
+                entry_col=entry,
+                fit_options={"precision": 1e-16, "r_precision": 0.0},
+            )
         except ConvergenceError as exc:
-            raise ValueError(f"{who}: the Cox fit did not converge ({exc.__class__.__name__}); "
-                             "too few events or a covariate that separates them") from exc
+            raise ValueError(
+                f"{who}: the Cox fit did not converge ({exc.__class__.__name__}); "
+                "too few events or a covariate that separates them"
+            ) from exc
     s = cph.summary
-    out = TidyFrame({
-        "term": list(covariates),
-        "hazard_ratio": s["exp(coef)"].to_numpy(),
-        "ci_low": s["exp(coef) lower 95%"].to_numpy(),
-        "ci_high": s["exp(coef) upper 95%"].to_numpy(),
-        "p_value": s["p"].to_numpy(),
-    })
-    out.attrs.update(coef=tuple(map(float, s["coef"])), se=tuple(map(float, s["se(coef)"])),
-                     n=len(data), events=int(e.sum()))
+    out = TidyFrame(
+        {
+            "term": list(covariates),
+            "hazard_ratio": s["exp(coef)"].to_numpy(),
+            "ci_low": s["exp(coef) lower 95%"].to_numpy(),
+            "ci_high": s["exp(coef) upper 95%"].to_numpy(),
+            "p_value": s["p"].to_numpy(),
+        }
+    )
+    out.attrs.update(
+        coef=tuple(map(float, s["coef"])), se=tuple(map(float, s["se(coef)"])), n=len(data), events=int(e.sum())
+    )
     out.model = cph
     return out

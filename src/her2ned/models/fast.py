@@ -23,18 +23,30 @@ from scipy.stats import norm
 
 from .._arguments import count, float_array, positive
 
-__all__ = ["logit_newton", "cox_fit", "cox_one", "logrank_statistic", "km_curve", "km_band", "km_at", "km_median",
-           "km_rmst", "numbers_at_risk", "Z_95"]
+__all__ = [
+    "logit_newton",
+    "cox_fit",
+    "cox_one",
+    "logrank_statistic",
+    "km_curve",
+    "km_band",
+    "km_at",
+    "km_median",
+    "km_rmst",
+    "numbers_at_risk",
+    "Z_95",
+]
 
 #: The standard normal's 97.5 % quantile: the multiplier of 95 % Wald intervals.
 Z_95 = float(norm.ppf(0.975))
 
 _MAX_ABS_COEF = 15.0  # |log OR| beyond this (OR > 3 million) is treated as separation: an assumption
-_CONVERGED = 1e-7     # a fit whose last Newton step is larger has not converged
+_CONVERGED = 1e-7  # a fit whose last Newton step is larger has not converged
 
 
-def logit_newton(X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = None, max_iter: int = 30,
-                 tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, np.ndarray | bool]:
+def logit_newton(
+    X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = None, max_iter: int = 30, tol: float = 1e-10
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | bool]:
     """Logistic regression for one data set or a batch of replicates.
 
     Parameters
@@ -71,7 +83,7 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = No
     if single:
         y, m = y[None], m[None]
     if X.ndim == 2 and y.ndim == 2:
-        X = np.broadcast_to(X, (y.shape[0], *X.shape))   # shared design: no copy
+        X = np.broadcast_to(X, (y.shape[0], *X.shape))  # shared design: no copy
     if X.ndim != 3 or y.ndim != 2 or y.shape != X.shape[:2]:
         raise ValueError(f"X must be (n, p) or (r, n, p) and y (n,) or (r, n); got {X.shape} and {y.shape}")
     r, n, p = X.shape
@@ -88,18 +100,18 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = No
         except np.linalg.LinAlgError:
             step = np.stack([np.linalg.lstsq(info[i], grad[i], rcond=None)[0] for i in range(r)])
         step = np.clip(step, -5, 5)
-        gone = ~np.isfinite(step).all(axis=1)   # a diverged replicate stops; the others go on
+        gone = ~np.isfinite(step).all(axis=1)  # a diverged replicate stops; the others go on
         ok &= ~gone
         beta = beta + np.where(gone[:, None], 0.0, step)
         if np.all(np.abs(step[~gone]) < tol):
             break
-    ok &= np.abs(np.where(gone[:, None], 0.0, step)).max(axis=1) < _CONVERGED   # still moving: no maximum found
+    ok &= np.abs(np.where(gone[:, None], 0.0, step)).max(axis=1) < _CONVERGED  # still moving: no maximum found
     eta = np.einsum("rnp,rp->rn", X, beta)
     mu = 1.0 / (1.0 + np.exp(-eta))
     info = np.einsum("rnp,rn,rnq->rpq", X, m * mu * (1 - mu), X)
     with np.errstate(invalid="ignore"):
         det = np.linalg.det(info)
-        good = np.isfinite(det) & (det > 1e-10 * np.maximum(1.0, np.abs(det)))   # each replicate on its own
+        good = np.isfinite(det) & (det > 1e-10 * np.maximum(1.0, np.abs(det)))  # each replicate on its own
         cov = np.full_like(info, np.nan)
         if good.any():
             cov[good] = np.linalg.inv(info[good])
@@ -113,8 +125,15 @@ def logit_newton(X: np.ndarray, y: np.ndarray, *, trials: np.ndarray | None = No
     return beta, se, ok
 
 
-def cox_fit(time: np.ndarray, event: np.ndarray, X: np.ndarray, entry: np.ndarray | None = None, *,
-            max_iter: int = 40, tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+def cox_fit(
+    time: np.ndarray,
+    event: np.ndarray,
+    X: np.ndarray,
+    entry: np.ndarray | None = None,
+    *,
+    max_iter: int = 40,
+    tol: float = 1e-10,
+) -> tuple[np.ndarray, np.ndarray]:
     """Cox proportional-hazards model by Newton–Raphson: Efron's method for tied event times (as lifelines;
     without ties it is Breslow's partial likelihood), every row at risk for ``entry < t <= time``.
 
@@ -163,16 +182,16 @@ def cox_fit(time: np.ndarray, event: np.ndarray, X: np.ndarray, entry: np.ndarra
         def tail(order, at):
             cs = np.concatenate([np.cumsum(w[order][::-1], axis=0)[::-1], np.zeros((1, *w.shape[1:]))])
             return cs[at]
+
         return tail(order_t, at_t) - tail(order_en, at_en)
 
-    pos = np.searchsorted(ev_times, t[d == 1])   # each event's event time
+    pos = np.searchsorted(ev_times, t[d == 1])  # each event's event time
     n_ties = np.bincount(pos, minlength=len(ev_times)).astype(float)
     x_ev = X[d == 1]
     XX = X[:, :, None] * X[:, None, :]
 
     def tied_sums(w):  # sums over the events tied at each event time
-        return np.stack([np.bincount(pos, weights=w[:, j], minlength=len(ev_times)) for j in range(w.shape[1])],
-                        axis=1)
+        return np.stack([np.bincount(pos, weights=w[:, j], minlength=len(ev_times)) for j in range(w.shape[1])], axis=1)
 
     beta = np.zeros(p)
     for _ in range(max_iter):
@@ -183,14 +202,15 @@ def cox_fit(time: np.ndarray, event: np.ndarray, X: np.ndarray, entry: np.ndarra
         t1 = tied_sums(rd[:, None] * x_ev)
         t2 = tied_sums((rd[:, None, None] * XX[d == 1]).reshape(len(rd), -1)).reshape(-1, p, p)
         grad, info = x_ev.sum(axis=0), np.zeros((p, p))
-        for k in range(int(n_ties.max())):   # Efron: the k-th of m tied events sees k/m of them removed
+        for k in range(int(n_ties.max())):  # Efron: the k-th of m tied events sees k/m of them removed
             use = k < n_ties
             frac = np.where(use, k / np.maximum(n_ties, 1), 0.0)
             a0 = (s0 - frac * t0)[use]
             mean = (s1 - frac[:, None] * t1)[use] / a0[:, None]
             grad = grad - mean.sum(axis=0)
-            info = info + ((s2 - frac[:, None, None] * t2)[use] / a0[:, None, None]
-                           - mean[:, :, None] * mean[:, None, :]).sum(axis=0)
+            info = info + (
+                (s2 - frac[:, None, None] * t2)[use] / a0[:, None, None] - mean[:, :, None] * mean[:, None, :]
+            ).sum(axis=0)
         try:
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
@@ -208,8 +228,15 @@ def cox_fit(time: np.ndarray, event: np.ndarray, X: np.ndarray, entry: np.ndarra
     return (beta, se) if np.isfinite(se).all() else (nan, nan.copy())
 
 
-def cox_one(time: np.ndarray, event: np.ndarray, x: np.ndarray, entry: np.ndarray | None = None,
-            *, max_iter: int = 30, tol: float = 1e-9) -> tuple[float, float]:
+def cox_one(
+    time: np.ndarray,
+    event: np.ndarray,
+    x: np.ndarray,
+    entry: np.ndarray | None = None,
+    *,
+    max_iter: int = 30,
+    tol: float = 1e-9,
+) -> tuple[float, float]:
     """:func:`cox_fit` with one covariate: ``(beta, se)`` as floats.
 
     Examples
@@ -252,7 +279,7 @@ def logrank_statistic(time: np.ndarray, event: np.ndarray, group: np.ndarray) ->
     order = np.argsort(time, kind="stable")
     t, e, g = time[order], event[order], group[order]
     n = len(t)
-    at_risk = n - np.arange(n)                       # at risk just before each sorted time
+    at_risk = n - np.arange(n)  # at risk just before each sorted time
     at_risk_g = np.cumsum(g[::-1])[::-1]
     uniq, first = np.unique(t, return_index=True)
     d = np.add.reduceat(e.astype(float), first)
@@ -270,8 +297,9 @@ def logrank_statistic(time: np.ndarray, event: np.ndarray, group: np.ndarray) ->
     return float(chi2), float(chi2_dist.sf(chi2, 1))
 
 
-def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = None,
-             weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def km_curve(
+    time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = None, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Kaplan–Meier estimate as step-function vertices.
 
     Rows are at risk for ``entry < t <= time`` (start–stop rows of one person add up), and with
@@ -300,8 +328,9 @@ def km_curve(time: np.ndarray, event: np.ndarray, entry: np.ndarray | None = Non
     if len(ev) == 0:
         return np.array([start]), np.array([1.0])
     if weights is None:
-        at_risk = (np.searchsorted(np.sort(t), ev, side="left") * -1 + len(t)) - \
-                  (len(en) - np.searchsorted(np.sort(en), ev, side="left"))
+        at_risk = (np.searchsorted(np.sort(t), ev, side="left") * -1 + len(t)) - (
+            len(en) - np.searchsorted(np.sort(en), ev, side="left")
+        )
         deaths = np.bincount(np.searchsorted(ev, t[d == 1]), minlength=len(ev))
     else:
         w = float_array(weights, "weights", ndim=1)
@@ -332,8 +361,11 @@ def km_rmst(times: np.ndarray, surv: np.ndarray, horizon: float) -> float:
     times, surv = float_array(times, "times", ndim=1), float_array(surv, "surv", ndim=1)
     if times.shape != surv.shape:
         raise ValueError(f"times and surv must have the same length, got {len(times)} and {len(surv)}")
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, float, np.integer, np.floating)) \
-            or not (np.isfinite(horizon) and horizon > times[0]):
+    if (
+        isinstance(horizon, bool)
+        or not isinstance(horizon, (int, float, np.integer, np.floating))
+        or not (np.isfinite(horizon) and horizon > times[0])
+    ):
         raise ValueError(f"horizon must be a finite time after the curve's start ({times[0]:g}), got {horizon!r}")
     right = np.minimum(np.append(times[1:], np.inf), horizon)
     return float(np.sum(surv * np.clip(right - times, 0.0, None)))
@@ -367,8 +399,9 @@ def numbers_at_risk(duration: ArrayLike, times: ArrayLike, entry: ArrayLike | No
     return at_risk.sum(axis=0)
 
 
-def km_band(time: np.ndarray, event: np.ndarray, z: float = Z_95
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def km_band(
+    time: np.ndarray, event: np.ndarray, z: float = Z_95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kaplan–Meier vertices with a pointwise band: Greenwood's variance on the log(−log) scale.
 
     Returns ``times, surv, lower, upper`` (vertices as :func:`km_curve`, no delayed entry). Before the

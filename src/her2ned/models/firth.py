@@ -20,8 +20,9 @@ from .core import TidyFrame, _logistic_inputs
 __all__ = ["firth_logistic", "firth_logistic_table"]
 
 
-def firth_logistic(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
-                   tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, float]:
+def firth_logistic(
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Fit a Firth-penalised logistic regression (design matrix must include the intercept).
 
     Returns
@@ -90,9 +91,19 @@ def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) 
     y, X = _logistic_inputs(df, outcome, predictors, who)
     beta, se, _ = firth_logistic(np.column_stack([np.ones(len(y)), X]), y)
     z = norm.ppf(0.975)
-    out = TidyFrame({"term": list(predictors), "odds_ratio": np.exp(beta[1:]),
-                     "ci_low": np.exp(beta[1:] - z * se[1:]), "ci_high": np.exp(beta[1:] + z * se[1:]),
-                     "p_value": 2 * norm.sf(np.abs(beta[1:] / se[1:]))})
-    out.attrs.update(coef=tuple(map(float, beta[1:])), se=tuple(map(float, se[1:])),
-                     intercept=float(beta[0]), method="Firth (Wald CI)")
+    out = TidyFrame(
+        {
+            "term": list(predictors),
+            "odds_ratio": np.exp(beta[1:]),
+            "ci_low": np.exp(beta[1:] - z * se[1:]),
+            "ci_high": np.exp(beta[1:] + z * se[1:]),
+            "p_value": 2 * norm.sf(np.abs(beta[1:] / se[1:])),
+        }
+    )
+    out.attrs.update(
+        coef=tuple(map(float, beta[1:])),
+        se=tuple(map(float, se[1:])),
+        intercept=float(beta[0]),
+        method="Firth (Wald CI)",
+    )
     return out

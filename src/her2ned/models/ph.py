@@ -20,8 +20,14 @@ __all__ = ["ph_table"]
 _TRANSFORMS = ("rank", "km", "identity", "log")
 
 
-def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
-             entry: str | None = None, time_transform: str = "rank") -> TidyFrame:
+def ph_table(
+    df: pd.DataFrame,
+    duration: str,
+    event: str,
+    covariates: list[str],
+    entry: str | None = None,
+    time_transform: str = "rank",
+) -> TidyFrame:
     """Schoenfeld-residual test of proportional hazards for each covariate.
 
     Parameters
@@ -63,8 +69,10 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
         # With one common entry time at or before every duration the risk sets at every event
         # time are the same with or without it, so the fit (and its residuals) are identical.
         if not (np.ptp(en) == 0 and en[0] <= pd.to_numeric(df[duration], errors="coerce").min()):
-            raise ValueError("ph_table: lifelines has no Schoenfeld residuals for varying entry times; "
-                             "only a common entry at or before every duration is supported")
+            raise ValueError(
+                "ph_table: lifelines has no Schoenfeld residuals for varying entry times; "
+                "only a common entry at or before every duration is supported"
+            )
         entry = None
     fit = cox_table(df, duration, event, covariates, entry=entry)
     model = fit.model
@@ -73,7 +81,11 @@ def ph_table(df: pd.DataFrame, duration: str, event: str, covariates: list[str],
         warnings.simplefilter("ignore")
         res = proportional_hazard_test(model, df[cols].astype(float), time_transform=time_transform)
     s = res.summary
-    return TidyFrame({"term": list(covariates),
-                      "statistic": s.loc[list(covariates), "test_statistic"].to_numpy(),
-                      "p_value": s.loc[list(covariates), "p"].to_numpy(),
-                      "time_transform": time_transform})
+    return TidyFrame(
+        {
+            "term": list(covariates),
+            "statistic": s.loc[list(covariates), "test_statistic"].to_numpy(),
+            "p_value": s.loc[list(covariates), "p"].to_numpy(),
+            "time_transform": time_transform,
+        }
+    )

@@ -58,8 +58,10 @@ def ci_from_ratio_p(ratio: float, p: float, level: float = 0.95) -> tuple[float,
     z = float(norm.ppf(0.5 + level / 2))
     log_high = math.log(ratio) + z * se
     if log_high > math.log(sys.float_info.max):
-        raise ValueError(f"ratio {ratio!r} with p {p!r} and level {level!r} puts the upper limit beyond "
-                         "the largest floating-point number")
+        raise ValueError(
+            f"ratio {ratio!r} with p {p!r} and level {level!r} puts the upper limit beyond "
+            "the largest floating-point number"
+        )
     return math.exp(math.log(ratio) - z * se), math.exp(log_high)
 
 
@@ -76,9 +78,19 @@ def published_ci_table() -> pd.DataFrame:
     (4, 7)
     """
     from .core import TidyFrame
+
     rows = []
     for term, kind, ratio, p in TOG_RATIOS:
         lo, hi = ci_from_ratio_p(ratio, p)
-        rows.append({"term": term, "kind": kind, "ratio": ratio, "p_value": p,
-                     "se_log": se_from_ratio_p(ratio, p), "ci_low": lo, "ci_high": hi})
+        rows.append(
+            {
+                "term": term,
+                "kind": kind,
+                "ratio": ratio,
+                "p_value": p,
+                "se_log": se_from_ratio_p(ratio, p),
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
     return TidyFrame(rows)

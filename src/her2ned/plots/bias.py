@@ -15,8 +15,11 @@ from ..palette import COHORTS, ESTIMAND, ESTIMATOR, INK, MUTED, REFERENCE
 _HR_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5]
 
 #: How the figures name the estimands of :mod:`her2ned.estimands` (reference lines).
-ESTIMAND_NAMES = {"conditional_hr": "conditional HR", "trial_hr": "target-trial HR",
-                  "trial_hr_start": "trial HR from start"}
+ESTIMAND_NAMES = {
+    "conditional_hr": "conditional HR",
+    "trial_hr": "target-trial HR",
+    "trial_hr_start": "trial HR from start",
+}
 
 
 def _check_estimands(estimands) -> dict:
@@ -37,8 +40,15 @@ def _estimand_lines(ax, estimands: dict) -> str:
     notes = []
     for name, value in estimands.items():
         ax.axvline(value, color=ESTIMAND[name], lw=1.3, ls=":")
-        ax.annotate(ESTIMAND_NAMES[name], (value, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(2, 2), textcoords="offset points", fontsize=8, color=ESTIMAND[name])
+        ax.annotate(
+            ESTIMAND_NAMES[name],
+            (value, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, 2),
+            textcoords="offset points",
+            fontsize=8,
+            color=ESTIMAND[name],
+        )
         notes.append(f"dotted: {ESTIMAND_NAMES[name]} {value:.2f}")
     return "; " + "; ".join(notes) if notes else ""
 
@@ -94,8 +104,7 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None, *
     ok = table[table["converged"].astype(bool)]
     if ok.empty:
         raise ValueError("no estimator could be fitted (too few patients or events): raise N")
-    _hr_axis(ax, float(np.nanmin(ok["ci_low"])), float(np.nanmax(ok["ci_high"])), true_hr,
-             estimands.values())
+    _hr_axis(ax, float(np.nanmin(ok["ci_low"])), float(np.nanmax(ok["ci_high"])), true_hr, estimands.values())
     note = _estimand_lines(ax, estimands)
     rows = [e for e in ESTIMATORS if e in set(table["estimator"])]
     xmin, xmax = ax.get_xlim()
@@ -104,14 +113,27 @@ def plot_estimates(table: pd.DataFrame, true_hr: float | None = None, ax=None, *
         yy = len(rows) - 1 - y
         colour = ESTIMATOR[est]
         if not bool(r["converged"]):
-            ax.text(math.sqrt(xmin * xmax), yy, "cannot be estimated (no events in a group)",
-                    ha="center", va="center", fontsize=9, color=MUTED)
+            ax.text(
+                math.sqrt(xmin * xmax),
+                yy,
+                "cannot be estimated (no events in a group)",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=MUTED,
+            )
             continue
         ax.plot([max(r["ci_low"], xmin), min(r["ci_high"], xmax)], [yy, yy], color=colour, lw=3)
         ax.plot(r["hr"], yy, "o", color=colour, ms=8)
         extra = f"  n={int(r['n_patients'])}, events={int(r['n_events'])}" if "n_patients" in r else ""
-        ax.text(xmax, yy, f" {r['hr']:.2f} ({r['ci_low']:.2f}–{r['ci_high']:.2f}){extra}",
-                va="center", fontsize=9, clip_on=False)
+        ax.text(
+            xmax,
+            yy,
+            f" {r['hr']:.2f} ({r['ci_low']:.2f}–{r['ci_high']:.2f}){extra}",
+            va="center",
+            fontsize=9,
+            clip_on=False,
+        )
     ax.set_yticks(range(len(rows)), [ESTIMATOR_NAMES[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel(f"HR of progression, NED vs not (log scale); dashed: true HR {true_hr:g}{note}")
@@ -152,8 +174,7 @@ def plot_monte_carlo(mc, ax=None, *, estimands=None):
     reps = mc.replicates[mc.replicates["converged"].astype(bool)]
     rows = [e for e in ESTIMATORS if e in mc.summary.index]
     q = {e: np.exp(np.percentile(reps.loc[reps.estimator == e, "log_hr"], [2.5, 97.5])) for e in rows}
-    _hr_axis(ax, min(v[0] for v in q.values()), max(v[1] for v in q.values()), mc.true_hr,
-             estimands.values())
+    _hr_axis(ax, min(v[0] for v in q.values()), max(v[1] for v in q.values()), mc.true_hr, estimands.values())
     note = _estimand_lines(ax, estimands)
     xmax = ax.get_xlim()[1]
     for y, est in enumerate(rows):
@@ -161,13 +182,13 @@ def plot_monte_carlo(mc, ax=None, *, estimands=None):
         s = mc.summary.loc[est]
         ax.plot(q[est], [yy, yy], color=ESTIMATOR[est], lw=6, alpha=0.5, solid_capstyle="butt")
         ax.plot(s["mean_hr"], yy, "o", color=ESTIMATOR[est], ms=8)
-        ax.text(xmax, yy, f" mean {s['mean_hr']:.2f}; coverage {s['coverage']:.0%}", va="center",
-                fontsize=9, clip_on=False)
+        ax.text(
+            xmax, yy, f" mean {s['mean_hr']:.2f}; coverage {s['coverage']:.0%}", va="center", fontsize=9, clip_on=False
+        )
     ax.set_yticks(range(len(rows)), [ESTIMATOR_NAMES[e] for e in reversed(rows)], fontsize=9)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     k = mc.summary["replicates"].max()
-    ax.set_xlabel(f"HR of NED over {k} synthetic populations (bar: middle 95 %); dashed: true HR "
-                  f"{mc.true_hr:g}{note}")
+    ax.set_xlabel(f"HR of NED over {k} synthetic populations (bar: middle 95 %); dashed: true HR {mc.true_hr:g}{note}")
     return ax
 
 

@@ -11,23 +11,24 @@ import pandas as pd
 from .._arguments import axes_or_new
 from ..palette import INK, OURS, PUBLISHED, REFERENCE
 
-if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
 
 __all__ = ["plot_ensemble_spread", "ENSEMBLE_PANELS", "plot_feasible_ranges", "RANGE_PANELS"]
 
 #: Panels of :func:`plot_feasible_ranges`: title, unit scale and the quantities in it.
 RANGE_PANELS = [
-    ("shares of patients (%)", 100, ["share_ecog0", "share_ihc3", "share_grade3", "share_local_therapy",
-                                     "share_tp"]),
+    ("shares of patients (%)", 100, ["share_ecog0", "share_ihc3", "share_grade3", "share_local_therapy", "share_tp"]),
     ("patients", 1, ["events_ned", "events_non_ned", "at_risk_ned_median", "at_risk_non_ned_median"]),
     ("months", 1, ["median_followup_months"]),
 ]
 
 #: Quantity, label and whether it is a share (plotted in %).
 ENSEMBLE_PANELS = [
-    ("share_ecog0", "ECOG 0 (%)", True), ("share_ihc3", "IHC 3+ (%)", True),
-    ("share_grade3", "grade 3 (%)", True), ("events_ned", "progressions, NED", False),
+    ("share_ecog0", "ECOG 0 (%)", True),
+    ("share_ihc3", "IHC 3+ (%)", True),
+    ("share_grade3", "grade 3 (%)", True),
+    ("events_ned", "progressions, NED", False),
     ("events_non_ned", "progressions, non-NED", False),
     ("median_followup_months", "median follow-up (months)", False),
 ]
@@ -65,7 +66,7 @@ def plot_ensemble_spread(ens: pd.DataFrame, ax: Axes | None = None) -> Axes:
     if missing:
         raise ValueError(f"ens lacks column(s) {missing}")
     ax = axes_or_new(ax, figsize=(8, 4))
-    rng = np.random.default_rng(0)   # vertical jitter only
+    rng = np.random.default_rng(0)  # vertical jitter only
     labels = []
     for i, (col, label, share) in enumerate(ENSEMBLE_PANELS):
         v = ens[col].to_numpy(float)
@@ -125,8 +126,15 @@ def plot_feasible_ranges(ranges: pd.DataFrame, axes: Sequence[Axes] | np.ndarray
                 ax.plot([e_lo, e_hi], [i, i], color=OURS, lw=5, solid_capstyle="projecting")
             ax.plot(own, i, "o", color=INK, ms=5, zorder=3)
             fmt = "{:.0f}" if scale == 1 and not q.startswith("median") else "{:.1f}"
-            ax.annotate(f"{fmt.format(lo)}–{fmt.format(hi)}", (hi, i), xytext=(5, 0), textcoords="offset points",
-                        va="center", fontsize=8, color=PUBLISHED)
+            ax.annotate(
+                f"{fmt.format(lo)}–{fmt.format(hi)}",
+                (hi, i),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=PUBLISHED,
+            )
         ax.set_yticks(range(len(qs)))
         ax.set_yticklabels([r.loc[q, "label"] for q in qs], fontsize=8)
         ax.invert_yaxis()
@@ -139,6 +147,10 @@ def plot_feasible_ranges(ranges: pd.DataFrame, axes: Sequence[Axes] | np.ndarray
         ax.grid(axis="x", color=REFERENCE, lw=0.4, alpha=0.5)
         for s_ in ("top", "right"):
             ax.spines[s_].set_visible(False)
-    axes[0].set_title("Light bar: tables found that meet every target;\n"
-                      "dark bar: the ensemble (seeds of one start); dot: the shipped table", fontsize=9, loc="left")
+    axes[0].set_title(
+        "Light bar: tables found that meet every target;\n"
+        "dark bar: the ensemble (seeds of one start); dot: the shipped table",
+        fontsize=9,
+        loc="left",
+    )
     return axes

@@ -13,7 +13,7 @@ from ..cure import CureFit, follow_up_check
 from ..models.fast import km_curve
 from ..palette import INK, LATENCY, MUTED, NED_GROUP, OURS, PUBLISHED, REFERENCE, SHADE
 
-if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
 
 __all__ = ["plot_cure_fit", "plot_follow_up_check", "plot_cure_detection", "plot_against_published"]
@@ -47,8 +47,14 @@ def plot_cure_fit(fit: CureFit, ax: Axes | None = None, *, xmax: float | None = 
         colour = INK if value is None else NED_GROUP[int(value)]
         label = "all patients" if value is None else f"{covs[0]} = {int(value)}"
         times, surv = km_curve(part["T"].to_numpy(), part["E"].to_numpy(), np.full(len(part), fit.entry))
-        ax.step(np.r_[times, part["T"].max()], np.r_[surv, surv[-1]], where="post", color=colour, lw=1.6,
-                label=f"Kaplan–Meier, {label}")
+        ax.step(
+            np.r_[times, part["T"].max()],
+            np.r_[surv, surv[-1]],
+            where="post",
+            color=colour,
+            lw=1.6,
+            label=f"Kaplan–Meier, {label}",
+        )
         if value is None:
             rows = [dict(zip(covs, r)) for r in part[covs].to_numpy()] if covs else [None]
             model = np.mean([fit.survival(grid, r) for r in rows], axis=0)
@@ -58,12 +64,20 @@ def plot_cure_fit(fit: CureFit, ax: Axes | None = None, *, xmax: float | None = 
             share = float(fit.cure_share({covs[0]: value})["cure_share"])
         ax.plot(grid, model, color=colour, lw=1.4, ls="--", label=f"cure model, {label}")
         ax.axhline(share, color=colour, lw=0.8, ls=":")
-        below = value == 0.0   # two groups: one label above its line, one below
-        ax.annotate(f"cured {share:.0%}", (xmax, share), xytext=(-4, -10 if below else 3),
-                    textcoords="offset points", ha="right", fontsize=8, color=colour)
+        below = value == 0.0  # two groups: one label above its line, one below
+        ax.annotate(
+            f"cured {share:.0%}",
+            (xmax, share),
+            xytext=(-4, -10 if below else 3),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            color=colour,
+        )
     ax.axvline(last, color=REFERENCE, lw=0.8)
-    ax.annotate("last follow-up", (last, 1.0), xytext=(-3, -10), textcoords="offset points", ha="right",
-                fontsize=8, color=MUTED)
+    ax.annotate(
+        "last follow-up", (last, 1.0), xytext=(-3, -10), textcoords="offset points", ha="right", fontsize=8, color=MUTED
+    )
     ax.set_xlim(fit.entry, xmax)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("months from the start of first-line therapy")
@@ -73,8 +87,9 @@ def plot_cure_fit(fit: CureFit, ax: Axes | None = None, *, xmax: float | None = 
     return ax
 
 
-def plot_follow_up_check(durations: ArrayLike, events: ArrayLike, *, entry: float = 0.0, ax: Axes | None = None,
-                         title: str = "") -> Axes:
+def plot_follow_up_check(
+    durations: ArrayLike, events: ArrayLike, *, entry: float = 0.0, ax: Axes | None = None, title: str = ""
+) -> Axes:
     """A Kaplan–Meier curve with the plateau after the last progression and Maller and Zhou's window.
 
     The window (shaded) is as long as the plateau and ends at the last progression; ticks mark
@@ -97,13 +112,30 @@ def plot_follow_up_check(durations: ArrayLike, events: ArrayLike, *, entry: floa
     times, surv = km_curve(t, d, np.full(len(t), entry))
     ax.step(np.r_[times, t.max()], np.r_[surv, surv[-1]], where="post", color=OURS, lw=1.6)
     ax.plot(t[d == 1], np.full(int(d.sum()), 0.03), "|", color=INK, ms=8)
-    ax.annotate(f"window: {check.window_events} progressions", (lo, 0.10), xytext=(3, 0),
-                textcoords="offset points", fontsize=8, color=INK)
-    ax.annotate("", xy=(check.last_follow_up_months, 0.2), xytext=(check.last_event_months, 0.2),
-                arrowprops={"arrowstyle": "<->", "color": MUTED})
+    ax.annotate(
+        f"window: {check.window_events} progressions",
+        (lo, 0.10),
+        xytext=(3, 0),
+        textcoords="offset points",
+        fontsize=8,
+        color=INK,
+    )
+    ax.annotate(
+        "",
+        xy=(check.last_follow_up_months, 0.2),
+        xytext=(check.last_event_months, 0.2),
+        arrowprops={"arrowstyle": "<->", "color": MUTED},
+    )
     middle = (check.last_event_months + check.last_follow_up_months) / 2
-    ax.annotate(f"plateau {check.plateau_months:.0f} months", (middle, 0.2), xytext=(0, 4),
-                textcoords="offset points", ha="center", fontsize=8, color=MUTED)
+    ax.annotate(
+        f"plateau {check.plateau_months:.0f} months",
+        (middle, 0.2),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        fontsize=8,
+        color=MUTED,
+    )
     verdict = "looks sufficient" if check.sufficient else "not shown sufficient"
     ax.set_title(title or f"q = {check.q:.3g}: follow-up {verdict}", loc="left", fontsize=10)
     ax.set_xlim(entry, t.max() * 1.03)
@@ -144,14 +176,23 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax: Axes | N
         x = np.arange(len(settings)) - 0.4 + width * (j + 0.5)
         ax.bar(x, heights, width * 0.92, color=LATENCY.get(lat, INK), label=f"{lat} latency")
         for xi, h in zip(x, heights):
-            ax.annotate(f"{h:.0%}", (xi, h), xytext=(0, 2), textcoords="offset points", ha="center",
-                        fontsize=7, color=INK)
+            ax.annotate(
+                f"{h:.0%}", (xi, h), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7, color=INK
+            )
     ax.axhline(alpha, color=MUTED, lw=0.9, ls="--")
-    ax.annotate(f"test level {alpha:.0%}", (-0.5, alpha), xytext=(2, 3), textcoords="offset points",
-                ha="left", fontsize=8, color=MUTED)
+    ax.annotate(
+        f"test level {alpha:.0%}",
+        (-0.5, alpha),
+        xytext=(2, 3),
+        textcoords="offset points",
+        ha="left",
+        fontsize=8,
+        color=MUTED,
+    )
     ax.set_xticks(np.arange(len(settings)))
-    ax.set_xticklabels([f"{'no one' if c == 0 else f'{c:.0%}'} cured\n{f:g} mo follow-up" for c, f in settings],
-                       fontsize=8)
+    ax.set_xticklabels(
+        [f"{'no one' if c == 0 else f'{c:.0%}'} cured\n{f:g} mo follow-up" for c, f in settings], fontsize=8
+    )
     top = float(np.nanmax(summary["found"])) if len(summary) else 0.0
     ax.set_ylim(0, min(1.05, max(0.3, 1.3 * top)))
     ax.set_ylabel('studies that "find" a cure share')
@@ -159,8 +200,9 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax: Axes | N
     return ax
 
 
-def plot_against_published(durations: ArrayLike, events: ArrayLike, *, median: tuple, share_at: tuple,
-                           ax: Axes | None = None, title: str = "") -> Axes:
+def plot_against_published(
+    durations: ArrayLike, events: ArrayLike, *, median: tuple, share_at: tuple, ax: Axes | None = None, title: str = ""
+) -> Axes:
     """A Kaplan–Meier curve with its 95 % band and the published median and share, each with its CI.
 
     ``median`` is ``(value, low, high)`` in months; ``share_at`` is ``(time, value, low, high)`` with the
@@ -173,7 +215,7 @@ def plot_against_published(durations: ArrayLike, events: ArrayLike, *, median: t
     """
     from ..models.fast import km_band
 
-    follow_up_check(durations, events)   # refuses bad durations and events by name
+    follow_up_check(durations, events)  # refuses bad durations and events by name
     t, d = np.asarray(durations, dtype=float), np.asarray(events, dtype=float)
     if not isinstance(median, (tuple, list)) or not isinstance(share_at, (tuple, list)):
         raise TypeError("median and share_at must be tuples of numbers")
@@ -186,13 +228,35 @@ def plot_against_published(durations: ArrayLike, events: ArrayLike, *, median: t
     ax = axes_or_new(ax, (7.5, 4.0))
     times, surv, lo, hi = km_band(t, d)
     end = t.max()
-    ax.fill_between(np.r_[times, end], np.r_[lo, lo[-1]], np.r_[hi, hi[-1]], step="post", color=OURS, alpha=0.15,
-                    lw=0, label="95 % band (log(−log) Greenwood)")
+    ax.fill_between(
+        np.r_[times, end],
+        np.r_[lo, lo[-1]],
+        np.r_[hi, hi[-1]],
+        step="post",
+        color=OURS,
+        alpha=0.15,
+        lw=0,
+        label="95 % band (log(−log) Greenwood)",
+    )
     ax.step(np.r_[times, end], np.r_[surv, surv[-1]], where="post", color=OURS, lw=1.6, label="this synthetic table")
-    ax.errorbar([m], [0.5], xerr=[[m - m_lo], [m_hi - m]], fmt="o", color=PUBLISHED, capsize=4,
-                label="published median, 95 % CI")
-    ax.errorbar([at], [sv], yerr=[[sv - s_lo], [s_hi - sv]], fmt="s", color=PUBLISHED, capsize=4,
-                label=f"published share at {at:g} months, 95 % CI")
+    ax.errorbar(
+        [m],
+        [0.5],
+        xerr=[[m - m_lo], [m_hi - m]],
+        fmt="o",
+        color=PUBLISHED,
+        capsize=4,
+        label="published median, 95 % CI",
+    )
+    ax.errorbar(
+        [at],
+        [sv],
+        yerr=[[sv - s_lo], [s_hi - sv]],
+        fmt="s",
+        color=PUBLISHED,
+        capsize=4,
+        label=f"published share at {at:g} months, 95 % CI",
+    )
     ax.axhline(0.5, color=REFERENCE, lw=0.8, ls=":")
     ax.set_xlim(0, end * 1.02)
     ax.set_ylim(0, 1.02)

@@ -15,7 +15,7 @@ from .._arguments import axes_or_new, flag, float_array, positive
 from ..models.core import MODEL_TERMS
 from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
 
-if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
 
 __all__ = ["plot_forest", "plot_estimate_spread"]
@@ -27,8 +27,10 @@ def _estimate_column(table: pd.DataFrame, name: str = "table") -> str:
         raise TypeError(f"{name} must be a DataFrame with a 'term' column")
     est = next((col for col in ("odds_ratio", "hazard_ratio", "ratio") if col in table), None)
     if est is None:
-        raise ValueError(f"{name} must have an 'odds_ratio', 'hazard_ratio' or 'ratio' column "
-                         f"(from logistic_table / cox_table); got {list(table.columns)}")
+        raise ValueError(
+            f"{name} must have an 'odds_ratio', 'hazard_ratio' or 'ratio' column "
+            f"(from logistic_table / cox_table); got {list(table.columns)}"
+        )
     missing = [c for c in ("ci_low", "ci_high") if c not in table]
     if missing:
         raise ValueError(f"{name} lacks column(s) {missing}")
@@ -54,9 +56,16 @@ def _labels(labels) -> dict:
     return {**MODEL_TERMS, **(labels or {})}
 
 
-def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, ax: Axes | None = None,
-                labels: dict | None = None, xlabel: str | None = None, annotate: bool = True,
-                xlim: tuple[float, float] = (0.03, 60.0)) -> Axes:
+def plot_forest(
+    table: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+    labels: dict | None = None,
+    xlabel: str | None = None,
+    annotate: bool = True,
+    xlim: tuple[float, float] = (0.03, 60.0),
+) -> Axes:
     """Forest plot of ratios with 95 % CIs, optionally beside published values.
 
     Parameters
@@ -106,15 +115,20 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
             ax.plot([max(lo, lo_x), min(hi, hi_x)], [y + off] * 2, color=OURS, lw=2.5, solid_capstyle="round")
             ax.plot(r, y + off, "o", color=OURS, ms=8, zorder=3)
             if annotate:
-                ax.text(hi_x * 1.15, y + off, f"{r:.2f} ({lo:.2f}–{hi:.2f})", va="center",
-                        fontsize=8.5, color=OURS)
+                ax.text(hi_x * 1.15, y + off, f"{r:.2f} ({lo:.2f}–{hi:.2f})", va="center", fontsize=8.5, color=OURS)
         if pub is not None and row.term in pub.index:
             p = pub.loc[row.term]
             ax.plot([max(p.ci_low, lo_x), min(p.ci_high, hi_x)], [y - off] * 2, color=PUBLISHED, lw=1.5)
             ax.plot(p[pest], y - off, "D", mfc=PAPER, mec=PUBLISHED, ms=7, zorder=3)
             if annotate:
-                ax.text(hi_x * 1.15, y - off, f"{p[pest]:.2f} ({p.ci_low:.2f}–{p.ci_high:.2f})",
-                        va="center", fontsize=8.5, color=PUBLISHED)
+                ax.text(
+                    hi_x * 1.15,
+                    y - off,
+                    f"{p[pest]:.2f} ({p.ci_low:.2f}–{p.ci_high:.2f})",
+                    va="center",
+                    fontsize=8.5,
+                    color=PUBLISHED,
+                )
     ax.axvline(1, color=INK, lw=0.8, ls=":")
     ax.set_xscale("log")
     ax.set_xlim(lo_x, hi_x)
@@ -123,24 +137,46 @@ def plot_forest(table: pd.DataFrame, published: pd.DataFrame | None = None, *, a
     ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 25, 50) if lo_x <= t <= hi_x]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
-    ax.set_xlabel(xlabel or ("odds ratio (log scale)" if est == "odds_ratio" else
-                             "hazard ratio (log scale)" if est == "hazard_ratio" else "ratio (log scale)"))
+    ax.set_xlabel(
+        xlabel
+        or (
+            "odds ratio (log scale)"
+            if est == "odds_ratio"
+            else "hazard ratio (log scale)"
+            if est == "hazard_ratio"
+            else "ratio (log scale)"
+        )
+    )
     ax.spines[["top", "right"]].set_visible(False)
     if pub is not None:
         from matplotlib.lines import Line2D
-        handles = [Line2D([], [], color=OURS, marker="o", lw=2.5, label="this cohort (95 % CI)"),
-                   Line2D([], [], color=PUBLISHED, marker="D", mfc=PAPER, lw=1.5,
-                          label="TOG 2026 (CI back-calculated)")]
+
+        handles = [
+            Line2D([], [], color=OURS, marker="o", lw=2.5, label="this cohort (95 % CI)"),
+            Line2D([], [], color=PUBLISHED, marker="D", mfc=PAPER, lw=1.5, label="TOG 2026 (CI back-calculated)"),
+        ]
         # below the x-axis label (about 0.42 inch under the axes), so a title above stays free
         height_in = ax.get_position().height * ax.figure.get_figheight()
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.42 / height_in), ncol=2,
-                  frameon=False, fontsize=8.5)
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0, -0.42 / height_in),
+            ncol=2,
+            frameon=False,
+            fontsize=8.5,
+        )
     return ax
 
 
-def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax: Axes | None = None,
-                         labels: dict | None = None, xlim: tuple[float, float] = (0.02, 100.0),
-                         xlabel: str = "odds ratio in each repeated study (log scale)") -> Axes:
+def plot_estimate_spread(
+    estimates: dict,
+    published: dict | None = None,
+    *,
+    ax: Axes | None = None,
+    labels: dict | None = None,
+    xlim: tuple[float, float] = (0.02, 100.0),
+    xlabel: str = "odds ratio in each repeated study (log scale)",
+) -> Axes:
     """Where the estimates of many repeated studies fall: one row of dots per term, log axis.
 
     Parameters
@@ -191,8 +227,11 @@ def plot_estimate_spread(estimates: dict, published: dict | None = None, *, ax: 
     ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.lines import Line2D
-    handles = [Line2D([], [], color=OURS, marker="o", ls="", alpha=0.6, label="one repeated study"),
-               Line2D([], [], color=INK, lw=2, marker="|", ms=10, label="median and 5–95 % range")]
+
+    handles = [
+        Line2D([], [], color=OURS, marker="o", ls="", alpha=0.6, label="one repeated study"),
+        Line2D([], [], color=INK, lw=2, marker="|", ms=10, label="median and 5–95 % range"),
+    ]
     if published:
         handles.append(Line2D([], [], color=HIGHLIGHT, marker="D", mfc=PAPER, ls="", label="TOG 2026"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=8.5)

@@ -17,12 +17,26 @@ from ..proportions import wilson_interval
 from ..palette import DIAGRAM as D
 from ..palette import HER2_CALL, HIGHLIGHT, INK, ISH_GROUP, MUTED, ON_DARK, OURS, PAPER, REFERENCE
 
-GROUP_TEXT = {1: "Group 1\npositive", 2: "Group 2\nwork-up", 3: "Group 3\nwork-up",
-              4: "Group 4\nwork-up", 5: "Group 5\nnegative"}
+GROUP_TEXT = {
+    1: "Group 1\npositive",
+    2: "Group 2\nwork-up",
+    3: "Group 3\nwork-up",
+    4: "Group 4\nwork-up",
+    5: "Group 5\nnegative",
+}
 
 
-def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False, show_historic: bool = False,
-                   max_copies: float = 12.0, max_ratio: float = 5.0, ax=None):
+def plot_ish_plane(
+    ratio=None,
+    copies=None,
+    ihc=None,
+    *,
+    ultralow: bool = False,
+    show_historic: bool = False,
+    max_copies: float = 12.0,
+    max_ratio: float = 5.0,
+    ax=None,
+):
     """The dual-probe ISH plane (copies per cell x HER2/CEP17 ratio) with the five ASCO/CAP 2018 groups.
 
     Boundaries: ratio 2.0, copies 4.0 and 6.0 (Wolff 2018). Dotted diagonals mark the CEP17 count
@@ -43,15 +57,34 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= top:
             raise ValueError(f"{name} must be a number in [{low}, {top}], got {v!r}")
     r2, c4, c6 = her2.RATIO_CUTOFF, her2.COPIES_LOW, her2.COPIES_HIGH
-    regions = {1: (c4, r2, max_copies - c4, max_ratio - r2), 2: (0, r2, c4, max_ratio - r2),
-               3: (c6, 0, max_copies - c6, r2), 4: (c4, 0, c6 - c4, r2), 5: (0, 0, c4, r2)}
+    regions = {
+        1: (c4, r2, max_copies - c4, max_ratio - r2),
+        2: (0, r2, c4, max_ratio - r2),
+        3: (c6, 0, max_copies - c6, r2),
+        4: (c4, 0, c6 - c4, r2),
+        5: (0, 0, c4, r2),
+    }
     for g, (x, y, w, h) in regions.items():
         ax.add_patch(Rectangle((x, y), w, h, facecolor=ISH_GROUP[g], edgecolor="none", alpha=0.85, zorder=0))
-    labels = {1: ((c4 + max_copies) / 2, (r2 + max_ratio) / 2), 2: (c4 / 2, (r2 + max_ratio) / 2),
-              3: ((c6 + max_copies) / 2, r2 / 2), 4: ((c4 + c6) / 2, r2 / 2), 5: (c4 / 2, r2 / 2)}
+    labels = {
+        1: ((c4 + max_copies) / 2, (r2 + max_ratio) / 2),
+        2: (c4 / 2, (r2 + max_ratio) / 2),
+        3: ((c6 + max_copies) / 2, r2 / 2),
+        4: ((c4 + c6) / 2, r2 / 2),
+        5: (c4 / 2, r2 / 2),
+    }
     for g, (x, y) in labels.items():
-        ax.text(x, y, GROUP_TEXT[g], ha="center", va="center", fontsize=9.5, color=INK,
-                fontweight="bold" if g in (1, 5) else "normal", zorder=2)
+        ax.text(
+            x,
+            y,
+            GROUP_TEXT[g],
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            color=INK,
+            fontweight="bold" if g in (1, 5) else "normal",
+            zorder=2,
+        )
     ax.axhline(r2, color=INK, lw=1.4, zorder=1)
     ax.plot([c4, c4], [0, max_ratio], color=INK, lw=1.4, zorder=1)
     ax.plot([c6, c6], [0, r2], color=INK, lw=1.4, zorder=1)
@@ -61,12 +94,28 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
         keep = ys <= max_ratio
         ax.plot(xs[keep], ys[keep], ls=":", lw=0.8, color=MUTED, zorder=1)
         xe = min(max_copies, max_ratio * cep)
-        ax.text(xe - 0.1, min(max_ratio, xe / cep) - 0.05, f"CEP17={cep}", fontsize=7, color=MUTED,
-                ha="right", va="top", rotation=0, zorder=1)
+        ax.text(
+            xe - 0.1,
+            min(max_ratio, xe / cep) - 0.05,
+            f"CEP17={cep}",
+            fontsize=7,
+            color=MUTED,
+            ha="right",
+            va="top",
+            rotation=0,
+            zorder=1,
+        )
     if show_historic:
         ax.axhline(her2.HISTORIC_RATIO_CUTOFF, color=INK, lw=1.2, ls="--", zorder=1)
-        ax.text(0.15, her2.HISTORIC_RATIO_CUTOFF + 0.05, "HER-OS rule: ratio > 2.2", ha="left",
-                va="bottom", fontsize=8, zorder=2)
+        ax.text(
+            0.15,
+            her2.HISTORIC_RATIO_CUTOFF + 0.05,
+            "HER-OS rule: ratio > 2.2",
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            zorder=2,
+        )
     if ratio is not None or copies is not None:
         result = her2.classify(ihc, ratio, copies, ultralow=ultralow)
         x, y = min(copies, max_copies * 0.98), min(ratio, max_ratio * 0.98)
@@ -76,9 +125,17 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
         ihc_txt = f"IHC {result.ihc}, " if result.ihc else "no IHC, "
         text = f"{ihc_txt}group {result.ish_group}\n→ {call}"
         dx = -0.4 if x > max_copies * 0.6 else 0.4
-        ax.annotate(text, (x, y), xytext=(x + dx, y + (0.45 if y < max_ratio * 0.8 else -0.6)),
-                    ha="right" if dx < 0 else "left", fontsize=9, color=colour, fontweight="bold", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.25", fc=PAPER, ec=colour, alpha=0.95))
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(x + dx, y + (0.45 if y < max_ratio * 0.8 else -0.6)),
+            ha="right" if dx < 0 else "left",
+            fontsize=9,
+            color=colour,
+            fontweight="bold",
+            zorder=6,
+            bbox=dict(boxstyle="round,pad=0.25", fc=PAPER, ec=colour, alpha=0.95),
+        )
     ax.set_xlim(0, max_copies)
     ax.set_ylim(0, max_ratio)
     ax.set_xlabel("mean HER2 signals per cell")
@@ -91,21 +148,52 @@ def plot_ish_plane(ratio=None, copies=None, ihc=None, *, ultralow: bool = False,
 
 def _receptor(ax, x, colour, label, *, ligand=False, width=0.9):
     """One receptor: extracellular domain, transmembrane stalk, kinase domain."""
-    ax.add_patch(FancyBboxPatch((x - width / 2, 6.75), width, 2.1, boxstyle="round,pad=0.05,rounding_size=0.35",
-                                fc=colour, ec=D["outline"], lw=1, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - width / 2, 6.75),
+            width,
+            2.1,
+            boxstyle="round,pad=0.05,rounding_size=0.35",
+            fc=colour,
+            ec=D["outline"],
+            lw=1,
+            zorder=3,
+        )
+    )
     ax.add_patch(Rectangle((x - 0.08, 6.0), 0.16, 0.75, fc=colour, ec=D["outline"], lw=0.8, zorder=3))
-    ax.add_patch(FancyBboxPatch((x - width / 2, 4.85), width, 1.15, boxstyle="round,pad=0.04,rounding_size=0.25",
-                                fc=colour, ec=D["outline"], lw=1, zorder=3))
-    ax.text(x, 7.8, label, ha="center", va="center", fontsize=8.5, color=ON_DARK, fontweight="bold", zorder=4,
-            rotation=90)
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - width / 2, 4.85),
+            width,
+            1.15,
+            boxstyle="round,pad=0.04,rounding_size=0.25",
+            fc=colour,
+            ec=D["outline"],
+            lw=1,
+            zorder=3,
+        )
+    )
+    ax.text(
+        x, 7.8, label, ha="center", va="center", fontsize=8.5, color=ON_DARK, fontweight="bold", zorder=4, rotation=90
+    )
     ax.text(x, 5.42, "kinase", ha="center", va="center", fontsize=6.5, color=ON_DARK, zorder=4, rotation=90)
     if ligand:
         ax.add_patch(plt.Circle((x, 9.25), 0.25, fc=D["ligand"], ec=D["outline"], lw=0.8, zorder=4))
 
 
 def _box(ax, x, y, text, colour, w=1.5, h=0.5):
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03,rounding_size=0.15",
-                                fc=colour, ec=D["outline"], lw=0.8, zorder=3))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - w / 2, y - h / 2),
+            w,
+            h,
+            boxstyle="round,pad=0.03,rounding_size=0.15",
+            fc=colour,
+            ec=D["outline"],
+            lw=0.8,
+            zorder=3,
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=8.5, zorder=4)
 
 
@@ -136,9 +224,11 @@ def plot_her2_signalling(ax=None):
     ax.text(0.15, 9.7, "outside the cell", fontsize=8.5, color=MUTED, style="italic")
     ax.text(6.4, 4.2, "inside the cell", fontsize=8.5, color=MUTED, style="italic", ha="center")
     # Dimers
-    pairs = [(2.6, (her2_c, "HER2"), (her2_c, "HER2"), False, "HER2–HER2\n(over-expression)"),
-             (6.4, (her2_c, "HER2"), (her3_c, "HER3"), True, "HER2–HER3\n(strongest PI3K signal)"),
-             (9.7, (her2_c, "HER2"), (egfr_c, "EGFR"), True, "HER2–EGFR")]
+    pairs = [
+        (2.6, (her2_c, "HER2"), (her2_c, "HER2"), False, "HER2–HER2\n(over-expression)"),
+        (6.4, (her2_c, "HER2"), (her3_c, "HER3"), True, "HER2–HER3\n(strongest PI3K signal)"),
+        (9.7, (her2_c, "HER2"), (egfr_c, "EGFR"), True, "HER2–EGFR"),
+    ]
     for x, left, right, ligand, caption in pairs:
         _receptor(ax, x - 0.5, *left)
         _receptor(ax, x + 0.5, *right, ligand=ligand)
@@ -157,14 +247,25 @@ def plot_her2_signalling(ax=None):
             ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color=ON_DARK, fontweight="bold", zorder=7)
         else:
             ax.text(x, y, num, ha="center", va="center", fontsize=8.5, color=D["drug"], fontweight="bold", zorder=7)
-    legend = ("Where the drugs act\n\n"
-              "1  trastuzumab: antibody on\n    domain IV; immune killing\n    (ADCC), blocks shedding\n\n"
-              "2  pertuzumab: antibody on\n    domain II, the arm HER2\n    pairs with; blocks dimers\n\n"
-              "3  T-DM1, trastuzumab\n    deruxtecan: trastuzumab\n"
-              "    carrying a cytotoxic payload\n    into the cell\n\n"
-              "4  tucatinib: small molecule\n    blocking the kinase inside")
-    ax.text(11.55, 9.8, legend, fontsize=8.3, va="top", ha="left", color=D["drug_dark"], linespacing=1.25,
-            bbox=dict(boxstyle="round,pad=0.45", fc=D["drug_light"], ec=D["drug"], lw=1))
+    legend = (
+        "Where the drugs act\n\n"
+        "1  trastuzumab: antibody on\n    domain IV; immune killing\n    (ADCC), blocks shedding\n\n"
+        "2  pertuzumab: antibody on\n    domain II, the arm HER2\n    pairs with; blocks dimers\n\n"
+        "3  T-DM1, trastuzumab\n    deruxtecan: trastuzumab\n"
+        "    carrying a cytotoxic payload\n    into the cell\n\n"
+        "4  tucatinib: small molecule\n    blocking the kinase inside"
+    )
+    ax.text(
+        11.55,
+        9.8,
+        legend,
+        fontsize=8.3,
+        va="top",
+        ha="left",
+        color=D["drug_dark"],
+        linespacing=1.25,
+        bbox=dict(boxstyle="round,pad=0.45", fc=D["drug_light"], ec=D["drug"], lw=1),
+    )
     # Pathways
     _arrow(ax, (5.4, 4.8), (4.3, 3.95))
     _arrow(ax, (7.4, 4.8), (8.6, 3.95))
@@ -178,8 +279,18 @@ def plot_her2_signalling(ax=None):
     ax.text(4.3, 1.55, "survival, growth", ha="center", fontsize=8.5, style="italic")
     ax.text(8.6, 0.72, "proliferation", ha="center", fontsize=8.5, style="italic")
     # Nucleus with the amplified gene
-    ax.add_patch(FancyBboxPatch((0.3, 0.25), 2.9, 2.7, boxstyle="round,pad=0.05,rounding_size=0.6",
-                                fc=D["nucleus"], ec=D["nucleus_edge"], lw=1, zorder=1))
+    ax.add_patch(
+        FancyBboxPatch(
+            (0.3, 0.25),
+            2.9,
+            2.7,
+            boxstyle="round,pad=0.05,rounding_size=0.6",
+            fc=D["nucleus"],
+            ec=D["nucleus_edge"],
+            lw=1,
+            zorder=1,
+        )
+    )
     ax.text(1.75, 2.6, "nucleus", ha="center", fontsize=8, color=MUTED)
     ax.add_patch(Rectangle((0.6, 1.55), 2.3, 0.3, fc=D["chromosome"], ec=D["nucleus_edge"], zorder=2))
     ax.text(1.75, 1.27, "chromosome 17", ha="center", fontsize=7, color=MUTED)
@@ -211,8 +322,9 @@ def plot_two_proportions(result, *, title: str = "", ax=None):
     from ..power import TwoProportions
 
     if not isinstance(result, TwoProportions):
-        raise TypeError(f"result must be a TwoProportions from her2ned.power.compare_proportions, "
-                        f"got {type(result).__name__}")
+        raise TypeError(
+            f"result must be a TwoProportions from her2ned.power.compare_proportions, got {type(result).__name__}"
+        )
     string(title, "title")
     ax = axes_or_new(ax, figsize=(6, 2.3))
     rows = [(result.labels[0], result.k1, result.n1), (result.labels[1], result.k2, result.n2)]
@@ -232,8 +344,9 @@ def plot_two_proportions(result, *, title: str = "", ax=None):
     return ax
 
 
-def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: float | None = None,
-                     alpha: float = 0.05, ax=None):
+def plot_power_curve(
+    events: float, allocation: float = 0.5, *, observed_hr: float | None = None, alpha: float = 0.05, ax=None
+):
     """Power of the log-rank test against the true hazard ratio, for a fixed number of events.
 
     Marks the hazard ratio a study observed (``observed_hr``) and the one it could detect with 80 %
@@ -259,9 +372,15 @@ def plot_power_curve(events: float, allocation: float = 0.5, *, observed_hr: flo
     if observed_hr is not None:
         p_obs = logrank_power(observed_hr, events, allocation, alpha)
         ax.plot(observed_hr, p_obs, "o", color=HIGHLIGHT, ms=9, zorder=5)
-        ax.annotate(f"observed HR {observed_hr:.2f}\npower {100 * p_obs:.0f} %", (observed_hr, p_obs),
-                    xytext=(min(observed_hr, 0.92), p_obs + 0.38), fontsize=8.5, color=HIGHLIGHT, ha="center",
-                    arrowprops=dict(arrowstyle="-", color=HIGHLIGHT, lw=0.8))
+        ax.annotate(
+            f"observed HR {observed_hr:.2f}\npower {100 * p_obs:.0f} %",
+            (observed_hr, p_obs),
+            xytext=(min(observed_hr, 0.92), p_obs + 0.38),
+            fontsize=8.5,
+            color=HIGHLIGHT,
+            ha="center",
+            arrowprops=dict(arrowstyle="-", color=HIGHLIGHT, lw=0.8),
+        )
     ax.set_xlim(0.4, 1.0)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("true hazard ratio")

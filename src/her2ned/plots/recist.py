@@ -23,16 +23,35 @@ _ORDER = ["CR", "PR", "SD", "non-CR/non-PD", "PD", "NE"]
 
 
 def _thresholds(ax, outside=False):
-    for y, text in ((-100 * PR_DECREASE, "−30 %: PR (from baseline)"),
-                    (100 * PD_INCREASE, "+20 %: PD threshold (from nadir)")):
+    for y, text in (
+        (-100 * PR_DECREASE, "−30 %: PR (from baseline)"),
+        (100 * PD_INCREASE, "+20 %: PD threshold (from nadir)"),
+    ):
         ax.axhline(y, color=MUTED, lw=0.8, ls="--", zorder=1)
         if outside:
-            ax.annotate(text.replace(": ", ":\n"), xy=(1, y), xycoords=("axes fraction", "data"),
-                        xytext=(4, 0), textcoords="offset points", ha="left", va="center", fontsize=8,
-                        color=MUTED)
+            ax.annotate(
+                text.replace(": ", ":\n"),
+                xy=(1, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=8,
+                color=MUTED,
+            )
         else:
-            ax.annotate(text, xy=(1, y), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                        textcoords="offset points", ha="right", va="bottom", fontsize=8, color=MUTED)
+            ax.annotate(
+                text,
+                xy=(1, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(-4, 3),
+                textcoords="offset points",
+                ha="right",
+                va="bottom",
+                fontsize=8,
+                color=MUTED,
+            )
     ax.axhline(0, color=INK, lw=0.8, zorder=1)
 
 
@@ -68,16 +87,23 @@ def plot_spider(long: pd.DataFrame, ax=None, *, title: str = ""):
         colour = RESPONSE.get(bor, REFERENCE)
         label = bor if bor not in seen else None
         seen.add(bor)
-        ax.plot(g["week"], 100 * g["change"], color=colour, lw=1.2, alpha=0.85, label=label,
-                marker="o", ms=2.5)
+        ax.plot(g["week"], 100 * g["change"], color=colour, lw=1.2, alpha=0.85, label=label, marker="o", ms=2.5)
     _thresholds(ax)
     ax.set_xlabel("weeks from start of treatment")
     ax.set_ylabel("change in sum of diameters\nfrom baseline (%)")
     ax.set_ylim(-105, max(60, float(np.nanmax(100 * long["change"].to_numpy(dtype=float), initial=0)) + 10))
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: _ORDER.index(labels[i]) if labels[i] in _ORDER else 99)
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], title="best overall response",
-              frameon=False, fontsize=8, title_fontsize=8, loc="upper left", ncol=len(order))
+    ax.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        title="best overall response",
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        loc="upper left",
+        ncol=len(order),
+    )
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, fontsize=10, loc="left")
@@ -111,10 +137,17 @@ def plot_waterfall(summary: pd.DataFrame, ax=None, *, title: str = ""):
         if (d["bor"] == cat).any():
             ax.bar([np.nan], [np.nan], color=RESPONSE[cat], label=f"{cat} ({int((d['bor'] == cat).sum())})")
     if "ned" in d.columns and d["ned"].any():
-        ax.plot([], [], "v", color=NED_GROUP[1], ms=5, ls="none",
-                label=f"reached radiologic NED ({int(d['ned'].sum())})")
-    ax.legend(title="best overall response", frameon=False, fontsize=8, title_fontsize=8,
-              loc="lower left", bbox_to_anchor=(1.0, 0.0))
+        ax.plot(
+            [], [], "v", color=NED_GROUP[1], ms=5, ls="none", label=f"reached radiologic NED ({int(d['ned'].sum())})"
+        )
+    ax.legend(
+        title="best overall response",
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        loc="lower left",
+        bbox_to_anchor=(1.0, 0.0),
+    )
     ax.set_xticks([])
     ax.set_xlabel("patients, sorted by best change")
     ax.set_ylabel("best change in sum\nfrom baseline (%)")
@@ -142,8 +175,15 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
     weeks = np.asarray(p.weeks)
     for les in p.targets:
         v = np.array([np.nan if m is None else m for m in les.values(p.rules)], dtype=float)
-        ax.plot(weeks, 100 * (v / v[0] - 1), color=REFERENCE, lw=1, ls=":" if les.nodal else "-",
-                marker=".", label=f"{les.name}{' (node)' if les.nodal else ''}")
+        ax.plot(
+            weeks,
+            100 * (v / v[0] - 1),
+            color=REFERENCE,
+            lw=1,
+            ls=":" if les.nodal else "-",
+            marker=".",
+            label=f"{les.name}{' (node)' if les.nodal else ''}",
+        )
     top = 60.0
     if p.targets:
         ch = 100 * t["change_from_baseline"].to_numpy(dtype=float)
@@ -155,10 +195,18 @@ def plot_patient(assessment: Assessment, ax=None, *, title: str = ""):
     for k in range(1, len(weeks)):
         resp = t["overall"].iloc[k]
         y = float(np.clip(ys[k], -100, top - 20))
-        ax.annotate(resp.replace("non-CR/non-PD", "non-CR/\nnon-PD"), xy=(weeks[k], y), xytext=(0, 9),
-                    textcoords="offset points", ha="center", va="bottom", fontsize=9, fontweight="bold",
-                    color=RESPONSE.get(resp, INK),
-                    bbox=dict(boxstyle="round,pad=0.15", fc=PAPER, ec="none", alpha=0.8))
+        ax.annotate(
+            resp.replace("non-CR/non-PD", "non-CR/\nnon-PD"),
+            xy=(weeks[k], y),
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            color=RESPONSE.get(resp, INK),
+            bbox=dict(boxstyle="round,pad=0.15", fc=PAPER, ec="none", alpha=0.8),
+        )
     if any(p.new_lesions):
         for k, new in enumerate(p.new_lesions):
             if new:
@@ -197,11 +245,16 @@ def plot_ned_call(ax=None, *, sds_mm=(1.0, 1.5, 2.5), error: MeasurementError = 
     for s, c in zip(sds, ramp(np.linspace(0, 1, len(sds))) if len(sds) > 1 else [SIZES[1]]):
         e = MeasurementError(sd_mm=s, detect_d50_mm=error.detect_d50_mm, detect_slope_mm=error.detect_slope_mm)
         ax.plot(x, p_node_called_normal(x, e), color=c, lw=2, label=f"node recorded < 10 mm (sd {s:g} mm)")
-    ax.plot(x, 1 - p_lesion_seen(np.maximum(x, 1e-9), error), color=RESPONSE["PD"], lw=2, ls="--",
-            label=f"non-nodal residual missed\n(seen half the time at {error.detect_d50_mm:g} mm)")
+    ax.plot(
+        x,
+        1 - p_lesion_seen(np.maximum(x, 1e-9), error),
+        color=RESPONSE["PD"],
+        lw=2,
+        ls="--",
+        label=f"non-nodal residual missed\n(seen half the time at {error.detect_d50_mm:g} mm)",
+    )
     ax.axvline(10, color=MUTED, lw=0.8, ls=":")
-    ax.annotate("RECIST 1.1: a node is\nnormal if < 10 mm", xy=(10, 0.97), xytext=(10.3, 0.86), fontsize=8,
-                color=MUTED)
+    ax.annotate("RECIST 1.1: a node is\nnormal if < 10 mm", xy=(10, 0.97), xytext=(10.3, 0.86), fontsize=8, color=MUTED)
     ax.set_xlabel("true size of the residual finding (mm; short axis for a node)")
     ax.set_ylabel("probability it is read as gone / normal")
     ax.set_ylim(-0.02, 1.02)

@@ -11,16 +11,26 @@ from .._arguments import axes_or_new, column_name, finite, flag, positive
 from ..models.fast import km_curve, km_median, numbers_at_risk  # numbers_at_risk: importable from here too
 from ..palette import INK, MUTED, NED_GROUP, REFERENCE, SHADE
 
-if TYPE_CHECKING:   # matplotlib is imported when a figure is drawn
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
 
 __all__ = ["plot_km", "numbers_at_risk"]
 
 
-def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progressed",
-            group: str = "ned", *, entry: str | None = None, ax: Axes | None = None, labels: dict | None = None,
-            threshold: float | None = None, show_medians: bool = True, xmax: float | None = None,
-            at_risk: bool = True) -> Axes:
+def plot_km(
+    df: pd.DataFrame,
+    duration: str = "pfs_months",
+    event: str = "progressed",
+    group: str = "ned",
+    *,
+    entry: str | None = None,
+    ax: Axes | None = None,
+    labels: dict | None = None,
+    threshold: float | None = None,
+    show_medians: bool = True,
+    xmax: float | None = None,
+    at_risk: bool = True,
+) -> Axes:
     """Kaplan–Meier curves of ``duration`` by ``group`` (optionally left-truncated at ``entry``).
 
     Parameters
@@ -67,21 +77,34 @@ def plot_km(df: pd.DataFrame, duration: str = "pfs_months", event: str = "progre
     ax = axes_or_new(ax, figsize=(7, 4))
     if threshold is not None:
         ax.axvspan(0, threshold, color=SHADE, zorder=0)
-        ax.text(threshold / 2, 0.04, f"selected: no progression\nbefore {threshold:g} months",
-                ha="center", va="bottom", fontsize=8, color=MUTED)
+        ax.text(
+            threshold / 2,
+            0.04,
+            f"selected: no progression\nbefore {threshold:g} months",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=MUTED,
+        )
     top = 0.0
     for g in sorted(df[group].unique(), reverse=True):
         sub = df[df[group] == g]
-        t, s = km_curve(sub[duration].to_numpy(float), sub[event].to_numpy(float),
-                        None if entry is None else sub[entry].to_numpy(float))
+        t, s = km_curve(
+            sub[duration].to_numpy(float),
+            sub[event].to_numpy(float),
+            None if entry is None else sub[entry].to_numpy(float),
+        )
         t_end = float(sub[duration].max())
         colour = NED_GROUP.get(g, None)
         tt = np.concatenate([[0.0] if entry is None and t[0] > 0 else [], t, [t_end]])
         ss = np.concatenate([[1.0] if entry is None and t[0] > 0 else [], s, [s[-1]]])
         med = km_median(t, s)
-        lab = f"{labels.get(g, g)} (n = {len(sub)}; median {med:.0f} mo)" if np.isfinite(med) else \
-            f"{labels.get(g, g)} (n = {len(sub)}; median not reached)"
-        line, = ax.plot(tt, ss, drawstyle="steps-post", lw=2.2, color=colour, label=lab)
+        lab = (
+            f"{labels.get(g, g)} (n = {len(sub)}; median {med:.0f} mo)"
+            if np.isfinite(med)
+            else f"{labels.get(g, g)} (n = {len(sub)}; median not reached)"
+        )
+        (line,) = ax.plot(tt, ss, drawstyle="steps-post", lw=2.2, color=colour, label=lab)
         cens = sub[sub[event] == 0][duration].to_numpy(float)
         if len(cens):
             idx = np.searchsorted(t, cens, side="right") - 1
@@ -107,14 +130,21 @@ def _at_risk_table(ax, df, duration, group, entry, labels):
     lo, hi = ax.get_xlim()
     ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
     ax.set_xticks(ticks)
-    style = dict(xycoords=("data", "axes fraction"), textcoords="offset points", va="top", fontsize=8,
-                 annotation_clip=False, gid="at-risk")
+    style = dict(
+        xycoords=("data", "axes fraction"),
+        textcoords="offset points",
+        va="top",
+        fontsize=8,
+        annotation_clip=False,
+        gid="at-risk",
+    )
     ax.annotate("Number at risk", xy=(lo, 0), xytext=(-16, -36), ha="right", color=MUTED, **style)
     for row, g in enumerate(sorted(df[group].unique(), reverse=True)):
         sub = df[df[group] == g]
         counts = numbers_at_risk(sub[duration], ticks, None if entry is None else sub[entry])
         y = -48 - 11 * row
-        ax.annotate(str(labels.get(g, g)), xy=(lo, 0), xytext=(-16, y), ha="right",
-                    color=NED_GROUP.get(g, INK), **style)
+        ax.annotate(
+            str(labels.get(g, g)), xy=(lo, 0), xytext=(-16, y), ha="right", color=NED_GROUP.get(g, INK), **style
+        )
         for t, n in zip(ticks, counts):
             ax.annotate(f"{n}", xy=(t, 0), xytext=(0, y), ha="center", color=INK, **style)

@@ -43,9 +43,30 @@ from .table import COHORT_SEED, COLUMNS, complete_table, format_cohort_csv, reco
 from .tog_targets import DEFAULT_TOLERANCES, check_targets, targets_from_claims
 from .verify import reproduced_values, univariable_tests
 
-__all__ = ["Assumptions", "ASSUMPTIONS", "DEFAULT_TOLERANCES", "Target", "ReconstructionError",
-           "targets_from_claims", "search_covariates", "complete_table", "START_MARGINS", "search_ages",
-           "search_pfs", "reconstruct",
-           "reproduced_values", "check_targets", "assumptions_table", "format_cohort_csv",
-           "COLUMNS", "SYNTHETIC_NOTICE", "univariable_tests", "reconstruct_ensemble", "summarise_table",
-           "format_ensemble_csv", "COHORT_SEED", "ENSEMBLE_SEEDS", "ENSEMBLE_COLUMNS"]
+__all__ = [
+    "Assumptions",
+    "ASSUMPTIONS",
+    "DEFAULT_TOLERANCES",
+    "Target",
+    "ReconstructionError",
+    "targets_from_claims",
+    "search_covariates",
+    "complete_table",
+    "START_MARGINS",
+    "search_ages",
+    "search_pfs",
+    "reconstruct",
+    "reproduced_values",
+    "check_targets",
+    "assumptions_table",
+    "format_cohort_csv",
+    "COLUMNS",
+    "SYNTHETIC_NOTICE",
+    "univariable_tests",
+    "reconstruct_ensemble",
+    "summarise_table",
+    "format_ensemble_csv",
+    "COHORT_SEED",
+    "ENSEMBLE_SEEDS",
+    "ENSEMBLE_COLUMNS",
+]

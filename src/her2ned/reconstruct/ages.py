@@ -13,6 +13,7 @@ from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it
 
 __all__ = ["search_ages"]
 
+
 def _mw_p(x, y):
     return float(mannwhitneyu(x, y, alternative="two-sided").pvalue)
 
@@ -21,15 +22,22 @@ def _ages_for(z, median, sd, bounds):
     """Sorted whole-year ages whose median is exactly ``median`` (middle order statistic(s) set)."""
     a = np.sort(np.clip(np.round(median + sd * z), *bounds))
     n = len(a)
-    lo_mid, hi_mid = (n - 1) // 2, n // 2          # the same index when n is odd
+    lo_mid, hi_mid = (n - 1) // 2, n // 2  # the same index when n is odd
     a[lo_mid] = a[hi_mid] = median
     a[:lo_mid] = np.minimum(a[:lo_mid], median)
-    a[hi_mid + 1:] = np.maximum(a[hi_mid + 1:], median)
+    a[hi_mid + 1 :] = np.maximum(a[hi_mid + 1 :], median)
     return a
 
 
-def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
-                assumptions: Assumptions = ASSUMPTIONS, tries: int = 40) -> tuple[np.ndarray, np.ndarray, float]:
+def search_ages(
+    rng: np.random.Generator,
+    targets: dict,
+    *,
+    n: int,
+    n_ned: int,
+    assumptions: Assumptions = ASSUMPTIONS,
+    tries: int = 40,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Ages (whole years) with exact group medians and a Mann–Whitney p within tolerance, preferring
     one that rounds to the printed p (the first draw whose bisection reaches it is kept).
 
@@ -49,7 +57,7 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
     best, best_rounds = (math.inf, None, None), False
     for _ in range(tries):
         z1, z0 = rng.standard_normal(n_ned), rng.standard_normal(n - n_ned)
-        lo, hi = 2.0, 30.0   # p grows with the spread: bisection on sd
+        lo, hi = 2.0, 30.0  # p grows with the spread: bisection on sd
         for _ in range(30):
             sd = (lo + hi) / 2
             a1 = _ages_for(z1, m1, sd, assumptions.age_bounds)
@@ -69,6 +77,9 @@ def search_ages(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
             break
     d, a1, a0 = best
     if d > 1:
-        raise ReconstructionError(f"age search: could not meet claim 'tog_age_p' within {tries} draws; "
-                                  f"closest distance {d:.2f} tolerance units", ["tog_age_p"])
+        raise ReconstructionError(
+            f"age search: could not meet claim 'tog_age_p' within {tries} draws; "
+            f"closest distance {d:.2f} tolerance units",
+            ["tog_age_p"],
+        )
     return a1, a0, d

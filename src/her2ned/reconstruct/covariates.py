@@ -17,15 +17,25 @@ from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it
 
 __all__ = ["START_MARGINS", "search_covariates"]
 
-_PAT = np.array(list(itertools.product([0, 1], repeat=5)))   # ecog0, ihc3, grade_le2, lt, tp
+_PAT = np.array(list(itertools.product([0, 1], repeat=5)))  # ecog0, ihc3, grade_le2, lt, tp
 
 
 _X = np.column_stack([np.ones(len(_PAT)), _PAT]).astype(float)
 
 
-_COV_T = ["tog_or_ecog", "tog_or_ihc", "tog_or_grade", "tog_or_ecog:p", "tog_or_ihc:p",
-          "tog_or_grade:p", "tog_ecog_p", "tog_ihc_p", "tog_grade_p", "tog_local_therapy_ns",
-          "tog_regimen_ns"]
+_COV_T = [
+    "tog_or_ecog",
+    "tog_or_ihc",
+    "tog_or_grade",
+    "tog_or_ecog:p",
+    "tog_or_ihc:p",
+    "tog_or_grade:p",
+    "tog_ecog_p",
+    "tog_ihc_p",
+    "tog_grade_p",
+    "tog_local_therapy_ns",
+    "tog_regimen_ns",
+]
 
 
 def _batch_logit(y, m, X):
@@ -48,8 +58,15 @@ def _cov_stats(cells, X=_X, pat=_PAT):
     pos, neg = cells[:, 0].astype(float), cells[:, 1].astype(float)
     b, pv, bad = _batch_logit(pos, pos + neg, X)
     k = X.shape[1] - 1
-    uni = [_chi2_p(pos[:, pat[:, j] == 1].sum(1), neg[:, pat[:, j] == 1].sum(1),
-                   pos[:, pat[:, j] == 0].sum(1), neg[:, pat[:, j] == 0].sum(1)) for j in range(3)]
+    uni = [
+        _chi2_p(
+            pos[:, pat[:, j] == 1].sum(1),
+            neg[:, pat[:, j] == 1].sum(1),
+            pos[:, pat[:, j] == 0].sum(1),
+            neg[:, pat[:, j] == 0].sum(1),
+        )
+        for j in range(3)
+    ]
     ns = [pv[:, 4], pv[:, 5]] if k == 5 else [np.ones(len(pos))] * 2
     out = np.column_stack([np.exp(b[:, 1:4]), pv[:, 1:4], *uni, *ns])
     out[bad] = np.nan
@@ -65,7 +82,7 @@ def _cov_distance(stats, targets):
             d[:, j] = np.abs(v / t.published - 1) / t.tol
         elif t.kind == "abs":
             d[:, j] = np.abs(v - t.published) / t.tol
-        elif t.kind == "ns":   # soft margin: penalise p below 2 × threshold, fail below threshold
+        elif t.kind == "ns":  # soft margin: penalise p below 2 × threshold, fail below threshold
             d[:, j] = np.where(v > 2 * t.tol, 0.0, (2 * t.tol - v) / t.tol)
         else:
             d[:, j] = np.where(v == t.published, 0.0, np.inf)
@@ -86,6 +103,7 @@ def _neighbours(cur):
 
 def _ils(cur, score, rng, kicks, goal, moves=_neighbours):
     """Iterated local search: steepest descent, then random kicks from the best point."""
+
     def descend(c):
         f = score(c[None])[0]
         while True:
@@ -115,9 +133,17 @@ def _ils(cur, score, rng, kicks, goal, moves=_neighbours):
 START_MARGINS = {1: (0.93, 0.90, 0.75), 0: (0.75, 0.75, 0.90)}
 
 
-def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned: int,
-                      assumptions: Assumptions = ASSUMPTIONS, kicks: int = 150, restarts: int = 6,
-                      margins: dict | None = None) -> tuple[np.ndarray, dict[str, float]]:
+def search_covariates(
+    rng: np.random.Generator,
+    targets: dict,
+    *,
+    n: int,
+    n_ned: int,
+    assumptions: Assumptions = ASSUMPTIONS,
+    kicks: int = 150,
+    restarts: int = 6,
+    margins: dict | None = None,
+) -> tuple[np.ndarray, dict[str, float]]:
     """Search the 32-cell × NED counts that meet every covariate target.
 
     Returns ``(cells, distances)``: ``cells`` is a (2, 32) integer array (row 0 NED, row 1 not), the
@@ -148,13 +174,13 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
 
     def score5(c):
         d = _cov_distance(_cov_stats(c), targets)
-        return (d ** 2).sum(1) + 50 * (d.max(1) > 1)
+        return (d**2).sum(1) + 50 * (d.max(1) > 1)
 
     # LT / regimen moves: flip local therapy or regimen of one patient, keeping pattern and NED
     flips = []
     for a in range(2):
         for i in range(32):
-            for bit in (3, 4):       # position in (ecog0, ihc3, grade_le2, lt, tp)
+            for bit in (3, 4):  # position in (ecog0, ihc3, grade_le2, lt, tp)
                 j = i ^ (1 << (4 - bit))
                 flips.append((a, i, j))
     flips = np.array(flips)
@@ -169,14 +195,24 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
 
     best = (math.inf, None)
     margins = START_MARGINS if margins is None else margins
-    if (not isinstance(margins, dict) or sorted(margins) != [0, 1]
-            or not all(len(sequence(margins[g], "margins")) == 3
-                       and all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in margins[g]) for g in (0, 1))):
+    if (
+        not isinstance(margins, dict)
+        or sorted(margins) != [0, 1]
+        or not all(
+            len(sequence(margins[g], "margins")) == 3
+            and all(isinstance(x, (int, float)) and 0 <= x <= 1 for x in margins[g])
+            for g in (0, 1)
+        )
+    ):
         raise ValueError(f"margins must be {{1: [three shares in 0-1], 0: [three shares in 0-1]}}, got {margins!r}")
     sizes = {1: n_ned, 0: n - n_ned}
     for _ in range(restarts):
-        start = np.stack([np.bincount((rng.random((sizes[g], 3)) < margins[g]).astype(int)
-                                      @ np.array([4, 2, 1]), minlength=8) for g in (1, 0)])
+        start = np.stack(
+            [
+                np.bincount((rng.random((sizes[g], 3)) < margins[g]).astype(int) @ np.array([4, 2, 1]), minlength=8)
+                for g in (1, 0)
+            ]
+        )
         c3, f3 = _ils(start, score3, rng, kicks, goal=0.0)
         # expand to 32 cells: local therapy and regimen drawn independently of everything else
         c5 = np.zeros((2, 32), dtype=int)
@@ -188,16 +224,19 @@ def search_covariates(rng: np.random.Generator, targets: dict, *, n: int, n_ned:
                 np.add.at(c5[g], i * 4 + lt.astype(int) * 2 + tp.astype(int), 1)
         c5, f5 = _ils(c5, score5, rng, kicks // 3, goal=0.0, moves=flip_moves)
         d = _cov_distance(_cov_stats(c5[None]), targets)[0]
-        if f5 < best[0]:   # any miss costs +50, so a table meeting every target always wins
+        if f5 < best[0]:  # any miss costs +50, so a table meeting every target always wins
             best = (f5, c5, d)
         if d.max() <= 1:
             break
     _, cells, d = best
     dist = {k: float(v) for k, v in zip(_COV_T, d)}
-    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
+    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])  # worst first
     if missed:
         raise ReconstructionError(
             "covariate search: could not meet claim(s) " + ", ".join(missed) + " within the budget "
             f"({restarts} restarts × {kicks} kicks); distances in tolerance units: "
-            + ", ".join(f"{k}={dist[k]:.2f}" for k in missed), missed, closest=cells)
+            + ", ".join(f"{k}={dist[k]:.2f}" for k in missed),
+            missed,
+            closest=cells,
+        )
     return cells, dist

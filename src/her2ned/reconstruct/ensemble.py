@@ -21,10 +21,23 @@ ENSEMBLE_SEEDS = tuple(range(1, 21))
 
 
 #: Columns of the ensemble summary, one row per consistent table.
-ENSEMBLE_COLUMNS = ["seed", "share_ecog0", "share_ihc3", "share_grade3", "share_local_therapy",
-                    "share_tp", "events_ned", "events_non_ned", "events_total",
-                    "median_followup_months", "max_pfs_months", "hazard_ratio", "odds_ratio_ecog",
-                    "age_p", "max_distance"]
+ENSEMBLE_COLUMNS = [
+    "seed",
+    "share_ecog0",
+    "share_ihc3",
+    "share_grade3",
+    "share_local_therapy",
+    "share_tp",
+    "events_ned",
+    "events_non_ned",
+    "events_total",
+    "median_followup_months",
+    "max_pfs_months",
+    "hazard_ratio",
+    "odds_ratio_ecog",
+    "age_p",
+    "max_distance",
+]
 
 
 def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
@@ -44,19 +57,23 @@ def summarise_table(df: pd.DataFrame, seed: int = -1) -> dict:
     tab = check_targets(reproduced_values(df))
     t = df["pfs_months"].to_numpy(float)
     c = 1 - df["progressed"].to_numpy(int)
-    return {"seed": int(seed), "share_ecog0": float((df.ecog == 0).mean()),
-            "share_ihc3": float((df.her2_ihc == "3+").mean()), "share_grade3": float((df.grade == 3).mean()),
-            "share_local_therapy": float(df.local_therapy.mean()),
-            "share_tp": float((df.regimen == "T+P").mean()),
-            "events_ned": int(df.loc[df.ned == 1, "progressed"].sum()),
-            "events_non_ned": int(df.loc[df.ned == 0, "progressed"].sum()),
-            "events_total": int(df.progressed.sum()),
-            "median_followup_months": km_median(*km_curve(t, c)),
-            "max_pfs_months": float(t.max()),
-            "hazard_ratio": float(tab.set_index("target").loc["tog_hr_ned", "reproduced"]),
-            "odds_ratio_ecog": float(tab.set_index("target").loc["tog_or_ecog", "reproduced"]),
-            "age_p": float(tab.set_index("target").loc["tog_age_p", "reproduced"]),
-            "max_distance": float(tab["distance"].max())}
+    return {
+        "seed": int(seed),
+        "share_ecog0": float((df.ecog == 0).mean()),
+        "share_ihc3": float((df.her2_ihc == "3+").mean()),
+        "share_grade3": float((df.grade == 3).mean()),
+        "share_local_therapy": float(df.local_therapy.mean()),
+        "share_tp": float((df.regimen == "T+P").mean()),
+        "events_ned": int(df.loc[df.ned == 1, "progressed"].sum()),
+        "events_non_ned": int(df.loc[df.ned == 0, "progressed"].sum()),
+        "events_total": int(df.progressed.sum()),
+        "median_followup_months": km_median(*km_curve(t, c)),
+        "max_pfs_months": float(t.max()),
+        "hazard_ratio": float(tab.set_index("target").loc["tog_hr_ned", "reproduced"]),
+        "odds_ratio_ecog": float(tab.set_index("target").loc["tog_or_ecog", "reproduced"]),
+        "age_p": float(tab.set_index("target").loc["tog_age_p", "reproduced"]),
+        "max_distance": float(tab["distance"].max()),
+    }
 
 
 def reconstruct_ensemble(seeds: Sequence[int] = ENSEMBLE_SEEDS) -> pd.DataFrame:
@@ -65,11 +82,9 @@ def reconstruct_ensemble(seeds: Sequence[int] = ENSEMBLE_SEEDS) -> pd.DataFrame:
     A seed whose search fails raises :class:`ReconstructionError` (never silently skipped).
     """
     seeds = sequence(seeds, "seeds")
-    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
-                            for s in seeds):
+    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0 for s in seeds):
         raise ValueError(f"seeds must be a non-empty list of non-negative integers, got {seeds!r}")
-    return pd.DataFrame([summarise_table(reconstruct(int(s)), int(s)) for s in seeds],
-                        columns=ENSEMBLE_COLUMNS)
+    return pd.DataFrame([summarise_table(reconstruct(int(s)), int(s)) for s in seeds], columns=ENSEMBLE_COLUMNS)
 
 
 def format_ensemble_csv(ens: pd.DataFrame) -> str:

@@ -18,6 +18,7 @@ from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it
 
 __all__ = ["search_pfs"]
 
+
 def _cox_p(t, e, X):
     """The Cox fit's coefficients and Wald p-values, or None for a draw the search rejects: no finite maximum,
     or a coefficient past ±10 (a hazard ratio beyond 22,000: a separating draw)."""
@@ -39,8 +40,9 @@ def _draw_free(rng, ned, medians, assumptions):
     (lo_e1, hi_e1), (lo_e0, hi_e0) = assumptions.ned_events_range, assumptions.non_ned_events_range
     m1, m0 = medians
     for g, target, d, scale, a in (
-            (1, m1, int(rng.integers(lo_e1, hi_e1 + 1)), rng.uniform(60, 160), rng.uniform(0, 4)),
-            (0, m0, int(rng.integers(lo_e0, hi_e0 + 1)), rng.uniform(30, 90), rng.uniform(-1, 1.5))):
+        (1, m1, int(rng.integers(lo_e1, hi_e1 + 1)), rng.uniform(60, 160), rng.uniform(0, 4)),
+        (0, m0, int(rng.integers(lo_e0, hi_e0 + 1)), rng.uniform(30, 90), rng.uniform(-1, 1.5)),
+    ):
         idx = np.nonzero(ned == g)[0]
         ex = np.sort(36 + scale * rng.weibull(rng.uniform(1, 2), len(idx)))
         w = (np.arange(len(idx)) + 1.0) ** a
@@ -58,6 +60,7 @@ def _draw_free(rng, ned, medians, assumptions):
         tt = t.copy()
         tt[ned == 1] = _warp(t[ned == 1], m1, gamma)
         return tt, e
+
     return at
 
 
@@ -76,7 +79,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
     or None for a failed draw."""
     n = len(ned)
     start = _accrual_starts(rng, n, assumptions.accrual_window, assumptions.accrual_growth_per_year)
-    censor = 12 * (assumptions.data_cut - start)                     # administrative, months
+    censor = 12 * (assumptions.data_cut - start)  # administrative, months
     if assumptions.loss_rate_per_year > 0:
         censor = np.minimum(censor, 36 + rng.exponential(12 / assumptions.loss_rate_per_year, n))
     latent = np.zeros(n)
@@ -84,7 +87,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
         idx = np.nonzero(ned == g)[0]
         u = rng.weibull(rng.uniform(*assumptions.weibull_shape_range), len(idx))
         lo, hi = math.log(1.0), math.log(5000.0)
-        for _ in range(40):   # the Kaplan–Meier median rises with the scale
+        for _ in range(40):  # the Kaplan–Meier median rises with the scale
             s_ = math.exp((lo + hi) / 2)
             tg = 36 + s_ * u
             m = km_median(*km_curve(np.minimum(tg, censor[idx]), (tg <= censor[idx]).astype(int)))
@@ -92,7 +95,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
                 hi = math.log(s_)
             else:
                 lo = math.log(s_)
-        if not (np.isfinite(m) and abs(m - target) <= 1.0):   # the median moves in steps; tolerance ± 2
+        if not (np.isfinite(m) and abs(m - target) <= 1.0):  # the median moves in steps; tolerance ± 2
             return None
         latent[idx] = tg
     m1 = medians[0]
@@ -101,13 +104,22 @@ def _draw_accrual(rng, ned, medians, assumptions):
         tt = latent.copy()
         tt[ned == 1] = _warp(latent[ned == 1], m1, gamma)
         return np.minimum(tt, censor), (tt <= censor).astype(int)
+
     return at
 
 
-def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_therapy: ArrayLike, tp: ArrayLike, *,
-               assumptions: Assumptions = ASSUMPTIONS, draws: int = 3000,
-               prefer: Callable[[np.ndarray, np.ndarray, np.ndarray], float] | None = None,
-               trace: list | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+def search_pfs(
+    rng: np.random.Generator,
+    targets: dict,
+    ned: ArrayLike,
+    local_therapy: ArrayLike,
+    tp: ArrayLike,
+    *,
+    assumptions: Assumptions = ASSUMPTIONS,
+    draws: int = 3000,
+    prefer: Callable[[np.ndarray, np.ndarray, np.ndarray], float] | None = None,
+    trace: list | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Progression-free times (≥ 36 months) and progression flags meeting the survival targets.
 
     Returns ``(pfs_months, progressed, distances)``; every time is at least 36 months.
@@ -132,8 +144,10 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_th
     _search_args(rng, targets, assumptions, draws=draws)
     ned, local_therapy, tp = _binary(ned, "ned"), _binary(local_therapy, "local_therapy"), _binary(tp, "tp")
     if not len(ned) == len(local_therapy) == len(tp):
-        raise ValueError(f"ned, local_therapy and tp must have one value per patient, got lengths "
-                         f"{len(ned)}, {len(local_therapy)}, {len(tp)}")
+        raise ValueError(
+            f"ned, local_therapy and tp must have one value per patient, got lengths "
+            f"{len(ned)}, {len(local_therapy)}, {len(tp)}"
+        )
     if prefer is not None and not callable(prefer):
         raise TypeError(f"prefer must be None or a function (pfs_months, progressed, ned) -> float, got {prefer!r}")
     if trace is not None and not isinstance(trace, list):
@@ -141,8 +155,15 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_th
     X = np.column_stack([ned, local_therapy, tp]).astype(float)
     m1, m0 = targets["tog_pfs_median_ned"].published, targets["tog_pfs_median_non_ned"].published
     t_hr = targets["tog_hr_ned"]
-    names = ["tog_pfs_median_ned", "tog_pfs_median_non_ned", "tog_pfs_p", "tog_hr_ned",
-             "tog_hr_ned:p", "tog_local_therapy_ns", "tog_regimen_ns"]
+    names = [
+        "tog_pfs_median_ned",
+        "tog_pfs_median_non_ned",
+        "tog_pfs_p",
+        "tog_hr_ned",
+        "tog_hr_ned:p",
+        "tog_local_therapy_ns",
+        "tog_regimen_ns",
+    ]
     dec = assumptions.pfs_decimals
     best = (math.inf, None)
 
@@ -154,8 +175,15 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_th
         if fit is None:
             return None
         b, p = fit
-        vals = [km_median(*km_curve(t[ned == 1], e[ned == 1])), km_median(*km_curve(t[ned == 0], e[ned == 0])),
-                logrank_statistic(t, e, ned)[1], math.exp(b[0]), p[0], p[1], p[2]]
+        vals = [
+            km_median(*km_curve(t[ned == 1], e[ned == 1])),
+            km_median(*km_curve(t[ned == 0], e[ned == 0])),
+            logrank_statistic(t, e, ned)[1],
+            math.exp(b[0]),
+            p[0],
+            p[1],
+            p[2],
+        ]
         d = [targets[k].distance(v) for k, v in zip(names, vals)]
         return t, e.copy(), vals, d
 
@@ -189,7 +217,7 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_th
         if cand is None or cand[0][ned == 1].max() < m1 + assumptions.followup_beyond_ned_median_months:
             continue
         score = max(cand[3])
-        if prefer is not None:   # best[0] then holds the preferred value of the best draw so far
+        if prefer is not None:  # best[0] then holds the preferred value of the best draw so far
             if score <= 1 and (v := prefer(cand[0], cand[1], ned)) < best[0]:
                 best = (v, cand)
             continue
@@ -198,14 +226,19 @@ def search_pfs(rng: np.random.Generator, targets: dict, ned: ArrayLike, local_th
         if score <= 0.8 and trace is None:
             break
     if best[1] is None:
-        raise ReconstructionError(f"PFS search: no draw in {draws} reached claim 'tog_hr_ned' "
-                                  f"(HR {t_hr.published})", ["tog_hr_ned"])
+        raise ReconstructionError(
+            f"PFS search: no draw in {draws} reached claim 'tog_hr_ned' (HR {t_hr.published})", ["tog_hr_ned"]
+        )
     t, e, vals, d = best[1]
     dist = {k: float(v) for k, v in zip(names, d)}
-    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])   # worst first
+    missed = sorted((k for k, v in dist.items() if v > 1), key=lambda k: -dist[k])  # worst first
     if missed:
-        raise ReconstructionError("PFS search: could not meet claim(s) " + ", ".join(missed)
-                                  + f" within {draws} draws; distances: "
-                                  + ", ".join(f"{k}={dist[k]:.2f}" for k in missed), missed,
-                                  closest=(t, e))
+        raise ReconstructionError(
+            "PFS search: could not meet claim(s) "
+            + ", ".join(missed)
+            + f" within {draws} draws; distances: "
+            + ", ".join(f"{k}={dist[k]:.2f}" for k in missed),
+            missed,
+            closest=(t, e),
+        )
     return t, e, dist

@@ -18,8 +18,22 @@ from .tog_targets import targets_from_claims
 __all__ = ["COLUMNS", "COHORT_SEED", "reconstruct", "complete_table", "format_cohort_csv"]
 
 #: Columns of the reconstructed table, in order.
-COLUMNS = ["patient_id", "centre", "age", "ecog", "her2_ihc", "grade", "hr_positive", "de_novo",
-           "visceral", "regimen", "local_therapy", "ned", "pfs_months", "progressed"]
+COLUMNS = [
+    "patient_id",
+    "centre",
+    "age",
+    "ecog",
+    "her2_ihc",
+    "grade",
+    "hr_positive",
+    "de_novo",
+    "visceral",
+    "regimen",
+    "local_therapy",
+    "ned",
+    "pfs_months",
+    "progressed",
+]
 
 
 #: Seed of the committed table ``data/reconstructed/tog2026_cohort.csv``.
@@ -30,8 +44,10 @@ def _assemble(rng, cells, ages1, ages0, assumptions: Assumptions) -> pd.DataFram
     rows = []
     for g, ned in ((0, 1), (1, 0)):
         for i, k in enumerate(cells[g]):
-            rows += [dict(zip(("ecog0", "ihc3", "grade_le2", "local_therapy", "tp"), _PAT[i]),
-                          ned=ned) for _ in range(int(k))]
+            rows += [
+                dict(zip(("ecog0", "ihc3", "grade_le2", "local_therapy", "tp"), _PAT[i]), ned=ned)
+                for _ in range(int(k))
+            ]
     df = pd.DataFrame(rows)
     n = len(df)
     df["age"] = 0
@@ -42,9 +58,11 @@ def _assemble(rng, cells, ages1, ages0, assumptions: Assumptions) -> pd.DataFram
     g1 = rng.random(n) < assumptions.share_grade1_of_le2
     df["grade"] = np.where(df["grade_le2"] == 0, 3, np.where(g1, 1, 2))
     df["regimen"] = np.where(df["tp"] == 1, "T+P", "T")
-    for col, share in (("hr_positive", assumptions.share_hr_positive),
-                       ("de_novo", assumptions.share_de_novo),
-                       ("visceral", assumptions.share_visceral)):
+    for col, share in (
+        ("hr_positive", assumptions.share_hr_positive),
+        ("de_novo", assumptions.share_de_novo),
+        ("visceral", assumptions.share_visceral),
+    ):
         df[col] = (rng.random(n) < share).astype(int)
     k = assumptions.n_centres
     sizes = 1 + rng.multinomial(n - k, rng.dirichlet(np.full(k, 2.0)))
@@ -52,8 +70,14 @@ def _assemble(rng, cells, ages1, ages0, assumptions: Assumptions) -> pd.DataFram
     return df
 
 
-def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dict | None = None,
-                assumptions: Assumptions = ASSUMPTIONS, budget: float = 1.0) -> pd.DataFrame:
+def reconstruct(
+    seed: int = 2026,
+    *,
+    claims: dict | None = None,
+    tolerances: dict | None = None,
+    assumptions: Assumptions = ASSUMPTIONS,
+    budget: float = 1.0,
+) -> pd.DataFrame:
     """Build the synthetic 118-patient table that reproduces the TOG 2026 abstract.
 
     Parameters
@@ -94,15 +118,27 @@ def reconstruct(seed: int = 2026, *, claims: dict | None = None, tolerances: dic
     targets = targets_from_claims(claims, tolerances)
     n, n_ned = int(targets["tog_n"].published), int(targets["tog_ned_n"].published)
     rng = rng_from_seed(seed)
-    cells, _ = search_covariates(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,
-                                 kicks=max(1, int(150 * budget)), restarts=max(1, int(6 * budget)))
+    cells, _ = search_covariates(
+        rng,
+        targets,
+        n=n,
+        n_ned=n_ned,
+        assumptions=assumptions,
+        kicks=max(1, int(150 * budget)),
+        restarts=max(1, int(6 * budget)),
+    )
     return complete_table(rng, targets, cells, assumptions=assumptions, budget=budget)
 
 
-def complete_table(rng: np.random.Generator, targets: dict, cells: np.ndarray | list, *,
-                   assumptions: Assumptions = ASSUMPTIONS, budget: float = 1.0,
-                   pfs: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
-                   ) -> pd.DataFrame:
+def complete_table(
+    rng: np.random.Generator,
+    targets: dict,
+    cells: np.ndarray | list,
+    *,
+    assumptions: Assumptions = ASSUMPTIONS,
+    budget: float = 1.0,
+    pfs: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> pd.DataFrame:
     """A full patient table from covariate cell counts: ages, the drawn columns and PFS searched.
 
     ``cells`` as returned by :func:`search_covariates`. ``pfs``, if given, replaces the PFS search: a
@@ -119,20 +155,25 @@ def complete_table(rng: np.random.Generator, targets: dict, cells: np.ndarray | 
     if pfs is not None and not callable(pfs):
         raise TypeError(f"pfs must be None or a function (ned, local_therapy, tp) -> (times, events), got {pfs!r}")
     n, n_ned = int(cells.sum()), int(cells[0].sum())
-    a1, a0, _ = search_ages(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions,
-                            tries=max(1, int(40 * budget)))
+    a1, a0, _ = search_ages(rng, targets, n=n, n_ned=n_ned, assumptions=assumptions, tries=max(1, int(40 * budget)))
     df = _assemble(rng, cells, a1, a0, assumptions)
     if pfs is None:
-        t, e, _ = search_pfs(rng, targets, df["ned"].to_numpy(), df["local_therapy"].to_numpy(),
-                             df["tp"].to_numpy(), assumptions=assumptions, draws=max(1, int(3000 * budget)))
+        t, e, _ = search_pfs(
+            rng,
+            targets,
+            df["ned"].to_numpy(),
+            df["local_therapy"].to_numpy(),
+            df["tp"].to_numpy(),
+            assumptions=assumptions,
+            draws=max(1, int(3000 * budget)),
+        )
     else:
         t, e = pfs(df["ned"].to_numpy(), df["local_therapy"].to_numpy(), df["tp"].to_numpy())
     df = _with_pfs(df, t, e, assumptions.pfs_decimals)
     df = df.iloc[rng.permutation(len(df))].reset_index(drop=True)
     df["patient_id"] = [f"SYN-{i + 1:03d}" for i in range(len(df))]
     out = df[COLUMNS].copy()
-    for c in ("age", "ecog", "grade", "hr_positive", "de_novo", "visceral", "local_therapy", "ned",
-              "progressed"):
+    for c in ("age", "ecog", "grade", "hr_positive", "de_novo", "visceral", "local_therapy", "ned", "progressed"):
         out[c] = out[c].astype(int)
     return out
 

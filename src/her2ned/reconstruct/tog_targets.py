@@ -68,12 +68,16 @@ def targets_from_claims(claims: dict | None = None, tolerances: dict | None = No
     if n != int(n) or not 20 <= n <= 2000:
         raise ReconstructionError(f"claim 'tog_n': N must be a whole number 20-2000, got {n}", ["tog_n"])
     if k != int(k) or not 5 <= k <= n - 5:
-        raise ReconstructionError(f"claim 'tog_ned_n': NED must be a whole number between 5 and N - 5 "
-                                  f"= {n - 5:g}, got {k:g}", ["tog_ned_n"])
+        raise ReconstructionError(
+            f"claim 'tog_ned_n': NED must be a whole number between 5 and N - 5 = {n - 5:g}, got {k:g}", ["tog_ned_n"]
+        )
     for m in ("tog_pfs_median_ned", "tog_pfs_median_non_ned"):
         if out[m].published <= 36:
-            raise ReconstructionError(f"claim {m!r}: a median PFS of {out[m].published:g} months is "
-                                      "impossible when every patient was progression-free at 36 months", [m])
+            raise ReconstructionError(
+                f"claim {m!r}: a median PFS of {out[m].published:g} months is "
+                "impossible when every patient was progression-free at 36 months",
+                [m],
+            )
     for m in ("tog_or_ecog", "tog_or_ihc", "tog_or_grade", "tog_hr_ned"):
         if out[m].published <= 0:
             raise ReconstructionError(f"claim {m!r}: a ratio must be positive, got {out[m].published}", [m])

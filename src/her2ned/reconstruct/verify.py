@@ -12,6 +12,7 @@ from .table import COLUMNS
 
 __all__ = ["reproduced_values", "univariable_tests"]
 
+
 def reproduced_values(df: pd.DataFrame, assumptions: Assumptions = ASSUMPTIONS) -> dict[str, float]:
     """Analyse a table as the study did, with :mod:`her2ned.models`; one value per target name.
 
@@ -29,17 +30,20 @@ def reproduced_values(df: pd.DataFrame, assumptions: Assumptions = ASSUMPTIONS) 
         raise ValueError(f"df lacks column(s) {missing}; required: {COLUMNS}")
     _require_assumptions(assumptions)
     d = add_model_columns(df)
-    v: dict[str, float] = {"tog_centres": float(d["centre"].nunique()),
-                           "tog_min_pfs": float(d["pfs_months"].min()),
-                           "tog_n": float(len(d)), "tog_ned_n": float(d["ned"].sum()),
-                           "tog_ned_pct": round(100 * d["ned"].mean(), 1)}
+    v: dict[str, float] = {
+        "tog_centres": float(d["centre"].nunique()),
+        "tog_min_pfs": float(d["pfs_months"].min()),
+        "tog_n": float(len(d)),
+        "tog_ned_n": float(d["ned"].sum()),
+        "tog_ned_pct": round(100 * d["ned"].mean(), 1),
+    }
     v["tog_age_median_ned"] = float(d.loc[d.ned == 1, "age"].median())
     v["tog_age_median_non_ned"] = float(d.loc[d.ned == 0, "age"].median())
-    v["tog_age_p"] = float(mannwhitneyu(d.loc[d.ned == 1, "age"], d.loc[d.ned == 0, "age"],
-                                        alternative="two-sided").pvalue)
+    v["tog_age_p"] = float(
+        mannwhitneyu(d.loc[d.ned == 1, "age"], d.loc[d.ned == 0, "age"], alternative="two-sided").pvalue
+    )
     for name, col in (("tog_ecog_p", "ecog0"), ("tog_ihc_p", "ihc3"), ("tog_grade_p", "grade_le2")):
-        v[name] = float(chi2_contingency(pd.crosstab(d[col], d["ned"]).to_numpy(),
-                                         correction=False)[1])
+        v[name] = float(chi2_contingency(pd.crosstab(d[col], d["ned"]).to_numpy(), correction=False)[1])
     lg = logistic_table(d, "ned", list(assumptions.logistic_covariates)).set_index("term")
     for name, col in (("tog_or_ecog", "ecog0"), ("tog_or_ihc", "ihc3"), ("tog_or_grade", "grade_le2")):
         v[name] = float(lg.loc[col, "odds_ratio"])
@@ -51,8 +55,7 @@ def reproduced_values(df: pd.DataFrame, assumptions: Assumptions = ASSUMPTIONS) 
     cx = cox_table(d, "pfs_months", "progressed", list(assumptions.cox_covariates)).set_index("term")
     v["tog_hr_ned"] = float(cx.loc["ned", "hazard_ratio"])
     v["tog_hr_ned:p"] = float(cx.loc["ned", "p_value"])
-    v["tog_local_therapy_ns"] = float(min(lg.loc["local_therapy", "p_value"],
-                                          cx.loc["local_therapy", "p_value"]))
+    v["tog_local_therapy_ns"] = float(min(lg.loc["local_therapy", "p_value"], cx.loc["local_therapy", "p_value"]))
     v["tog_regimen_ns"] = float(min(lg.loc["tp", "p_value"], cx.loc["tp", "p_value"]))
     return v
 
@@ -78,11 +81,19 @@ def univariable_tests(df: pd.DataFrame) -> pd.DataFrame:
     d = add_model_columns(df)
     claims = load_claims()
     rows = []
-    for label, col, cid in (("ECOG 0 vs 1", "ecog0", "tog_ecog_p"), ("IHC 3+ vs 2+/ISH+", "ihc3", "tog_ihc_p"),
-                            ("grade ≤ 2 vs 3", "grade_le2", "tog_grade_p")):
+    for label, col, cid in (
+        ("ECOG 0 vs 1", "ecog0", "tog_ecog_p"),
+        ("IHC 3+ vs 2+/ISH+", "ihc3", "tog_ihc_p"),
+        ("grade ≤ 2 vs 3", "grade_le2", "tog_grade_p"),
+    ):
         tab = pd.crosstab(d[col], d["ned"]).reindex(index=[0, 1], columns=[0, 1], fill_value=0).to_numpy()
-        rows.append({"variable": label, "published": parse_p(claims[cid].p)[1],
-                     "chi-square": float(chi2_contingency(tab, correction=False)[1]),
-                     "chi-square (Yates)": float(chi2_contingency(tab, correction=True)[1]),
-                     "Fisher exact": float(fisher_exact(tab)[1])})
+        rows.append(
+            {
+                "variable": label,
+                "published": parse_p(claims[cid].p)[1],
+                "chi-square": float(chi2_contingency(tab, correction=False)[1]),
+                "chi-square (Yates)": float(chi2_contingency(tab, correction=True)[1]),
+                "Fisher exact": float(fisher_exact(tab)[1]),
+            }
+        )
     return pd.DataFrame(rows)

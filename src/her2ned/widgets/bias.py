@@ -20,14 +20,14 @@ from ..plots.bias import ESTIMAND_NAMES, plot_estimates
 from ..simulate import SimulationParams
 from .core import figure_to_html, frames_twin, show_safely
 
-HR_RANGE = (0.2, 1.5)        # the panel's range for the true HR of NED (issue 7)
-THRESHOLD_RANGE = (6, 60)    # months; TOG 2026 used 36, HER-OS 24
-LANDMARK_RANGE = (3, 60)     # months
-N_RANGE = (200, 5000)        # patients in the whole first-line population
+HR_RANGE = (0.2, 1.5)  # the panel's range for the true HR of NED (issue 7)
+THRESHOLD_RANGE = (6, 60)  # months; TOG 2026 used 36, HER-OS 24
+LANDMARK_RANGE = (3, 60)  # months
+N_RANGE = (200, 5000)  # patients in the whole first-line population
 TIMINGS = ("early", "late")  # her2ned.simulate.NED_TIMING_PRESETS (both assumptions)
 CONFOUNDING_RANGE = (1.0, 10.0)  # or_ned_indolent: 1 = none (the simulator's default); an assumption
 ESTIMANDS = ("conditional_hr", "trial_hr", "trial_hr_start")  # the truths the figure can judge by
-ESTIMAND_N = 50_000          # patients drawn to value the target-trial HR (Monte Carlo SE about 0.01)
+ESTIMAND_N = 50_000  # patients drawn to value the target-trial HR (Monte Carlo SE about 0.01)
 
 
 def _in_range(value, name: str, bounds: tuple, unit: str = ""):
@@ -49,9 +49,17 @@ def _estimand(value, name: str = "estimand") -> str:
     return value
 
 
-def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timing: str = "late",
-                  landmark_months: float = DEFAULT_LANDMARK_MONTHS, n: int = 1000,
-                  seed: int = 1, confounding: float = 1.0, estimand: str = "conditional_hr") -> pd.DataFrame:
+def lab_estimates(
+    *,
+    threshold_months: float = 36,
+    hr_ned: float = 1.0,
+    ned_timing: str = "late",
+    landmark_months: float = DEFAULT_LANDMARK_MONTHS,
+    n: int = 1000,
+    seed: int = 1,
+    confounding: float = 1.0,
+    estimand: str = "conditional_hr",
+) -> pd.DataFrame:
     """The panel's pure function: one synthetic population, the seven estimates beside the truth.
 
     Parameters
@@ -94,13 +102,21 @@ def lab_estimates(*, threshold_months: float = 36, hr_ned: float = 1.0, ned_timi
     _estimand(estimand)
     if isinstance(n, bool) or not isinstance(n, int) or not N_RANGE[0] <= n <= N_RANGE[1]:
         raise ValueError(f"n must be an integer between {N_RANGE[0]} and {N_RANGE[1]}, got {n!r}")
-    params = SimulationParams(n=n, hr_ned=float(hr_ned), ned_timing=ned_timing,
-                              threshold_months=float(threshold_months), or_ned_indolent=float(confounding))
+    params = SimulationParams(
+        n=n,
+        hr_ned=float(hr_ned),
+        ned_timing=ned_timing,
+        threshold_months=float(threshold_months),
+        or_ned_indolent=float(confounding),
+    )
     table = compare_estimators(params, seed=seed, landmark_months=float(landmark_months))
     at_landmark = true_effects(params, landmark_months=float(landmark_months), n=ESTIMAND_N, seed=seed)["value"]
     at_start = true_effects(params, landmark_months=0.0, n=ESTIMAND_N, seed=seed)["value"]
-    truths = {"conditional_hr": float(at_landmark["conditional_hr"]), "trial_hr": float(at_landmark["trial_hr"]),
-              "trial_hr_start": float(at_start["trial_hr"])}
+    truths = {
+        "conditional_hr": float(at_landmark["conditional_hr"]),
+        "trial_hr": float(at_landmark["trial_hr"]),
+        "trial_hr_start": float(at_start["trial_hr"]),
+    }
     table["true_hr"] = truths[estimand]
     table["estimand"] = estimand
     table.attrs["estimands"] = truths
@@ -130,9 +146,18 @@ class BiasLabPanel(widgets.VBox):
     landmark, n, seed``) so tests can set ``.value``; ``table`` holds the last computed estimates
     (None after a failed draw)."""
 
-    def __init__(self, *, threshold_months: int = 36, hr_ned: float = 1.0, ned_timing: str = "late",
-                 landmark_months: int = int(DEFAULT_LANDMARK_MONTHS), n: int = 1000, seed: int = 1,
-                 confounding: float = 1.0, estimand: str = "conditional_hr"):
+    def __init__(
+        self,
+        *,
+        threshold_months: int = 36,
+        hr_ned: float = 1.0,
+        ned_timing: str = "late",
+        landmark_months: int = int(DEFAULT_LANDMARK_MONTHS),
+        n: int = 1000,
+        seed: int = 1,
+        confounding: float = 1.0,
+        estimand: str = "conditional_hr",
+    ):
         # the controls would clamp or cast a value silently (or fail without naming it)
         threshold_months = count(threshold_months, "threshold_months", *THRESHOLD_RANGE)
         hr_ned = _in_range(hr_ned, "hr_ned", HR_RANGE)
@@ -144,38 +169,86 @@ class BiasLabPanel(widgets.VBox):
         seed = count(seed, "seed", low=0, high=10**6)
         style = {"description_width": "190px"}
         layout = widgets.Layout(width="min(100%, 520px)")
-        self.threshold = widgets.IntSlider(value=threshold_months, min=THRESHOLD_RANGE[0],
-                                           max=THRESHOLD_RANGE[1], step=3, style=style, layout=layout,
-                                           description="Selection: PF at (months)",
-                                           continuous_update=False)
-        self.hr_ned = widgets.FloatSlider(value=hr_ned, min=HR_RANGE[0], max=HR_RANGE[1], step=0.02,
-                                          style=style, layout=layout, readout_format=".2f",
-                                          description="True HR of NED", continuous_update=False)
-        self.timing = widgets.ToggleButtons(options=list(TIMINGS), value=ned_timing, style=style,
-                                            description="When NED happens")
+        self.threshold = widgets.IntSlider(
+            value=threshold_months,
+            min=THRESHOLD_RANGE[0],
+            max=THRESHOLD_RANGE[1],
+            step=3,
+            style=style,
+            layout=layout,
+            description="Selection: PF at (months)",
+            continuous_update=False,
+        )
+        self.hr_ned = widgets.FloatSlider(
+            value=hr_ned,
+            min=HR_RANGE[0],
+            max=HR_RANGE[1],
+            step=0.02,
+            style=style,
+            layout=layout,
+            readout_format=".2f",
+            description="True HR of NED",
+            continuous_update=False,
+        )
+        self.timing = widgets.ToggleButtons(
+            options=list(TIMINGS), value=ned_timing, style=style, description="When NED happens"
+        )
         self.confounding = widgets.FloatSlider(
-            value=confounding, min=CONFOUNDING_RANGE[0], max=CONFOUNDING_RANGE[1], step=0.5, style=style,
-            layout=layout, readout_format=".1f", continuous_update=False,
-            description="NED marks slow disease (OR)")
+            value=confounding,
+            min=CONFOUNDING_RANGE[0],
+            max=CONFOUNDING_RANGE[1],
+            step=0.5,
+            style=style,
+            layout=layout,
+            readout_format=".1f",
+            continuous_update=False,
+            description="NED marks slow disease (OR)",
+        )
         self.estimand = widgets.ToggleButtons(
-            options=[(ESTIMAND_NAMES[e], e) for e in ESTIMANDS], value=estimand, style=style,
+            options=[(ESTIMAND_NAMES[e], e) for e in ESTIMANDS],
+            value=estimand,
+            style=style,
             description="Judge by",
-            tooltips=["one patient's hazard after NED / before NED (the simulator's true HR)",
-                      "marginal HR of a trial that assigns NED or no NED at the landmark",
-                      "marginal HR of a trial that assigns NED or no NED at the start of therapy"])
-        self.landmark = widgets.IntSlider(value=landmark_months, min=LANDMARK_RANGE[0],
-                                          max=LANDMARK_RANGE[1], step=3, style=style, layout=layout,
-                                          description="Landmark L (months)", continuous_update=False)
-        self.n = widgets.IntSlider(value=n, min=N_RANGE[0], max=N_RANGE[1], step=100, style=style,
-                                   layout=layout, description="N (whole population)",
-                                   continuous_update=False)
-        self.seed = widgets.BoundedIntText(value=seed, min=0, max=10**6, description="Seed",
-                                           style=style)
-        self.output = widgets.Output()      # plain-language messages (show_safely)
-        self.figure = widgets.HTML()        # the figure, as an inline PNG (no open matplotlib figures)
+            tooltips=[
+                "one patient's hazard after NED / before NED (the simulator's true HR)",
+                "marginal HR of a trial that assigns NED or no NED at the landmark",
+                "marginal HR of a trial that assigns NED or no NED at the start of therapy",
+            ],
+        )
+        self.landmark = widgets.IntSlider(
+            value=landmark_months,
+            min=LANDMARK_RANGE[0],
+            max=LANDMARK_RANGE[1],
+            step=3,
+            style=style,
+            layout=layout,
+            description="Landmark L (months)",
+            continuous_update=False,
+        )
+        self.n = widgets.IntSlider(
+            value=n,
+            min=N_RANGE[0],
+            max=N_RANGE[1],
+            step=100,
+            style=style,
+            layout=layout,
+            description="N (whole population)",
+            continuous_update=False,
+        )
+        self.seed = widgets.BoundedIntText(value=seed, min=0, max=10**6, description="Seed", style=style)
+        self.output = widgets.Output()  # plain-language messages (show_safely)
+        self.figure = widgets.HTML()  # the figure, as an inline PNG (no open matplotlib figures)
         self.table: pd.DataFrame | None = None
-        controls = (self.threshold, self.hr_ned, self.timing, self.confounding, self.estimand, self.landmark,
-                    self.n, self.seed)
+        controls = (
+            self.threshold,
+            self.hr_ned,
+            self.timing,
+            self.confounding,
+            self.estimand,
+            self.landmark,
+            self.n,
+            self.seed,
+        )
         for w in controls:
             w.observe(self.redraw, "value")
         super().__init__([*controls, self.output, self.figure])
@@ -186,20 +259,29 @@ class BiasLabPanel(widgets.VBox):
         def draw():
             self.table = None
             self.figure.value = ""
-            table = lab_estimates(threshold_months=self.threshold.value, hr_ned=self.hr_ned.value,
-                                  ned_timing=self.timing.value, landmark_months=self.landmark.value,
-                                  n=self.n.value, seed=self.seed.value, confounding=self.confounding.value,
-                                  estimand=self.estimand.value)
+            table = lab_estimates(
+                threshold_months=self.threshold.value,
+                hr_ned=self.hr_ned.value,
+                ned_timing=self.timing.value,
+                landmark_months=self.landmark.value,
+                n=self.n.value,
+                seed=self.seed.value,
+                confounding=self.confounding.value,
+                estimand=self.estimand.value,
+            )
             fig = _figure(table)  # raises ValueError when nothing can be estimated
             self.figure.value = figure_to_html(fig, dpi=80, alt=_alt(table, self.confounding.value))
             self.table = table
+
         show_safely(self.output, draw)
 
 
 def _alt(table: pd.DataFrame, confounding: float) -> str:
     t = table.attrs["estimands"]
-    return (f"Seven estimates of the HR of NED with 95% intervals; true HR {t['conditional_hr']:g} "
-            f"(conditional), target-trial HR {t['trial_hr']:.2f}; confounding OR {confounding:g}")
+    return (
+        f"Seven estimates of the HR of NED with 95% intervals; true HR {t['conditional_hr']:g} "
+        f"(conditional), target-trial HR {t['trial_hr']:.2f}; confounding OR {confounding:g}"
+    )
 
 
 def bias_lab_panel(**kwargs) -> BiasLabPanel:
@@ -219,12 +301,14 @@ def bias_lab_panel(**kwargs) -> BiasLabPanel:
 
 
 #: The twin's grid: (true HR, NED timing, threshold, confounding OR); N = 1000, landmark 24 months, seed 1.
-TWIN_GRID = tuple((hr, timing, thr, conf) for conf in (1.0, 4.0) for hr in (1.0, 0.24) for timing in TIMINGS
-                  for thr in (24, 36))
+TWIN_GRID = tuple(
+    (hr, timing, thr, conf) for conf in (1.0, 4.0) for hr in (1.0, 0.24) for timing in TIMINGS for thr in (24, 36)
+)
 
 
-def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, seed: int = 1,
-                  dpi: int = 72) -> widgets.VBox:
+def bias_lab_twin(
+    grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, seed: int = 1, dpi: int = 72
+) -> widgets.VBox:
     """Kernel-free twin: the panel's figure pre-rendered for each (true HR, timing, threshold, confounding).
 
     Each frame judges by the conditional HR (dashed) and shows the target-trial HR (dotted).
@@ -247,15 +331,29 @@ def bias_lab_twin(grid=TWIN_GRID, *, n: int = 1000, landmark_months: int = 24, s
         _in_range(setting[3], f"grid[{i}] confounding", CONFOUNDING_RANGE)
     frames, labels = [], []
     for hr, timing, thr, conf in grid:
-        table = lab_estimates(threshold_months=thr, hr_ned=hr, ned_timing=timing,
-                              landmark_months=landmark_months, n=n, seed=seed, confounding=conf)
+        table = lab_estimates(
+            threshold_months=thr,
+            hr_ned=hr,
+            ned_timing=timing,
+            landmark_months=landmark_months,
+            n=n,
+            seed=seed,
+            confounding=conf,
+        )
         fig = _figure(table)
         labels.append(f"HR {hr:g}, {timing}, {thr} mo, OR {conf:g}")
-        frames.append(figure_to_html(fig, dpi=dpi, alt=_alt(table, conf) + f"; NED {timing}, selection at "
-                                     f"{thr} months"))
-    return frames_twin(frames, labels, description="Setting",
-                       caption=(f"Pre-computed frames (one synthetic population of {n}, landmark "
-                                f"{landmark_months} months, seed {seed}): move the slider to change "
-                                "the true HR, when NED happens (early/late), the selection threshold "
-                                "(months progression-free) and how strongly NED marks slow disease "
-                                "(confounding OR 1: none; 4: strong)."))
+        frames.append(
+            figure_to_html(fig, dpi=dpi, alt=_alt(table, conf) + f"; NED {timing}, selection at {thr} months")
+        )
+    return frames_twin(
+        frames,
+        labels,
+        description="Setting",
+        caption=(
+            f"Pre-computed frames (one synthetic population of {n}, landmark "
+            f"{landmark_months} months, seed {seed}): move the slider to change "
+            "the true HR, when NED happens (early/late), the selection threshold "
+            "(months progression-free) and how strongly NED marks slow disease "
+            "(confounding OR 1: none; 4: strong)."
+        ),
+    )

@@ -55,8 +55,9 @@ def figure_to_html(fig, alt: str, *, dpi: int = 80, close: bool = True) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%;"/>'
 
 
-def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: str = "",
-                caption: str = "") -> widgets.VBox:
+def frames_twin(
+    frames: Sequence[str], labels: Sequence[str], *, description: str = "", caption: str = ""
+) -> widgets.VBox:
     """A kernel-free panel: a slider steps through pre-rendered HTML frames.
 
     Parameters
@@ -87,9 +88,14 @@ def frames_twin(frames: Sequence[str], labels: Sequence[str], *, description: st
         raise ValueError(f"labels has {len(labels)} entries but frames has {len(frames)}; they must match")
     if len(set(labels)) != len(labels):
         raise ValueError("labels must be distinct, one per frame")
-    slider = widgets.SelectionSlider(options=labels, index=0, description=description,
-                                     continuous_update=True, style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="min(100%, 560px)"))
+    slider = widgets.SelectionSlider(
+        options=labels,
+        index=0,
+        description=description,
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="min(100%, 560px)"),
+    )
     stack = widgets.Stack([widgets.HTML(f) for f in frames], selected_index=0)
     head = widgets.HTML(f"<em>{html.escape(caption)}</em>" if caption else "")
     box = widgets.VBox([head, slider, stack])
@@ -154,6 +160,7 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
         raise TypeError(f"output must be an ipywidgets Output, got {type(output).__name__}")
     if not callable(draw):
         raise TypeError(f"draw must be a function of no arguments, got {type(draw).__name__}")
+
     def display_data(obj) -> dict:
         data, metadata = format_display_data(obj)
         return {"output_type": "display_data", "data": data, "metadata": metadata}
@@ -165,14 +172,23 @@ def show_safely(output: widgets.Output, draw: Callable[[], object]) -> None:
         except (ValueError, TypeError, ZeroDivisionError) as exc:
             error = exc
         except Exception as exc:  # a bug, not bad input: say so in the panel, keep the traceback
-            output.outputs = (display_data(HTML(message_html(
-                f"The panel failed unexpectedly ({type(exc).__name__}: {exc}); the figure is not current.",
-                "error"))),)
+            output.outputs = (
+                display_data(
+                    HTML(
+                        message_html(
+                            f"The panel failed unexpectedly ({type(exc).__name__}: {exc}); the figure is not current.",
+                            "error",
+                        )
+                    )
+                ),
+            )
             raise
-    shown = [{"output_type": "stream", "name": name, "text": text}
-             for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)) if text]
-    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}}
-              for o in captured.outputs]
+    shown = [
+        {"output_type": "stream", "name": name, "text": text}
+        for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr))
+        if text
+    ]
+    shown += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata or {}} for o in captured.outputs]
     if error is not None:
         plt.close("all")
         shown.append(display_data(HTML(message_html(str(error)))))

@@ -28,8 +28,10 @@ def plot_share_interval(k: int, n: int, ax=None):
     low, high = wilson_interval(k, n)
     study_low, study_high = wilson_interval(STUDY_NED, STUDY_N)
     ax = axes_or_new(ax, figsize=(6, 2.2))
-    rows = [(f"this cohort\n{k}/{n}", k / n, low, high, OURS),
-            (f"TOG 2026\n{STUDY_NED}/{STUDY_N}", STUDY_NED / STUDY_N, study_low, study_high, PUBLISHED)]
+    rows = [
+        (f"this cohort\n{k}/{n}", k / n, low, high, OURS),
+        (f"TOG 2026\n{STUDY_NED}/{STUDY_N}", STUDY_NED / STUDY_N, study_low, study_high, PUBLISHED),
+    ]
     for y, (label, p, lo, hi, colour) in enumerate(rows):
         ax.plot([lo, hi], [y, y], color=colour, lw=3)
         ax.plot(p, y, "o", color=colour, ms=9)
@@ -55,11 +57,11 @@ def share_panel(n: int = STUDY_N, k: int = STUDY_NED) -> widgets.VBox:
     def redraw(_=None):
         def draw():
             if k_slider.value > n_slider.value:
-                raise ValueError(f"NED ({k_slider.value}) cannot exceed N ({n_slider.value}): "
-                                 "lower NED or raise N.")
+                raise ValueError(f"NED ({k_slider.value}) cannot exceed N ({n_slider.value}): lower NED or raise N.")
             fig, ax = plt.subplots(figsize=(6, 2.2))
             plot_share_interval(k_slider.value, n_slider.value, ax=ax)
             return fig
+
         show_safely(out, draw)
 
     n_slider.observe(redraw, "value")
@@ -80,6 +82,9 @@ def share_twin(sizes=(30, 60, 118, 250, 500, 1000)) -> widgets.VBox:
         plot_share_interval(k, n, ax=ax)
         frames.append(figure_to_html(fig, alt=f"{k} of {n} reach NED, with its 95% interval"))
         labels.append(f"N = {n}")
-    return frames_twin(frames, labels, description="Cohort size",
-                       caption="Pre-computed frames: move the slider to see the interval narrow as N grows.")
-
+    return frames_twin(
+        frames,
+        labels,
+        description="Cohort size",
+        caption="Pre-computed frames: move the slider to see the interval narrow as N grows.",
+    )

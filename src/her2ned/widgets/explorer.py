@@ -38,24 +38,47 @@ from ..simulate import SimulationParams, simulate_cohort_arrays
 from ..study_design import STUDY_N, TERM_LABELS, TERMS, THRESHOLD_MONTHS, published_values
 from .core import PanelImage, frames_twin, message_html, show_safely
 
-__all__ = ["explore", "ExplorerResult", "ExplorerFigure", "explorer_panel", "explorer_twin",
-           "CONTROL_RANGES", "CONTROL_DEFAULTS", "PUBLISHED", "TERMS", "TERM_LABELS"]
+__all__ = [
+    "explore",
+    "ExplorerResult",
+    "ExplorerFigure",
+    "explorer_panel",
+    "explorer_twin",
+    "CONTROL_RANGES",
+    "CONTROL_DEFAULTS",
+    "PUBLISHED",
+    "TERMS",
+    "TERM_LABELS",
+]
 
 #: TOG 2026 abstract: ORs, HR, medians (months) and counts, read from the claim ledger.
 PUBLISHED = published_values()
 
 #: (min, max) of every control; the tests sweep these ranges.
 CONTROL_RANGES = {
-    "n": (40, 1000), "p_ecog0": (0.0, 1.0), "p_ihc3": (0.0, 1.0), "p_grade3": (0.0, 1.0),
-    "or_ecog0": (0.1, 20.0), "or_ihc3": (0.1, 20.0), "or_grade_le2": (0.05, 10.0),
-    "hr_ned": (0.1, 2.0), "threshold_months": (0.0, 60.0), "seed": (0, 999),
+    "n": (40, 1000),
+    "p_ecog0": (0.0, 1.0),
+    "p_ihc3": (0.0, 1.0),
+    "p_grade3": (0.0, 1.0),
+    "or_ecog0": (0.1, 20.0),
+    "or_ihc3": (0.1, 20.0),
+    "or_grade_le2": (0.05, 10.0),
+    "hr_ned": (0.1, 2.0),
+    "threshold_months": (0.0, 60.0),
+    "seed": (0, 999),
 }
 
 #: Where every control starts (explore's defaults and the panel's): the study's size and selection,
 #: and the simulator's default world for the rest.
-CONTROL_DEFAULTS = {"n": STUDY_N, **{name: getattr(SimulationParams(), name) for name in (
-    "p_ecog0", "p_ihc3", "p_grade3", "or_ecog0", "or_ihc3", "or_grade_le2", "hr_ned")},
-    "threshold_months": THRESHOLD_MONTHS, "seed": 0}
+CONTROL_DEFAULTS = {
+    "n": STUDY_N,
+    **{
+        name: getattr(SimulationParams(), name)
+        for name in ("p_ecog0", "p_ihc3", "p_grade3", "or_ecog0", "or_ihc3", "or_grade_le2", "hr_ned")
+    },
+    "threshold_months": THRESHOLD_MONTHS,
+    "seed": 0,
+}
 
 
 #: Times (months since the start of therapy) of the explorer's numbers at risk.
@@ -69,18 +92,19 @@ class ExplorerResult:
     n: int
     n_ned: int
     threshold: float
-    table: list                    # rows (label, NED value, non-NED value)
-    odds_ratios: dict              # term -> (or, low, high), NaN when not estimable
+    table: list  # rows (label, NED value, non-NED value)
+    odds_ratios: dict  # term -> (or, low, high), NaN when not estimable
     hr: float
     hr_ci: tuple
-    curves: dict                   # group -> (times, surv)
-    medians: dict                  # group -> median (NaN: not reached)
+    curves: dict  # group -> (times, surv)
+    medians: dict  # group -> median (NaN: not reached)
     events: int
     notes: list = field(default_factory=list)
-    at_risk: dict = field(default_factory=dict)   # group -> numbers at risk at AT_RISK_MONTHS
+    at_risk: dict = field(default_factory=dict)  # group -> numbers at risk at AT_RISK_MONTHS
 
     def summary_html(self) -> str:
         """Every number the figure shows, beside the published value, as a compact HTML block."""
+
         def ratio(v, lo, hi):
             return f"{v:.2f} ({lo:.2f}–{hi:.2f})" if np.isfinite(v) else "not estimable"
 
@@ -88,19 +112,31 @@ class ExplorerResult:
             return f"{v:.0f}" if np.isfinite(v) else "not reached"
 
         cell = 'style="padding:1px 8px"'
-        rows = [("Cox HR of NED", f"<span class='her2ned-hr'>{ratio(self.hr, *self.hr_ci)}</span>",
-                 f"{PUBLISHED['hr']:.2f}"),
-                ("median PFS, NED / no NED (months)",
-                 f"{med(self.medians[1])} / {med(self.medians[0])}",
-                 f"{PUBLISHED['median_ned']:.0f} / {PUBLISHED['median_non_ned']:.0f}")]
-        rows += [(f"OR of NED, {TERM_LABELS[t]}", ratio(*self.odds_ratios[t]), f"{PUBLISHED[t]:.2f}")
-                 for t in TERMS]
+        rows = [
+            (
+                "Cox HR of NED",
+                f"<span class='her2ned-hr'>{ratio(self.hr, *self.hr_ci)}</span>",
+                f"{PUBLISHED['hr']:.2f}",
+            ),
+            (
+                "median PFS, NED / no NED (months)",
+                f"{med(self.medians[1])} / {med(self.medians[0])}",
+                f"{PUBLISHED['median_ned']:.0f} / {PUBLISHED['median_non_ned']:.0f}",
+            ),
+        ]
+        rows += [(f"OR of NED, {TERM_LABELS[t]}", ratio(*self.odds_ratios[t]), f"{PUBLISHED[t]:.2f}") for t in TERMS]
         rows += [(label, f"{a} · {b}", "") for label, a, b in self.table]
-        if self.at_risk:   # the Kaplan–Meier figure's numbers-at-risk table, as text beside it
-            rows.append((f"at risk at {' / '.join(f'{t:.0f}' for t in AT_RISK_MONTHS)} months",
-                         " · ".join("/".join(str(int(c)) for c in self.at_risk[g]) for g in (1, 0)), ""))
-        body = "".join(f"<tr><td {cell}>{html.escape(a)}</td><td {cell}>{b}</td><td {cell}>{c}</td></tr>"
-                       for a, b, c in rows)
+        if self.at_risk:  # the Kaplan–Meier figure's numbers-at-risk table, as text beside it
+            rows.append(
+                (
+                    f"at risk at {' / '.join(f'{t:.0f}' for t in AT_RISK_MONTHS)} months",
+                    " · ".join("/".join(str(int(c)) for c in self.at_risk[g]) for g in (1, 0)),
+                    "",
+                )
+            )
+        body = "".join(
+            f"<tr><td {cell}>{html.escape(a)}</td><td {cell}>{b}</td><td {cell}>{c}</td></tr>" for a, b, c in rows
+        )
         notes = "".join(message_html(n, "info") for n in self.notes)
         return (
             '<div class="her2ned-explorer-summary" style="font-size:88%">'
@@ -125,11 +161,19 @@ def _check_controls(values: dict) -> dict:
 _D = CONTROL_DEFAULTS
 
 
-def explore(n: int = _D["n"], p_ecog0: float = _D["p_ecog0"], p_ihc3: float = _D["p_ihc3"],
-            p_grade3: float = _D["p_grade3"], or_ecog0: float = _D["or_ecog0"], or_ihc3: float = _D["or_ihc3"],
-            or_grade_le2: float = _D["or_grade_le2"], hr_ned: float = _D["hr_ned"],
-            threshold_months: float = _D["threshold_months"], seed: int = _D["seed"],
-            base: SimulationParams | None = None) -> ExplorerResult:
+def explore(
+    n: int = _D["n"],
+    p_ecog0: float = _D["p_ecog0"],
+    p_ihc3: float = _D["p_ihc3"],
+    p_grade3: float = _D["p_grade3"],
+    or_ecog0: float = _D["or_ecog0"],
+    or_ihc3: float = _D["or_ihc3"],
+    or_grade_le2: float = _D["or_grade_le2"],
+    hr_ned: float = _D["hr_ned"],
+    threshold_months: float = _D["threshold_months"],
+    seed: int = _D["seed"],
+    base: SimulationParams | None = None,
+) -> ExplorerResult:
     """Simulate one selected cohort of ``n`` patients and analyse it as TOG 2026 did.
 
     Parameters are the explorer's controls (ranges in :data:`CONTROL_RANGES`, defaults in
@@ -153,26 +197,49 @@ def explore(n: int = _D["n"], p_ecog0: float = _D["p_ecog0"], p_ihc3: float = _D
     >>> r.n, round(r.hr, 2) < 1
     (118, True)
     """
-    c = _check_controls(dict(n=n, p_ecog0=p_ecog0, p_ihc3=p_ihc3, p_grade3=p_grade3, or_ecog0=or_ecog0,
-                             or_ihc3=or_ihc3, or_grade_le2=or_grade_le2, hr_ned=hr_ned,
-                             threshold_months=threshold_months, seed=seed))
+    c = _check_controls(
+        dict(
+            n=n,
+            p_ecog0=p_ecog0,
+            p_ihc3=p_ihc3,
+            p_grade3=p_grade3,
+            or_ecog0=or_ecog0,
+            or_ihc3=or_ihc3,
+            or_grade_le2=or_grade_le2,
+            hr_ned=hr_ned,
+            threshold_months=threshold_months,
+            seed=seed,
+        )
+    )
     base = base or SimulationParams()
-    params = base.replace(p_ecog0=float(p_ecog0), p_ihc3=float(p_ihc3), p_grade3=float(p_grade3),
-                          or_ecog0=float(or_ecog0), or_ihc3=float(or_ihc3),
-                          or_grade_le2=float(or_grade_le2), hr_ned=float(hr_ned),
-                          threshold_months=float(threshold_months))
+    params = base.replace(
+        p_ecog0=float(p_ecog0),
+        p_ihc3=float(p_ihc3),
+        p_grade3=float(p_grade3),
+        or_ecog0=float(or_ecog0),
+        or_ihc3=float(or_ihc3),
+        or_grade_le2=float(or_grade_le2),
+        hr_ned=float(hr_ned),
+        threshold_months=float(threshold_months),
+    )
     a = simulate_cohort_arrays(params, np.random.default_rng(int(c["seed"])), int(n))
     r = analyse_cohort(a)
     # the analysis reports a degenerate draw as NaN; the panel says what to change instead
     if r.n_ned == 0:
-        raise ValueError("No patient in this draw reached NED, so NED and non-NED cannot be compared. "
-                         "Raise the odds ratios or N, or change the seed.")
+        raise ValueError(
+            "No patient in this draw reached NED, so NED and non-NED cannot be compared. "
+            "Raise the odds ratios or N, or change the seed."
+        )
     if r.n_ned == n:
-        raise ValueError("Every patient in this draw reached NED, so there is no comparison group. "
-                         "Lower the odds ratios or change the seed.")
+        raise ValueError(
+            "Every patient in this draw reached NED, so there is no comparison group. "
+            "Lower the odds ratios or change the seed."
+        )
     if r.events == 0:
-        raise ValueError("No patient in this draw progressed, so survival cannot be compared. "
-                         "Raise N or lower the selection threshold.")
+        raise ValueError(
+            "No patient in this draw progressed, so survival cannot be compared. "
+            "Raise N or lower the selection threshold."
+        )
     # Table 1 (a compact version: numbers and shares by NED status)
     ned = a["ned"]
     g1, g0 = ned == 1, ned == 0
@@ -180,17 +247,31 @@ def explore(n: int = _D["n"], p_ecog0: float = _D["p_ecog0"], p_ihc3: float = _D
     def share(mask, cond):
         return f"{int(cond[mask].sum())} ({100 * cond[mask].mean():.0f} %)"
 
-    table = [("patients", str(int(g1.sum())), str(int(g0.sum()))),
-             ("median age, years", f"{np.median(a['age'][g1]):.0f}", f"{np.median(a['age'][g0]):.0f}"),
-             ("ECOG 0", share(g1, a["ecog"] == 0), share(g0, a["ecog"] == 0)),
-             ("HER2 IHC 3+", share(g1, a["ihc3"] == 1), share(g0, a["ihc3"] == 1)),
-             ("grade 3", share(g1, a["grade"] == 3), share(g0, a["grade"] == 3))]
+    table = [
+        ("patients", str(int(g1.sum())), str(int(g0.sum()))),
+        ("median age, years", f"{np.median(a['age'][g1]):.0f}", f"{np.median(a['age'][g0]):.0f}"),
+        ("ECOG 0", share(g1, a["ecog"] == 0), share(g0, a["ecog"] == 0)),
+        ("HER2 IHC 3+", share(g1, a["ihc3"] == 1), share(g0, a["ihc3"] == 1)),
+        ("grade 3", share(g1, a["grade"] == 3), share(g0, a["grade"] == 3)),
+    ]
     # the Kaplan–Meier figure's numbers at risk (everyone enters at the threshold: left truncation)
-    at_risk = {g: numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, a["entry_months"][m])
-               for g, m in ((1, g1), (0, g0))}
-    return ExplorerResult(n=int(n), n_ned=r.n_ned, threshold=float(threshold_months), table=table,
-                          odds_ratios=dict(r.odds_ratios), hr=r.hr, hr_ci=r.hr_ci, curves=dict(r.curves),
-                          medians=dict(r.medians), events=r.events, notes=list(r.notes), at_risk=at_risk)
+    at_risk = {
+        g: numbers_at_risk(a["pfs_months"][m], AT_RISK_MONTHS, a["entry_months"][m]) for g, m in ((1, g1), (0, g0))
+    }
+    return ExplorerResult(
+        n=int(n),
+        n_ned=r.n_ned,
+        threshold=float(threshold_months),
+        table=table,
+        odds_ratios=dict(r.odds_ratios),
+        hr=r.hr,
+        hr_ci=r.hr_ci,
+        curves=dict(r.curves),
+        medians=dict(r.medians),
+        events=r.events,
+        notes=list(r.notes),
+        at_risk=at_risk,
+    )
 
 
 class ExplorerFigure:
@@ -226,9 +307,15 @@ class ExplorerFigure:
             y = 2 - i
             ax.plot([pub.loc[t, "ci_low"], pub.loc[t, "ci_high"]], [y - 0.16] * 2, color=palette.PUBLISHED, lw=1.5)
             ax.plot(pub.loc[t, "ratio"], y - 0.16, "D", mfc=palette.PAPER, mec=palette.PUBLISHED, ms=6)
-            ax.text(1.03, y - 0.16, f"{pub.loc[t, 'ratio']:.2f} ({pub.loc[t, 'ci_low']:.2f}–"
-                    f"{pub.loc[t, 'ci_high']:.2f})", transform=ax.get_yaxis_transform(), va="center",
-                    fontsize=8, color=palette.PUBLISHED)
+            ax.text(
+                1.03,
+                y - 0.16,
+                f"{pub.loc[t, 'ratio']:.2f} ({pub.loc[t, 'ci_low']:.2f}–{pub.loc[t, 'ci_high']:.2f})",
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=8,
+                color=palette.PUBLISHED,
+            )
             self._or_lines.append(ax.plot([], [], color=palette.OURS, lw=2.5)[0])
             self._or_dots.append(ax.plot([], [], "o", color=palette.OURS, ms=7)[0])
         ax.axvline(1, color=palette.INK, lw=0.8, ls=":")
@@ -243,12 +330,23 @@ class ExplorerFigure:
         ax.spines[["top", "right"]].set_visible(False)
         self._shade = Rectangle((0, 0), THRESHOLD_MONTHS, 1.02, color=palette.SHADE, zorder=0)
         ak.add_patch(self._shade)
-        self._km = {1: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[1])[0],
-                    0: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[0])[0]}
+        self._km = {
+            1: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[1])[0],
+            0: ak.plot([], [], drawstyle="steps-post", lw=2, color=palette.NED_GROUP[0])[0],
+        }
         self._med = {g: ak.plot([], [], ls="--", lw=1, color=self._km[g].get_color())[0] for g in (0, 1)}
         for g, name in ((1, "NED"), (0, "no NED")):
-            ak.text(0.98, 0.95 - 0.09 * (1 - g), name, transform=ak.transAxes, ha="right", va="top",
-                    fontsize=9, color=self._km[g].get_color(), fontweight="bold")
+            ak.text(
+                0.98,
+                0.95 - 0.09 * (1 - g),
+                name,
+                transform=ak.transAxes,
+                ha="right",
+                va="top",
+                fontsize=9,
+                color=self._km[g].get_color(),
+                fontweight="bold",
+            )
         ak.axhline(0.5, color=palette.REFERENCE, lw=0.8, ls=":")
         ak.set_xlim(0, self.XMAX)
         ak.set_ylim(0, 1.02)
@@ -257,8 +355,7 @@ class ExplorerFigure:
         ak.spines[["top", "right"]].set_visible(False)
         ak.set_title("Kaplan–Meier by NED (dashes: medians)", fontsize=9, loc="left")
         # numbers that change are shown in the HTML beside the picture (text rendering is slow)
-        self._dynamic = [*self._or_lines, *self._or_dots, self._shade, *self._km.values(),
-                         *self._med.values()]
+        self._dynamic = [*self._or_lines, *self._or_dots, self._shade, *self._km.values(), *self._med.values()]
         for a in self._dynamic:
             a.set_animated(True)
         self.fig.canvas.draw()
@@ -298,6 +395,7 @@ class ExplorerFigure:
     def html(self, alt: str) -> str:
         """The current picture as an inline ``<img>`` (for the kernel-free twin)."""
         import base64
+
         data = base64.b64encode(self.png()).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%;"/>'
 
@@ -305,11 +403,16 @@ class ExplorerFigure:
 #: Each control's slider and label; its range is CONTROL_RANGES (log sliders: log10 of it), its start
 #: CONTROL_DEFAULTS.
 _SLIDERS = {
-    "n": (widgets.IntSlider, "N (selected)"), "p_ecog0": (widgets.FloatSlider, "share ECOG 0"),
-    "p_ihc3": (widgets.FloatSlider, "share IHC 3+"), "p_grade3": (widgets.FloatSlider, "share grade 3"),
-    "or_ecog0": (widgets.FloatLogSlider, "true OR ECOG 0"), "or_ihc3": (widgets.FloatLogSlider, "true OR IHC 3+"),
-    "or_grade_le2": (widgets.FloatLogSlider, "true OR grade ≤2"), "hr_ned": (widgets.FloatLogSlider, "true HR of NED"),
-    "threshold_months": (widgets.IntSlider, "select: PFS ≥ (mo)"), "seed": (widgets.IntSlider, "seed"),
+    "n": (widgets.IntSlider, "N (selected)"),
+    "p_ecog0": (widgets.FloatSlider, "share ECOG 0"),
+    "p_ihc3": (widgets.FloatSlider, "share IHC 3+"),
+    "p_grade3": (widgets.FloatSlider, "share grade 3"),
+    "or_ecog0": (widgets.FloatLogSlider, "true OR ECOG 0"),
+    "or_ihc3": (widgets.FloatLogSlider, "true OR IHC 3+"),
+    "or_grade_le2": (widgets.FloatLogSlider, "true OR grade ≤2"),
+    "hr_ned": (widgets.FloatLogSlider, "true HR of NED"),
+    "threshold_months": (widgets.IntSlider, "select: PFS ≥ (mo)"),
+    "seed": (widgets.IntSlider, "seed"),
 }
 
 
@@ -318,8 +421,9 @@ def _slider(name: str, options: dict) -> widgets.Widget:
     lo, hi = CONTROL_RANGES[name]
     value = CONTROL_DEFAULTS[name]
     if kind is widgets.FloatLogSlider:
-        return kind(value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01,
-                    description=description, **options)
+        return kind(
+            value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01, description=description, **options
+        )
     if kind is widgets.IntSlider:
         return kind(value=int(value), min=int(lo), max=int(hi), step=1, description=description, **options)
     return kind(value=value, min=lo, max=hi, step=0.01, description=description, **options)
@@ -344,10 +448,10 @@ class ExplorerPanel(widgets.VBox):
                 raise ValueError(f"unknown control {name!r}; controls are {list(self.controls)}")
             self.controls[name].value = value
         left = widgets.VBox([self.n, self.p_ecog0, self.p_ihc3, self.p_grade3, self.seed])
-        right = widgets.VBox([self.or_ecog0, self.or_ihc3, self.or_grade_le2, self.hr_ned,
-                              self.threshold_months])
-        note = widgets.HTML("<em>Live panel: needs a running kernel (e.g. Binder). Every cohort is "
-                            "simulated (synthetic).</em>")
+        right = widgets.VBox([self.or_ecog0, self.or_ihc3, self.or_grade_le2, self.hr_ned, self.threshold_months])
+        note = widgets.HTML(
+            "<em>Live panel: needs a running kernel (e.g. Binder). Every cohort is simulated (synthetic).</em>"
+        )
         super().__init__([note, widgets.HBox([left, right]), self.output])
         self.add_class("her2ned-explorer")
         for w in self.controls.values():
@@ -381,8 +485,10 @@ class ExplorerPanel(widgets.VBox):
             r = explore(**self.values())
             self.last_result = r
             self.figure.update(r)
-            alt = (f"Odds ratios of NED with 95 % intervals beside the published ones, and Kaplan-Meier "
-                   f"curves of PFS by NED status, for one simulated cohort of {r.n} selected patients")
+            alt = (
+                f"Odds ratios of NED with 95 % intervals beside the published ones, and Kaplan-Meier "
+                f"curves of PFS by NED status, for one simulated cohort of {r.n} selected patients"
+            )
             return [HTML(r.summary_html()), PanelImage(self.figure.png(), alt)]
 
         self.last_result = None
@@ -410,8 +516,12 @@ TWIN_GRID = [(hr, thr) for hr in (1.0, CONTROL_DEFAULTS["hr_ned"]) for thr in (0
 def explorer_twin(seed: int = 0, grid: Sequence[tuple[float, float]] = TWIN_GRID, dpi: int = 70) -> widgets.VBox:
     """Kernel-free twin: the explorer precomputed over the true HR of NED × selection threshold."""
     grid = sequence(grid, "grid")
-    if not grid or not all(isinstance(g, (tuple, list)) and len(g) == 2 and all(
-            isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x) and x >= 0 for x in g) for g in grid):
+    if not grid or not all(
+        isinstance(g, (tuple, list))
+        and len(g) == 2
+        and all(isinstance(x, Real) and not isinstance(x, bool) and math.isfinite(x) and x >= 0 for x in g)
+        for g in grid
+    ):
         raise ValueError(f"grid must be a non-empty list of (true HR, threshold in months) pairs, got {grid!r}")
     frames, labels = [], []
     fig = ExplorerFigure(dpi=dpi)
@@ -420,13 +530,20 @@ def explorer_twin(seed: int = 0, grid: Sequence[tuple[float, float]] = TWIN_GRID
             r = explore(hr_ned=hr, threshold_months=thr, seed=seed)
             fig.update(r)
             body = r.summary_html() + fig.html(
-                alt=f"True HR of NED {hr:g}, selection at {thr} months: estimated HR {r.hr:.2f}")
+                alt=f"True HR of NED {hr:g}, selection at {thr} months: estimated HR {r.hr:.2f}"
+            )
         except ValueError as exc:  # pragma: no cover - the grid is chosen to avoid degenerate draws
             body = message_html(str(exc))
         frames.append(body)
         labels.append(f"true HR {hr:g} · PFS ≥ {thr} mo")
-    return frames_twin(frames, labels, description="True NED effect · selection",
-                       caption=(f"Pre-computed frames (N = {CONTROL_DEFAULTS['n']}, seed fixed). Move the slider: "
-                                "first the true HR of NED is 1 (NED changes nothing), then "
-                                f"{CONTROL_DEFAULTS['hr_ned']:g}; within each, the selection threshold rises "
-                                "from 0 to 60 months."))
+    return frames_twin(
+        frames,
+        labels,
+        description="True NED effect · selection",
+        caption=(
+            f"Pre-computed frames (N = {CONTROL_DEFAULTS['n']}, seed fixed). Move the slider: "
+            "first the true HR of NED is 1 (NED changes nothing), then "
+            f"{CONTROL_DEFAULTS['hr_ned']:g}; within each, the selection threshold rises "
+            "from 0 to 60 months."
+        ),
+    )

@@ -23,17 +23,32 @@ from IPython.display import HTML, display
 from .._arguments import count, flag, sequence
 from ..palette import INK, RESPONSE
 from ..plots.recist import plot_patient
-from ..recist import (TOO_SMALL, Assessment, NonTargetLesion, Patient, TargetLesion, _instances, assess,
-                      best_overall_response, radiologic_ned)
+from ..recist import (
+    TOO_SMALL,
+    Assessment,
+    NonTargetLesion,
+    Patient,
+    TargetLesion,
+    _instances,
+    assess,
+    best_overall_response,
+    radiologic_ned,
+)
 from .core import figure_to_html, frames_twin, show_safely
 
 NT_NONE, NT_NE = "—", "not evaluated"
 NON_TARGET_OPTIONS = (NT_NONE, "present", "absent", "progression", NT_NE)
 
 
-def patient_from_grid(names: Sequence[str], organs: Sequence[str], nodal: Sequence[bool], weeks: Sequence[float],
-                      grid: Sequence[Sequence[float]], non_target: Sequence[str],
-                      new_lesions: Sequence[bool]) -> Patient:
+def patient_from_grid(
+    names: Sequence[str],
+    organs: Sequence[str],
+    nodal: Sequence[bool],
+    weeks: Sequence[float],
+    grid: Sequence[Sequence[float]],
+    non_target: Sequence[str],
+    new_lesions: Sequence[bool],
+) -> Patient:
     """Build a :class:`~her2ned.recist.Patient` from the panel's table (a pure function).
 
     Parameters
@@ -65,15 +80,19 @@ def patient_from_grid(names: Sequence[str], organs: Sequence[str], nodal: Sequen
     for name, seq in (("non_target", non_target), ("new_lesions", new_lesions)):
         if len(seq) != n:
             raise ValueError(f"{name} has {len(seq)} entries but there are {n} visits")
-    targets = [TargetLesion(nm, org, [float(v) for v in row], nodal=bool(nd))
-               for nm, org, nd, row in zip(names, organs, nodal, grid)]
+    targets = [
+        TargetLesion(nm, org, [float(v) for v in row], nodal=bool(nd))
+        for nm, org, nd, row in zip(names, organs, nodal, grid)
+    ]
     non_targets = []
     if non_target[0] != NT_NONE:
         statuses = []
         for k, s in enumerate(non_target):
             if s == NT_NONE:
-                raise ValueError(f"visit {k}: choose a status for the non-target lesions ('—' is only "
-                                 "for a patient without non-target lesions, set at baseline)")
+                raise ValueError(
+                    f"visit {k}: choose a status for the non-target lesions ('—' is only "
+                    "for a patient without non-target lesions, set at baseline)"
+                )
             statuses.append(None if s == NT_NE else s)
         non_targets.append(NonTargetLesion("non-target lesions", "other", statuses))
     return Patient(list(weeks), targets, non_targets, [bool(x) for x in new_lesions])
@@ -91,28 +110,49 @@ def response_table_html(assessment: Assessment) -> str:
     if not isinstance(assessment, Assessment):
         raise TypeError(f"assessment must be an Assessment, got {type(assessment).__name__}")
     t = assessment.table
-    head = ("<tr>" + "".join(f"<th style='padding:2px 8px'>{h}</th>" for h in
-                              ("visit", "week", "sum (mm)", "vs baseline", "target", "non-target",
-                               "new lesion", "overall")) + "</tr>")
+    head = (
+        "<tr>"
+        + "".join(
+            f"<th style='padding:2px 8px'>{h}</th>"
+            for h in ("visit", "week", "sum (mm)", "vs baseline", "target", "non-target", "new lesion", "overall")
+        )
+        + "</tr>"
+    )
     body = []
     for r in t.itertuples():
         colour = RESPONSE.get(r.overall, INK)
         sum_txt = "—" if r.sum_mm != r.sum_mm else f"{r.sum_mm:g}"
         ch = "" if r.change_from_baseline != r.change_from_baseline else f"{r.change_from_baseline:+.0%}"
-        cells = [r.visit, f"{r.week:g}", sum_txt, ch, r.target, r.non_target, "yes" if r.new_lesion else "",
-                 f"<strong style='color:{colour}'>{html.escape(r.overall)}</strong>"]
-        body.append("<tr>" + "".join(f"<td style='padding:2px 8px;text-align:center'>"
-                                     f"{c if str(c).startswith('<strong') else html.escape(str(c))}</td>"
-                                     for c in cells) + "</tr>")
+        cells = [
+            r.visit,
+            f"{r.week:g}",
+            sum_txt,
+            ch,
+            r.target,
+            r.non_target,
+            "yes" if r.new_lesion else "",
+            f"<strong style='color:{colour}'>{html.escape(r.overall)}</strong>",
+        ]
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td style='padding:2px 8px;text-align:center'>"
+                f"{c if str(c).startswith('<strong') else html.escape(str(c))}</td>"
+                for c in cells
+            )
+            + "</tr>"
+        )
     bor = best_overall_response(assessment)
     ned = radiologic_ned(assessment)
     last = t.iloc[-1]
     why = html.escape(f"Visit {last.visit}: {last.overall_rule}. Target: {last.target_rule}.")
-    return (f"<table class='her2ned-recist' style='border-collapse:collapse;font-size:90%'>{head}"
-            f"{''.join(body)}</table>"
-            f"<p style='font-size:90%;margin:4px 0'><b>Why (last visit):</b> {why}<br>"
-            f"<b>Best overall response:</b> {html.escape(str(bor))}<br>"
-            f"<b>Radiologic NED:</b> {html.escape(ned.rule if ned.reached else 'not reached (' + ned.rule + ')')}</p>")
+    return (
+        f"<table class='her2ned-recist' style='border-collapse:collapse;font-size:90%'>{head}"
+        f"{''.join(body)}</table>"
+        f"<p style='font-size:90%;margin:4px 0'><b>Why (last visit):</b> {why}<br>"
+        f"<b>Best overall response:</b> {html.escape(str(bor))}<br>"
+        f"<b>Radiologic NED:</b> {html.escape(ned.rule if ned.reached else 'not reached (' + ned.rule + ')')}</p>"
+    )
 
 
 DEFAULT_NAMES = ["liver 1", "lung 1", "axillary node"]
@@ -167,50 +207,83 @@ class RecistPanel(widgets.VBox):
     the patient's spider plot) and ``figure`` (Output: a message when the input breaks a rule).
     """
 
-    def __init__(self, names=DEFAULT_NAMES, organs=DEFAULT_ORGANS, nodal=DEFAULT_NODAL,
-                 weeks=DEFAULT_WEEKS, grid=DEFAULT_GRID, non_target=DEFAULT_NON_TARGET,
-                 new_lesions=None):
+    def __init__(
+        self,
+        names=DEFAULT_NAMES,
+        organs=DEFAULT_ORGANS,
+        nodal=DEFAULT_NODAL,
+        weeks=DEFAULT_WEEKS,
+        grid=DEFAULT_GRID,
+        non_target=DEFAULT_NON_TARGET,
+        new_lesions=None,
+    ):
         names, organs, nodal, weeks, grid, non_target, new_lesions = _check_panel_arguments(
-            names, organs, nodal, weeks, grid, non_target, new_lesions)
+            names, organs, nodal, weeks, grid, non_target, new_lesions
+        )
         self.names, self.organs, self.nodal, self.weeks = names, organs, nodal, weeks
         box = widgets.Layout(width="92px")
         # the row and column headers are separate HTML widgets, so each control also carries its own
         # name as a zero-width description: screen readers announce it, the grid looks the same
         hidden = {"description_width": "0px"}
-        self.cells = [[widgets.FloatText(value=float(v), layout=box, step=1, style=hidden,
-                                         description=f"{nm}, week {w:g} (mm)")
-                       for v, w in zip(row, self.weeks)] for nm, row in zip(self.names, grid)]
-        self.non_target = [widgets.Dropdown(options=NON_TARGET_OPTIONS, value=s, layout=box, style=hidden,
-                                            description=f"non-target lesions, week {w:g}")
-                           for s, w in zip(non_target, self.weeks)]
-        self.new_lesion = [widgets.Checkbox(value=bool(x), indent=False, layout=box)
-                           for x in new_lesions]
+        self.cells = [
+            [
+                widgets.FloatText(
+                    value=float(v), layout=box, step=1, style=hidden, description=f"{nm}, week {w:g} (mm)"
+                )
+                for v, w in zip(row, self.weeks)
+            ]
+            for nm, row in zip(self.names, grid)
+        ]
+        self.non_target = [
+            widgets.Dropdown(
+                options=NON_TARGET_OPTIONS,
+                value=s,
+                layout=box,
+                style=hidden,
+                description=f"non-target lesions, week {w:g}",
+            )
+            for s, w in zip(non_target, self.weeks)
+        ]
+        self.new_lesion = [widgets.Checkbox(value=bool(x), indent=False, layout=box) for x in new_lesions]
         self.new_lesion[0].disabled = True  # nothing is "new" at baseline
         self.result = widgets.HTML()
         self.plot = widgets.HTML()
         self.figure = widgets.Output()  # plain-language messages when the table is invalid
         label = widgets.Layout(width="190px")
-        rows = [widgets.HBox([widgets.HTML("<b>lesion \\ week</b>", layout=label)]
-                             + [widgets.HTML(f"<b>{w:g}</b>", layout=box) for w in self.weeks])]
+        rows = [
+            widgets.HBox(
+                [widgets.HTML("<b>lesion \\ week</b>", layout=label)]
+                + [widgets.HTML(f"<b>{w:g}</b>", layout=box) for w in self.weeks]
+            )
+        ]
         for nm, nd, cells in zip(self.names, self.nodal, self.cells):
             what = "short axis" if nd else "longest diameter"
-            rows.append(widgets.HBox([widgets.HTML(f"{html.escape(nm)} <small>({what}, mm)</small>",
-                                                   layout=label)] + cells))
+            rows.append(
+                widgets.HBox([widgets.HTML(f"{html.escape(nm)} <small>({what}, mm)</small>", layout=label)] + cells)
+            )
         rows.append(widgets.HBox([widgets.HTML("non-target lesions", layout=label)] + self.non_target))
         rows.append(widgets.HBox([widgets.HTML("new lesion seen", layout=label)] + self.new_lesion))
         for w in [c for row in self.cells for c in row] + self.non_target + self.new_lesion:
             w.observe(self.update, "value")
-        intro = widgets.HTML("<em>Edit a measurement (mm; 0 = disappeared, 5 = too small to measure), "
-                             "a non-target status or a new lesion: the responses follow.</em>")
+        intro = widgets.HTML(
+            "<em>Edit a measurement (mm; 0 = disappeared, 5 = too small to measure), "
+            "a non-target status or a new lesion: the responses follow.</em>"
+        )
         super().__init__([intro, *rows, self.figure, self.result, self.plot])
         self.add_class("her2ned-recist-panel")
         self.update()
 
     def assessment(self) -> Assessment:
         """The current table assessed by RECIST 1.1 (raises ValueError on invalid input)."""
-        p = patient_from_grid(self.names, self.organs, self.nodal, self.weeks,
-                              [[c.value for c in row] for row in self.cells],
-                              [d.value for d in self.non_target], [c.value for c in self.new_lesion])
+        p = patient_from_grid(
+            self.names,
+            self.organs,
+            self.nodal,
+            self.weeks,
+            [[c.value for c in row] for row in self.cells],
+            [d.value for d in self.non_target],
+            [c.value for c in self.new_lesion],
+        )
         return assess(p)
 
     def update(self, _=None):
@@ -224,8 +297,10 @@ class RecistPanel(widgets.VBox):
             fig, ax = plt.subplots(figsize=(6.5, 3.4))
             plot_patient(a, ax=ax)
             # an <img> with alt text in an HTML widget; figure_to_html closes the figure
-            self.plot.value = figure_to_html(fig, alt="change from baseline per visit with the "
-                                                      "RECIST response at each visit", dpi=90)
+            self.plot.value = figure_to_html(
+                fig, alt="change from baseline per visit with the RECIST response at each visit", dpi=90
+            )
+
         show_safely(self.figure, draw)
 
 
@@ -253,35 +328,67 @@ class Example:
 
 W = [0, 9, 18, 27]
 EXAMPLES = (
-    Example("Partial response", Patient(W, [TargetLesion("liver 1", "liver", [42, 27, 24, 24]),
-                                            TargetLesion("lung 1", "lung", [18, 12, 10, 10])]),
-            "The sum falls more than 30 % below baseline: PR, then a plateau that stays PR."),
-    Example("NED (nodes < 10 mm)", Patient(W, [TargetLesion("liver 1", "liver", [22, 9, 0, 0]),
-                                              TargetLesion("axillary node", "lymph node", [18, 11, 8, 7],
-                                                           nodal=True)],
-                                           [NonTargetLesion("bone", "bone", ["present", "present",
-                                                                              "absent", "absent"])]),
-            "Liver lesion gone, node back under 10 mm, bone lesion gone: overall CR, i.e. radiologic NED, "
-            "although the sum is not zero."),
-    Example("Bone persists: not NED", Patient(W, [TargetLesion("liver 1", "liver", [25, 10, 0, 0])],
-                                              [NonTargetLesion("bone", "bone", ["present"] * 4)]),
-            "Targets are in CR but a non-target lesion persists: overall PR, not NED."),
-    Example("PD from the nadir", Patient(W, [TargetLesion("liver 1", "liver", [60, 30, 31, 37])]),
-            "37 mm is still far below the 60 mm baseline, but at least 20 % and 5 mm above the nadir of "
-            "30 mm: PD."),
-    Example("+4 mm is not PD", Patient(W, [TargetLesion("lung 1", "lung", [30, 12, 10, 14])]),
-            "From a 10 mm nadir, 14 mm is +40 % but only +4 mm: not PD (the 5 mm rule)."),
-    Example("New lesion", Patient(W, [TargetLesion("liver 1", "liver", [40, 20, 12, 10])],
-                                  new_lesions=[False, False, False, True]),
-            "Targets keep shrinking, but an unequivocal new lesion makes the visit PD."),
-    Example("Missed scan (NE)", Patient(W, [TargetLesion("liver 1", "liver", [40, 24, 22, 20]),
-                                            TargetLesion("lung 1", "lung", [15, 10, None, 8])]),
-            "A target not imaged at week 18: that visit is NE; the next full scan is assessed again."),
-    Example("NED after local therapy", Patient(W, [
-        TargetLesion("liver 1", "liver", [35, 20, 0, 0], local_therapy_before_visit=2),
-        TargetLesion("lung 1", "lung", [12, 0, 0, 0])]),
-            "The lung lesion vanished on systemic therapy; the residual liver lesion was resected before "
-            "week 18. Overall CR: NED, recorded as reached with metastasis-directed local therapy."),
+    Example(
+        "Partial response",
+        Patient(
+            W, [TargetLesion("liver 1", "liver", [42, 27, 24, 24]), TargetLesion("lung 1", "lung", [18, 12, 10, 10])]
+        ),
+        "The sum falls more than 30 % below baseline: PR, then a plateau that stays PR.",
+    ),
+    Example(
+        "NED (nodes < 10 mm)",
+        Patient(
+            W,
+            [
+                TargetLesion("liver 1", "liver", [22, 9, 0, 0]),
+                TargetLesion("axillary node", "lymph node", [18, 11, 8, 7], nodal=True),
+            ],
+            [NonTargetLesion("bone", "bone", ["present", "present", "absent", "absent"])],
+        ),
+        "Liver lesion gone, node back under 10 mm, bone lesion gone: overall CR, i.e. radiologic NED, "
+        "although the sum is not zero.",
+    ),
+    Example(
+        "Bone persists: not NED",
+        Patient(
+            W, [TargetLesion("liver 1", "liver", [25, 10, 0, 0])], [NonTargetLesion("bone", "bone", ["present"] * 4)]
+        ),
+        "Targets are in CR but a non-target lesion persists: overall PR, not NED.",
+    ),
+    Example(
+        "PD from the nadir",
+        Patient(W, [TargetLesion("liver 1", "liver", [60, 30, 31, 37])]),
+        "37 mm is still far below the 60 mm baseline, but at least 20 % and 5 mm above the nadir of 30 mm: PD.",
+    ),
+    Example(
+        "+4 mm is not PD",
+        Patient(W, [TargetLesion("lung 1", "lung", [30, 12, 10, 14])]),
+        "From a 10 mm nadir, 14 mm is +40 % but only +4 mm: not PD (the 5 mm rule).",
+    ),
+    Example(
+        "New lesion",
+        Patient(W, [TargetLesion("liver 1", "liver", [40, 20, 12, 10])], new_lesions=[False, False, False, True]),
+        "Targets keep shrinking, but an unequivocal new lesion makes the visit PD.",
+    ),
+    Example(
+        "Missed scan (NE)",
+        Patient(
+            W, [TargetLesion("liver 1", "liver", [40, 24, 22, 20]), TargetLesion("lung 1", "lung", [15, 10, None, 8])]
+        ),
+        "A target not imaged at week 18: that visit is NE; the next full scan is assessed again.",
+    ),
+    Example(
+        "NED after local therapy",
+        Patient(
+            W,
+            [
+                TargetLesion("liver 1", "liver", [35, 20, 0, 0], local_therapy_before_visit=2),
+                TargetLesion("lung 1", "lung", [12, 0, 0, 0]),
+            ],
+        ),
+        "The lung lesion vanished on systemic therapy; the residual liver lesion was resected before "
+        "week 18. Overall CR: NED, recorded as reached with metastasis-directed local therapy.",
+    ),
 )
 
 
@@ -297,15 +404,20 @@ def example_frame(example: Example, dpi: int = 72) -> str:
     a = assess(example.patient)
     fig, ax = plt.subplots(figsize=(6.2, 3.2))
     plot_patient(a, ax=ax, title=example.label)
-    img = figure_to_html(fig, alt=f"{example.label}: change from baseline per visit with the RECIST "
-                                  f"response written at each visit", dpi=dpi)
+    img = figure_to_html(
+        fig,
+        alt=f"{example.label}: change from baseline per visit with the RECIST response written at each visit",
+        dpi=dpi,
+    )
     lesions = "; ".join(
-        f"{t.name}: {', '.join(_measurement_text(m) for m in t.measurements)} mm"
-        for t in example.patient.targets)
-    return (f"<div class='her2ned-recist-frame'><p style='margin:2px 0'><b>{html.escape(example.label)}.</b> "
-            f"{html.escape(example.lesson)}</p><p style='font-size:85%;margin:2px 0'>Weeks "
-            f"{', '.join(f'{w:g}' for w in example.patient.weeks)}. {html.escape(lesions)}</p>"
-            f"{img}{response_table_html(a)}</div>")
+        f"{t.name}: {', '.join(_measurement_text(m) for m in t.measurements)} mm" for t in example.patient.targets
+    )
+    return (
+        f"<div class='her2ned-recist-frame'><p style='margin:2px 0'><b>{html.escape(example.label)}.</b> "
+        f"{html.escape(example.lesson)}</p><p style='font-size:85%;margin:2px 0'>Weeks "
+        f"{', '.join(f'{w:g}' for w in example.patient.weeks)}. {html.escape(lesions)}</p>"
+        f"{img}{response_table_html(a)}</div>"
+    )
 
 
 def recist_twin(examples: Sequence[Example] = EXAMPLES) -> widgets.VBox:
@@ -314,9 +426,13 @@ def recist_twin(examples: Sequence[Example] = EXAMPLES) -> widgets.VBox:
     if not examples:
         raise ValueError("examples must hold at least one Example")
     frames = [example_frame(e) for e in examples]
-    return frames_twin(frames, [e.label for e in examples], description="Example patient",
-                       caption="Pre-computed frames: move the slider to step through example patients "
-                               "and the RECIST 1.1 responses computed for them.")
+    return frames_twin(
+        frames,
+        [e.label for e in examples],
+        description="Example patient",
+        caption="Pre-computed frames: move the slider to step through example patients "
+        "and the RECIST 1.1 responses computed for them.",
+    )
 
 
 def display_panel() -> None:  # pragma: no cover - convenience for notebooks
@@ -324,5 +440,14 @@ def display_panel() -> None:  # pragma: no cover - convenience for notebooks
     display(recist_panel())
 
 
-__all__ = ["EXAMPLES", "Example", "RecistPanel", "TOO_SMALL", "example_frame", "patient_from_grid",
-           "recist_panel", "recist_twin", "response_table_html"]
+__all__ = [
+    "EXAMPLES",
+    "Example",
+    "RecistPanel",
+    "TOO_SMALL",
+    "example_frame",
+    "patient_from_grid",
+    "recist_panel",
+    "recist_twin",
+    "response_table_html",
+]
