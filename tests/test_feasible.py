@@ -138,7 +138,8 @@ def test_push_share_lowers_ecog0_and_stays_feasible(cohort):
     for r in d.itertuples():
         cells[1 - r.ned, index[(r.ecog0, r.ihc3, r.grade_le2, r.local_therapy, r.tp)]] += 1
     start = float((cohort.ecog == 0).mean())
-    pushed, share = feasible.push_share(cells, "share_ecog0", "low", np.random.default_rng(0), targets, kicks=1)
+    # the shipped table sits where no single move lowers ECOG 0 and keeps every target: the kicks get it out
+    pushed, share = feasible.push_share(cells, "share_ecog0", "low", np.random.default_rng(0), targets, kicks=5)
     assert share < start
     assert pushed.sum() == 118 and pushed[0].sum() == 55
 
