@@ -55,7 +55,7 @@ def test_every_km_plot_carries_its_risk_table():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(duration=[[1, 2]], times=[1]), "one-dimensional"),
+        (dict(duration=[[1, 2]], times=[1]), "1-dimensional"),
         (dict(duration=[1, 2], times=[1], entry=[0]), "entry must have one value per patient"),
     ],
 )

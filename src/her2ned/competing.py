@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ._arguments import count, float_array, positive
+from ._arguments import count, float_array, positive, sequence
 from .models.fast import km_curve
 
 __all__ = ["NED", "PROGRESSION", "ned_events", "cumulative_incidence", "fine_gray", "FineGrayFit"]
@@ -156,7 +156,7 @@ def fine_gray(
     x = float_array(X, "X")
     if x.ndim != 2 or len(x) != len(t) or not np.isfinite(x).all():
         raise ValueError(f"X must be an (n, p) array of finite numbers with n = {len(t)}, got shape {x.shape}")
-    names = [f"x{j}" for j in range(x.shape[1])] if names is None else list(names)
+    names = [f"x{j}" for j in range(x.shape[1])] if names is None else sequence(names, "names")
     if len(names) != x.shape[1]:
         raise ValueError(f"names must give one name per column of X ({x.shape[1]}), got {len(names)}")
     max_iter, tol = count(max_iter, "max_iter", high=10_000), positive(tol, "tol")

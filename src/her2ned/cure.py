@@ -44,7 +44,7 @@ from autograd import grad, hessian
 from autograd.scipy.stats import norm as anorm
 from numpy.typing import ArrayLike
 
-from ._arguments import count, finite, flag, float_array, rng_from_seed, string
+from ._arguments import count, finite, flag, float_array, rng_from_seed, sequence, string
 from .models.fast import km_curve
 
 if TYPE_CHECKING:  # the simulator is imported by the functions that draw cohorts
@@ -458,9 +458,7 @@ def fit_mixture_cure(
     level = finite(level, "level")
     if not 0.5 <= level < 1:
         raise ValueError(f"level must be in [0.5, 1), got {level}")
-    if isinstance(cure_covariates, str):
-        raise TypeError("cure_covariates must be a list of column names, not one string")
-    covs = [string(c, "cure_covariates") for c in cure_covariates]
+    covs = [string(c, "cure_covariates") for c in sequence(cure_covariates, "cure_covariates")]
     named = [("duration_col", duration_col), ("event_col", event_col)] + [("cure_covariates", c) for c in covs]
     for name, col in named:
         if not isinstance(col, str) or col not in data.columns:

@@ -106,8 +106,10 @@ def landmark_weights(
     rows = estimator_rows(df, "landmark", landmark_months=lm)
     at = df.iloc[rows["patient"]]
     x = rows["x"].astype(float)
+    if len(x) == 0:
+        raise ValueError(f"landmark_months = {lm:g}: nobody is progression-free then, so there is no one to weight")
     if x.min() == x.max():
-        raise ValueError(f"everyone or no one progression-free at {lm:g} months has NED: no weights")
+        raise ValueError(f"landmark_months = {lm:g}: everyone or no one progression-free then has NED: no weights")
     design = sm.add_constant(at[cols].astype(float), has_constant="add")
     if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
         raise ValueError(

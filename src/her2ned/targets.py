@@ -160,7 +160,7 @@ def build_targets(defaults: dict, claims: dict, tolerances: dict | None = None) 
     for name, (kind, t) in tol.items():
         cid, _, fld = name.partition(":")
         if cid not in claims:
-            raise LedgerError(f"claim {cid!r} is missing from the ledger; the reconstruction needs it")
+            raise LedgerError(f"claims: claim {cid!r} is missing from the ledger; the reconstruction needs it")
         c = claims[cid]
         if fld not in ("", "p", "lower", "upper"):
             raise ValueError(f"target {name!r}: the field after ':' must be p, lower or upper")

@@ -211,6 +211,8 @@ def explore(
             seed=seed,
         )
     )
+    if base is not None and not isinstance(base, SimulationParams):
+        raise TypeError(f"base must be a SimulationParams or None, got {type(base).__name__}")
     base = base or SimulationParams()
     params = base.replace(
         p_ecog0=float(p_ecog0),

@@ -32,8 +32,9 @@ def classify_controls(ihc: str, ultralow: bool, ish_done: bool, ratio: float, co
     >>> classify_controls("2+", False, False, 1.7, 6.6).needs
     'ISH'
     """
-    if ihc not in IHC_OPTIONS:
+    if not isinstance(ihc, str) or ihc not in IHC_OPTIONS:
         raise ValueError(f"ihc must be one of {IHC_OPTIONS}, got {ihc!r}")
+    ultralow, ish_done = flag(ultralow, "ultralow"), flag(ish_done, "ish_done")
     score = None if ihc == "not done" else ihc
     if ultralow and score != "0":
         raise ValueError(
