@@ -124,7 +124,9 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
     ev1 = [int(e[ned == 1].sum()) for _, e, _ in trace]
     r1 = [_at_risk_at_median(t, e, ned == 1) for t, e, _ in trace]
     r0 = [_at_risk_at_median(t, e, ned == 0) for t, e, _ in trace]
-    # a reverse Kaplan–Meier curve that never reaches 50 % means follow-up longer than any shown: rank it last
+    # a reverse Kaplan–Meier curve that never reaches 50 % says only that this draw's median follow-up exceeds its
+    # last censoring: rank it above every reached one, so the median across draws is an upper bound (inf when
+    # half or more of the draws never reach 50 %), not NaN as soon as one draw does not
     fu = [km_median(*km_curve(t, 1 - e)) for t, e, _ in trace]
     fu = np.where(np.isnan(fu), np.inf, fu)
     return row | {
@@ -135,7 +137,7 @@ def scenario_row(cohort: pd.DataFrame, scenario: dict, seed: int, *, draws: int 
         "events_ned": float(np.median(ev1)),
         "at_risk_ned_median": float(np.median(r1)),
         "at_risk_non_ned_median": float(np.median(r0)),
-        "median_followup_months": float(np.median(fu)),  # inf: not reached in most draws
+        "median_followup_months": float(np.median(fu)),
     }
 
 

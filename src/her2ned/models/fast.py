@@ -105,7 +105,8 @@ def logit_newton(
         beta = beta + np.where(gone[:, None], 0.0, step)
         if np.all(np.abs(step[~gone]) < tol):
             break
-    ok &= np.abs(np.where(gone[:, None], 0.0, step)).max(axis=1) < _CONVERGED  # still moving: no maximum found
+    # still moving after the last iteration: no maximum found
+    ok &= np.abs(np.where(gone[:, None], 0.0, step)).max(axis=1) < max(tol, _CONVERGED)
     eta = np.einsum("rnp,rp->rn", X, beta)
     mu = 1.0 / (1.0 + np.exp(-eta))
     info = np.einsum("rnp,rn,rnq->rpq", X, m * mu * (1 - mu), X)
@@ -169,6 +170,8 @@ def cox_fit(
         raise ValueError("time, event (and entry) must be 1-d and X (n,) or (n, p), all with one row per patient")
     if not (np.isfinite(t).all() and np.isfinite(en).all() and np.isfinite(X).all()) or not np.isin(d, (0, 1)).all():
         raise ValueError("time, entry and X must be finite and event 0 or 1")
+    if (en >= t).any():  # such a row is never at risk, yet its event would count (lifelines refuses it too)
+        raise ValueError(f"entry must be before time in every row; row {int(np.argmax(en >= t))} is not")
     p = X.shape[1]
     nan = np.full(p, np.nan)
     if d.sum() == 0 or (np.ptp(X, axis=0) == 0).any():
