@@ -200,6 +200,7 @@ VALID = {
     "models.core.cox_table": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", covariates=["ned"]),
     "models.core.add_model_columns": lambda: dict(df=cohort()),
     "models.fast.logit_newton": lambda: dict(X=np.c_[np.ones(6), [0, 1, 0, 1, 1, 0]], y=np.array([0, 1, 1, 0, 1, 0])),
+    "models.fast.wald_p": lambda: dict(beta=np.array([0.5, -1.2]), se=np.array([0.2, 0.4])),
     "models.fast.logrank_statistic": lambda: dict(time=[1.0, 2, 3, 4], event=[1, 1, 0, 1], group=[0, 1, 0, 1]),
     "models.fast.cox_fit": lambda: dict(
         time=np.array([5.0, 8, 12, 3, 9, 20]),

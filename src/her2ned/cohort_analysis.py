@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-from .models.fast import Z_95, cox_one, km_curve, km_median, logit_newton
+from .models.fast import Z_95, cox_one, km_curve, km_median, logit_newton, wald_p
 from .study_design import DURATION, ENTRY, EVENT, OUTCOME, TERM_LABELS, TERMS, design_matrix
 
 __all__ = ["CohortAnalysis", "analyse_cohort", "cox_ned"]
@@ -210,7 +209,7 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
             for j, t in enumerate(TERMS):
                 b, s = beta[j + 1], se[j + 1]
                 ors[t] = (math.exp(b), math.exp(b - Z_95 * s), math.exp(b + Z_95 * s))
-                or_p[t] = float(2 * norm.sf(abs(b / s)))
+                or_p[t] = wald_p(b, s)
         else:
             notes.append(
                 "Odds ratios not estimable: a category predicts NED perfectly in this draw "
@@ -224,7 +223,7 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAna
     b, s = cox_one(time, event, ned, entry)
     if np.isfinite(b):
         hr, hr_ci = math.exp(b), (math.exp(b - Z_95 * s), math.exp(b + Z_95 * s))
-        hr_p = float(2 * norm.sf(abs(b / s)))
+        hr_p = wald_p(b, s)
     else:
         hr, hr_ci, hr_p = math.nan, (math.nan, math.nan), math.nan
         if 0 < k < n:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from ._arguments import rng_from_seed
 from .cohort_analysis import cox_ned
-from .models.fast import logit_newton
+from .models.fast import logit_newton, wald_p
 from .simulate import SimulationParams, simulate_cohort_arrays
 from .study_design import STUDY_N, TERMS, design_matrix
 
@@ -70,13 +69,13 @@ def repeat_study(
         ys[i] = a["ned"]
         b, s = cox_ned(a)
         if np.isfinite(b):
-            hr[i], p_hr[i] = np.exp(b), 2 * norm.sf(abs(b / s))
+            hr[i], p_hr[i] = np.exp(b), wald_p(b, s)
     # a constant outcome or predictor makes the information singular: logit_newton flags it
     beta, se, ok = logit_newton(Xs, ys)
     out = {"study": np.arange(1, n_studies + 1), "n_ned": ys.sum(axis=1).astype(int)}
     for j, t in enumerate(TERMS):
         out[f"or_{t}"] = np.exp(beta[:, j + 1])
-        out[f"p_{t}"] = 2 * norm.sf(np.abs(beta[:, j + 1] / se[:, j + 1]))
+        out[f"p_{t}"] = wald_p(beta[:, j + 1], se[:, j + 1])
     out["logit_ok"] = ok
     out["hr_ned"], out["p_hr"] = hr, p_hr
     return pd.DataFrame(out)

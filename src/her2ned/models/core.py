@@ -18,7 +18,7 @@ import pandas as pd
 
 from .._arguments import column_name
 from ..study_design import CODING, MODEL_TERMS
-from .fast import Z_95
+from .fast import Z_95, wald_p
 
 __all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table", "add_model_columns", "MODEL_TERMS"]
 
@@ -184,9 +184,7 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
             "Firth-penalised fit"
         )
     z = Z_95
-    from scipy.stats import norm
-
-    p = 2 * norm.sf(np.abs(params / bse))
+    p = wald_p(params, bse)
     out = TidyFrame(
         {
             "term": list(predictors),

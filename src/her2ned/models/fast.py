@@ -16,8 +16,11 @@ milliseconds and a chapter can repeat the study 1,000 times in a few seconds.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import erfc
 from scipy.stats import chi2 as chi2_dist
 from scipy.stats import norm
 
@@ -28,6 +31,7 @@ __all__ = [
     "cox_fit",
     "cox_one",
     "logrank_statistic",
+    "wald_p",
     "km_curve",
     "km_band",
     "km_at",
@@ -42,6 +46,22 @@ Z_95 = float(norm.ppf(0.975))
 
 _MAX_ABS_COEF = 15.0  # |log OR| beyond this (OR > 3 million) is treated as separation: an assumption
 _CONVERGED = 1e-7  # a fit whose last Newton step is larger has not converged
+
+
+def wald_p(beta: ArrayLike, se: ArrayLike) -> np.ndarray | float:
+    """Two-sided p-value of the Wald statistic ``beta / se`` under the standard normal: ``erfc(|z| / sqrt 2)``.
+
+    Examples
+    --------
+    >>> round(wald_p(1.959963984540054, 1.0), 6)
+    0.05
+    """
+    b, s = float_array(beta, "beta"), float_array(se, "se")
+    if b.shape != s.shape:
+        raise ValueError(f"beta and se must have the same shape, got {b.shape} and {s.shape}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = erfc(np.abs(b / s) / math.sqrt(2))
+    return float(p) if np.ndim(p) == 0 else p
 
 
 def logit_newton(

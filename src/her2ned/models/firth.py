@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from .._arguments import count, float_array, positive
 from .core import TidyFrame, _logistic_inputs
+from .fast import Z_95, wald_p
 
 __all__ = ["firth_logistic", "firth_logistic_table"]
 
@@ -90,14 +90,14 @@ def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) 
     who = "firth_logistic_table"
     y, X = _logistic_inputs(df, outcome, predictors, who)
     beta, se, _ = firth_logistic(np.column_stack([np.ones(len(y)), X]), y)
-    z = norm.ppf(0.975)
+    z = Z_95
     out = TidyFrame(
         {
             "term": list(predictors),
             "odds_ratio": np.exp(beta[1:]),
             "ci_low": np.exp(beta[1:] - z * se[1:]),
             "ci_high": np.exp(beta[1:] + z * se[1:]),
-            "p_value": 2 * norm.sf(np.abs(beta[1:] / se[1:])),
+            "p_value": wald_p(beta[1:], se[1:]),
         }
     )
     out.attrs.update(

@@ -10,7 +10,7 @@ import numpy as np
 from scipy.special import erfc
 
 from .._arguments import sequence
-from ..models.fast import logit_newton
+from ..models.fast import logit_newton, wald_p
 from ..targets import ReconstructionError
 from .assumptions import ASSUMPTIONS, Assumptions, _group_sizes, _search_args
 from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it)
@@ -43,7 +43,7 @@ def _batch_logit(y, m, X):
     Wald p-values and a flag for the fits the search treats as failed (separation: a coefficient past ±10)."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         b, se, ok = logit_newton(X, y, trials=m)
-        return b, erfc(np.abs(b / se) / math.sqrt(2)), ~ok | ~(np.abs(b).max(1) <= 10)
+        return b, wald_p(b, se), ~ok | ~(np.abs(b).max(1) <= 10)
 
 
 def _chi2_p(a, b, c, d):

@@ -9,9 +9,8 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import erfc
 
-from ..models.fast import cox_fit, km_curve, km_median, logrank_statistic
+from ..models.fast import wald_p, cox_fit, km_curve, km_median, logrank_statistic
 from ..targets import ReconstructionError
 from .assumptions import ASSUMPTIONS, Assumptions, _binary, _search_args
 from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it)
@@ -25,7 +24,7 @@ def _cox_p(t, e, X):
     b, se = cox_fit(t, e, X)
     if not np.isfinite(b).all() or np.abs(b).max() > 10:
         return None
-    return b, erfc(np.abs(b / se) / math.sqrt(2))
+    return b, wald_p(b, se)
 
 
 def _warp(t, m, gamma):
