@@ -26,13 +26,13 @@ def test_explore_agrees_with_reference_libraries():
     r = explore(seed=5)
     a = simulate_cohort_arrays(SimulationParams(), np.random.default_rng(5), 118)
     df = add_model_columns(_to_frame(a))
-    ors = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"]).set_index("term")
+    ors = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2"]).summary.set_index("term")
     for term, (o, lo, hi) in r.odds_ratios.items():
         assert o == pytest.approx(ors.loc[term, "odds_ratio"], rel=1e-6)
         assert lo == pytest.approx(ors.loc[term, "ci_low"], rel=1e-5)
     cox = cox_table(df, "pfs_months", "progressed", ["ned"], entry="entry_months")
-    assert r.hr == pytest.approx(cox.hazard_ratio.item(), rel=1e-5)
-    km = km_medians(df, "pfs_months", "progressed", "ned", entry="entry_months").set_index("group")
+    assert r.hr == pytest.approx(cox.summary.hazard_ratio.item(), rel=1e-5)
+    km = km_medians(df, "pfs_months", "progressed", "ned", entry="entry_months").summary.set_index("group")
     for g in (0, 1):
         ref = km.loc[g, "median"]
         assert (math.isnan(ref) and math.isnan(r.medians[g])) or r.medians[g] == pytest.approx(ref)
@@ -53,7 +53,7 @@ def test_explore_shows_numbers_at_risk_under_its_curves():
         for t, count in zip((36, 60, 120, 180), r.at_risk[g]):
             later = table.index >= t
             assert count == (int(table.loc[later, "at_risk"].iloc[0]) if later.any() else 0)
-    assert "at risk at 36 / 60 / 120 / 180 months" in r.summary_html()
+    assert "at risk at 36 / 60 / 120 / 180 months" in r._repr_html_()
 
 
 def test_explore_validates_controls():

@@ -194,6 +194,10 @@ VALID = {
     "fastcox.cox_binary": lambda: dict(stop=[1.0, 2, 3, 4], event=[1, 1, 0, 1], x=[1, 0, 1, 0]),
     "fastcox.risk_set_terms": lambda: dict(stop=[1.0, 2, 3], event=[1, 1, 0], x=[1, 0, 0]),
     "her2.ish_group": lambda: dict(ratio=2.5, copies=5.0),
+    "models.core.ratio_summary": lambda: dict(
+        terms=["x"], ratio="odds_ratio", coef=np.array([0.5]), se=np.array([0.2])
+    ),
+    "results.table_html": lambda: dict(table=pd.DataFrame({"term": ["x"], "p_value": [0.01]})),
     "models.core.logistic_table": lambda: dict(df=cohort(), outcome="ned", predictors=["ecog0", "ihc3"]),
     "models.core.km_medians": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", group="ned"),
     "models.core.logrank_test": lambda: dict(df=cohort(), duration="pfs_months", event="progressed", group="ned"),
@@ -227,7 +231,7 @@ VALID = {
         ens=her2ned.datasets.load_csv("reconstructed", "tog2026_ensemble.csv")
     ),
     "plots.cohort.plot_feasible_ranges": lambda: dict(ranges=her2ned.feasible.committed_ranges()),
-    "plots.forest.plot_forest": lambda: dict(table=her2ned.models.published.published_ci_table().iloc[:3]),
+    "plots.forest.plot_forest": lambda: dict(table=her2ned.models.published.published_ci_table().summary.iloc[:3]),
     "plots.forest.plot_estimate_spread": lambda: dict(estimates={"ecog0": np.array([2.0, 5.0, 8.0])}),
     "plots.her2.plot_two_proportions": lambda: dict(result=her2ned.power.compare_proportions(19, 117, 211, 458)),
     "plots.her2.plot_power_curve": lambda: dict(events=129),

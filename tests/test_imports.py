@@ -19,8 +19,19 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 
 
+def _plot_methods(tree: ast.AST) -> list[ast.AST]:
+    """The ``plot`` methods of the module's classes: a result hands itself to ``her2ned.plots`` there."""
+    return [
+        f
+        for c in ast.walk(tree)
+        if isinstance(c, ast.ClassDef)
+        for f in c.body
+        if isinstance(f, ast.FunctionDef) and f.name == "plot"
+    ]
+
+
 def _imported(name: str, tree: ast.AST) -> set[str]:
-    """The package's modules that module ``name`` imports anywhere in its body."""
+    """The package's modules that module ``name`` imports anywhere in ``tree`` (its body, or a part of it)."""
     package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
     found = set()
     for node in ast.walk(tree):
@@ -40,7 +51,11 @@ def _imported(name: str, tree: ast.AST) -> set[str]:
     return {m for m in found if m != name and not name.startswith(m + ".")}
 
 
-GRAPH = {name: _imported(name, ast.parse(path.read_text(encoding="utf-8"))) for name, path in MODULES.items()}
+TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in MODULES.items()}
+GRAPH = {name: _imported(name, tree) for name, tree in TREES.items()}
+#: The imports inside results' ``plot`` methods, made only when a figure is drawn (as pandas' ``DataFrame.plot``
+#: hands itself to ``pandas.plotting``): they count for cycles, and may go up to the plots layer only.
+PLOT_HANDOFFS = {name: set().union(*(_imported(name, f) for f in _plot_methods(tree))) for name, tree in TREES.items()}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -82,7 +97,17 @@ def test_no_import_cycle():
 
 #: The package's layers, lowest first: a module may import from its own layer or lower ones, never higher.
 LAYERS = [
-    ("ledger", {"her2ned._arguments", "her2ned.palette", "her2ned.claims", "her2ned.datasets", "her2ned.targets"}),
+    (
+        "ledger and contracts",
+        {
+            "her2ned._arguments",
+            "her2ned.palette",
+            "her2ned.results",
+            "her2ned.claims",
+            "her2ned.datasets",
+            "her2ned.targets",
+        },
+    ),
     ("study design", {"her2ned.study_design"}),
     ("estimators", {"her2ned.models", "her2ned.fastcox", "her2ned.proportions"}),
     ("simulators and rules", {"her2ned.simulate", "her2ned.recist", "her2ned.her2"}),
@@ -129,13 +154,20 @@ def test_every_module_has_a_layer():
 
 
 def test_imports_run_down_the_layers():
+    plots = next(k for k, (layer, _) in enumerate(LAYERS) if layer == "plots")
     upward = [
         f"{m} ({LAYERS[_layer(m)][0]}) imports {d} ({LAYERS[_layer(d)][0]})"
         for m, deps in sorted(GRAPH.items())
         for d in sorted(deps)
-        if _layer(d) > _layer(m)
+        if _layer(d) > _layer(m) and not (d in PLOT_HANDOFFS[m] and _layer(d) == plots)
     ]
     assert not upward, "imports against the layers:\n" + "\n".join(upward)
+
+
+def test_results_hand_themselves_to_the_plots_layer_only_in_plot():
+    # the exception above is real and narrow: models.core's results draw through her2ned.plots
+    assert {"her2ned.plots.forest", "her2ned.plots.survival"} <= PLOT_HANDOFFS["her2ned.models.core"]
+    assert "her2ned.plots.forest" not in PLOT_HANDOFFS["her2ned.models.fast"]
 
 
 def test_each_module_imports_alone_in_a_fresh_interpreter():

@@ -59,7 +59,7 @@ def fitted(request, tmp_path_factory):
 def test_logistic_fits_match_r(fitted, fit, prefix):
     df, ref = fitted
     tab = fit(df, "ned", ["ecog0", "ihc3", "grade_le2"])
-    for term, coef, se in zip(tab.term, tab.attrs["coef"], tab.attrs["se"]):
+    for term, coef, se in zip(tab.summary.term, tab.summary.coef, tab.summary.se):
         assert coef == pytest.approx(ref[f"{prefix}_coef_{term}"], abs=TOL)
         assert se == pytest.approx(ref[f"{prefix}_se_{term}"], abs=TOL)
 
@@ -68,15 +68,15 @@ def test_logistic_fits_match_r(fitted, fit, prefix):
 def test_cox_matches_coxph_efron(fitted, entry, prefix):
     df, ref = fitted
     tab = cox_table(df, "pfs_months", "progressed", ["ned"], entry=entry)
-    assert tab.attrs["coef"][0] == pytest.approx(ref[f"{prefix}_coef_ned"], abs=TOL)
-    assert tab.attrs["se"][0] == pytest.approx(ref[f"{prefix}_se_ned"], abs=TOL)
+    assert tab.summary.coef[0] == pytest.approx(ref[f"{prefix}_coef_ned"], abs=TOL)
+    assert tab.summary.se[0] == pytest.approx(ref[f"{prefix}_se_ned"], abs=TOL)
 
 
 def test_multivariable_cox_matches_coxph(fitted):
     df, ref = fitted
     covs = ["ned", "ecog0", "ihc3", "grade_le2"]
     tab = cox_table(df, "pfs_months", "progressed", covs)
-    for term, coef, se in zip(tab.term, tab.attrs["coef"], tab.attrs["se"]):
+    for term, coef, se in zip(tab.summary.term, tab.summary.coef, tab.summary.se):
         assert coef == pytest.approx(ref[f"coxm_coef_{term}"], abs=TOL)
         assert se == pytest.approx(ref[f"coxm_se_{term}"], abs=TOL)
 
@@ -84,7 +84,7 @@ def test_multivariable_cox_matches_coxph(fitted):
 @pytest.mark.parametrize("entry,prefix", [(None, "km"), ("entry_months", "kmlt")])
 def test_km_medians_match_survfit(fitted, entry, prefix):
     df, ref = fitted
-    tab = km_medians(df, "pfs_months", "progressed", "ned", entry=entry).set_index("group")
+    tab = km_medians(df, "pfs_months", "progressed", "ned", entry=entry).summary.set_index("group")
     for g in (0, 1):
         r_med = ref[f"{prefix}_median_{g}"]
         if ref[f"{prefix}_flat_half_{g}"] == 1:
@@ -98,9 +98,7 @@ def test_km_medians_match_survfit(fitted, entry, prefix):
 
 def test_logrank_matches_survdiff(fitted):
     df, ref = fitted
-    assert logrank_test(df, "pfs_months", "progressed", "ned")["statistic"] == pytest.approx(
-        ref["logrank_chisq"], abs=TOL
-    )
+    assert logrank_test(df, "pfs_months", "progressed", "ned").statistic == pytest.approx(ref["logrank_chisq"], abs=TOL)
 
 
 # The fast numpy paths of her2ned.models.fast against the same R fits (each estimator's second path).

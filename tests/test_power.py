@@ -85,7 +85,7 @@ def test_compare_proportions_outputs():
     lo, hi = r.difference_ci
     assert lo < r.difference < hi < 0
     assert r.odds_ratio == pytest.approx((19 * 247) / (98 * 211))
-    frame = r.to_frame()
+    frame = r.summary
     assert frame["percent"].tolist() == [16.24, 46.07]
     assert "Fisher" in r._repr_html_()
 

@@ -67,7 +67,7 @@ def test_univariable_chi_square(df, col, target):
 
 
 def test_logistic(df):
-    t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).set_index("term")
+    t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).summary.set_index("term")
     for term, or_, p in [("ecog0", 5.99, 0.005), ("ihc3", 4.79, 0.035), ("grade_le2", 0.25, 0.011)]:
         assert rel(t.loc[term, "odds_ratio"], or_, 0.05), term
         assert rel(t.loc[term, "p_value"], p, 0.25), term
@@ -76,11 +76,11 @@ def test_logistic(df):
 
 
 def test_pfs(df):
-    km = km_medians(df, "pfs_months", "progressed", "ned").set_index("group")
+    km = km_medians(df, "pfs_months", "progressed", "ned").summary.set_index("group")
     assert abs(km.loc[1, "median"] - 131) <= 2
     assert abs(km.loc[0, "median"] - 66) <= 2
-    assert logrank_test(df, "pfs_months", "progressed", "ned")["p_value"] < 0.005
-    cx = cox_table(df, "pfs_months", "progressed", ["ned", "local_therapy", "tp"]).set_index("term")
+    assert logrank_test(df, "pfs_months", "progressed", "ned").p_value < 0.005
+    cx = cox_table(df, "pfs_months", "progressed", ["ned", "local_therapy", "tp"]).summary.set_index("term")
     assert abs(cx.loc["ned", "hazard_ratio"] - 0.24) <= 0.01
     assert rel(cx.loc["ned", "p_value"], 0.003, 0.25)
     assert cx.loc["local_therapy", "p_value"] > 0.05
@@ -106,7 +106,7 @@ def test_report_agrees_with_the_direct_analysis(df):
     met = rep["distance"].dropna() <= 1
     assert (rep.loc[met.index[met], "status"] == "met within tolerance").all()
     assert (rep.loc[met.index[~met], "status"] == "missed").all()
-    t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).set_index("term")
+    t = logistic_table(df, "ned", ["ecog0", "ihc3", "grade_le2", "local_therapy", "tp"]).summary.set_index("term")
     assert np.isclose(float(rep.loc["tog_or_ecog", "reproduced"]), t.loc["ecog0", "odds_ratio"], rtol=1e-3)
     assert np.isclose(
         rep.loc["tog_or_ecog", "distance"], abs(t.loc["ecog0", "odds_ratio"] / 5.99 - 1) / 0.05, rtol=1e-6

@@ -58,6 +58,7 @@ from numpy.typing import ArrayLike
 from ._arguments import count, flag, generator, months, positive, rng_from_seed, sequence
 from .fastcox import cox_binary
 from .models.fast import Z_95
+from .results import Result, table_html
 from .simulate import SimulationParams, simulate_arrays
 
 if TYPE_CHECKING:  # joblib is imported when a Monte Carlo study runs
@@ -492,8 +493,8 @@ def _check_replicates(replicates) -> None:
         raise ValueError("replicates has nan or infinite log_hr in rows marked converged")
 
 
-@dataclass
-class MonteCarloResult:
+@dataclass(eq=False, repr=False)
+class MonteCarloResult(Result):
     """Replicate-level estimates, their summary, and the settings that produced them."""
 
     replicates: pd.DataFrame
@@ -502,21 +503,32 @@ class MonteCarloResult:
     landmark_months: float
     seconds: float
 
+    model = "Monte Carlo study of the estimators of the HR of NED (synthetic cohorts)"
+    events = None  # every replicate has its own
+
     @property
     def true_hr(self) -> float:
         return self.params.hr_ned
+
+    @property
+    def n(self) -> int:
+        return self.params.n
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [
+            ("replicates", int(self.replicates["replicate"].nunique())),
+            ("patients each", self.n),
+            ("true HR of NED", f"{self.true_hr:g}"),
+            ("threshold (months)", f"{self.params.threshold_months:g}"),
+            ("landmark (months)", f"{self.landmark_months:g}"),
+        ]
 
     def _repr_html_(self) -> str:
         cols = ["mean_hr", "bias_log_hr", "empirical_se", "mean_model_se", "coverage", "failed"]
         s = self.summary[cols].copy()
         s.index = [ESTIMATOR_LABELS[e] for e in s.index]
         s.columns = ["mean HR", "bias (log HR)", "empirical SE", "mean model SE", "95 % CI coverage", "failed fits"]
-        k = int(self.replicates["replicate"].nunique())
-        return (
-            f"<p>{k} replicates of {self.params.n} synthetic patients; true HR of NED = "
-            f"{self.true_hr:g}; threshold {self.params.threshold_months:g} months; landmark "
-            f"{self.landmark_months:g} months.</p>" + s.to_html(float_format=lambda v: f"{v:.3f}")
-        )
+        return f'<div class="her2ned-result">{self.header_html()}{table_html(s, digits=3)}</div>'
 
 
 def _seed_sequence(seed) -> np.random.SeedSequence:

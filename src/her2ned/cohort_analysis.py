@@ -13,7 +13,6 @@ lifelines in the tests), so the cohort explorer can redraw in milliseconds and
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .models.fast import Z_95, cox_one, km_curve, km_median, logit_newton, wald_p
+from .results import Result
 from .study_design import DURATION, ENTRY, EVENT, OUTCOME, TERM_LABELS, TERMS, design_matrix
 
 __all__ = ["CohortAnalysis", "analyse_cohort", "cox_ned"]
@@ -93,8 +93,8 @@ def cox_ned(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> tuple[float, flo
     return cox_one(time, event, ned, entry)
 
 
-@dataclass(frozen=True, eq=False)
-class CohortAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class CohortAnalysis(Result):
     """What :func:`analyse_cohort` found in one cohort (NaN where a quantity is not estimable).
 
     ``odds_ratios`` maps each term to ``(odds ratio, 95 % low, 95 % high)`` and ``or_p`` to its Wald
@@ -141,14 +141,12 @@ class CohortAnalysis:
         ]
         return pd.DataFrame(rows, columns=["quantity", "term", "estimate", "ci_low", "ci_high", "p_value"])
 
-    def _repr_html_(self) -> str:
-        head = (
-            f"<p><strong>{html.escape(self.model)}</strong><br>n = {self.n} · reached NED = {self.n_ned} "
-            f"({100 * self.ned_share:.1f} %) · events (progression) = {self.events}</p>"
-        )
-        table = self.summary.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:.3g}")
-        notes = "".join(f"<p><em>{html.escape(note)}</em></p>" for note in self.notes)
-        return f'<div class="her2ned-cohort-analysis">{head}{table}{notes}</div>'
+    def counts(self) -> list[tuple[str, object]]:
+        return [
+            ("n", self.n),
+            ("reached NED", f"{self.n_ned} ({100 * self.ned_share:.1f} %)"),
+            ("events (progression)", self.events),
+        ]
 
 
 def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame) -> CohortAnalysis:

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 
 from ._arguments import count, float_array, positive, sequence
 from .models.fast import km_curve
+from .results import Result
 
 __all__ = ["NED", "PROGRESSION", "ned_events", "cumulative_incidence", "fine_gray", "FineGrayFit"]
 
@@ -93,7 +94,7 @@ def cumulative_incidence(time: ArrayLike, cause: ArrayLike, event: int = 1) -> p
     return pd.DataFrame({"time": times, "cif": np.cumsum(surv_before * d_k / at_risk), "survival": surv_after})
 
 
-class FineGrayFit:
+class FineGrayFit(Result):
     """A Fine–Gray subdistribution-hazard fit: ``coef``, ``summary`` (one row per covariate: coef and
     the subdistribution hazard ratio ``shr``) and ``converged``.
 
@@ -101,17 +102,13 @@ class FineGrayFit:
     that the weights are estimated and is not Fine & Gray's variance; their sandwich estimator (which
     R's ``cmprsk::crr`` reports) is not computed here."""
 
+    model = "Fine–Gray subdistribution hazards (no standard errors)"
+
     def __init__(self, names, coef, converged, n, events):
         self.coef, self.converged = coef, converged
         self.n, self.events = n, events
         self.summary = pd.DataFrame({"covariate": names, "coef": coef, "shr": np.exp(coef)})
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<p><b>Fine–Gray subdistribution hazards</b>: n = {self.n}, events of interest = "
-            f"{self.events}{'' if self.converged else ' (did not converge)'}</p>"
-            + self.summary.to_html(index=False, float_format="{:.4g}".format)
-        )
+        self.notes = () if converged else ("The fit did not converge.",)
 
 
 def _censoring_before(t, c, s):

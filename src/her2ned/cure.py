@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike
 
 from ._arguments import count, finite, flag, float_array, rng_from_seed, sequence, string
 from .models.fast import km_curve
+from .results import Result
 
 if TYPE_CHECKING:  # the simulator is imported by the functions that draw cohorts
     from .simulate import SimulationParams
@@ -149,8 +150,8 @@ def _start(t, d, latency):
     return np.array([math.log(0.1 / 0.9), med, 0.0 if latency != "lognormal" else math.log(0.5)])
 
 
-@dataclass
-class CureTest:
+@dataclass(eq=False, repr=False)
+class CureTest(Result):
     """A cure model against the same latency model without cure (intercepts only).
 
     ``lr`` is twice the log-likelihood gain; under "no one is cured" the share lies on the edge of its
@@ -173,6 +174,26 @@ class CureTest:
     lr: float
     p_value: float
     converged: bool
+    n: int
+    events: int
+
+    @property
+    def model(self) -> str:
+        return f"likelihood-ratio test of a cure share, {self.latency} latency (half chi-square, Self & Liang 1987)"
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row: the cure share and its profile interval, the likelihood ratio, p, converged."""
+        return pd.DataFrame(
+            {
+                "cure_share": [self.cure_share],
+                "cure_low": [self.cure_low],
+                "cure_high": [self.cure_high],
+                "lr": [self.lr],
+                "p_value": [self.p_value],
+                "converged": [self.converged],
+            }
+        )
 
 
 def _maximise(nll, x0, polish: bool = True):
@@ -280,6 +301,8 @@ def cure_versus_no_cure(
         lr=lr,
         p_value=0.5 * float(chi2.sf(lr, 1)),
         converged=ok,
+        n=len(t),
+        events=int(d.sum()),
     )
 
 
@@ -336,8 +359,8 @@ def _lifelines_fitter(latency: str, entry: float):
     return MixtureCureFitter
 
 
-@dataclass(repr=False)
-class CureFit:
+@dataclass(repr=False, eq=False)
+class CureFit(Result):
     """A fitted mixture cure model (lifelines engine).
 
     ``summary`` has one row per parameter (``logit_cure`` rows are log odds of being cured), with
@@ -356,11 +379,14 @@ class CureFit:
     data: pd.DataFrame
     fitter: object
 
-    def __repr__(self) -> str:
-        return (
-            f"<CureFit: mixture cure model, {self.latency} latency, n = {self.n}, events = {self.events}, "
-            f"entry {self.entry:g}, log-likelihood {self.log_likelihood:.2f}>"
-        )
+    notes = ("logit_cure rows are log odds of being cured.",)
+
+    @property
+    def model(self) -> str:
+        return f"mixture cure model, {self.latency} latency, at risk from {self.entry:g} months"
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [*super().counts(), ("log-likelihood", f"{self.log_likelihood:.2f}")]
 
     def _linear_predictor(self, covariates):
         covariates = {} if covariates is None else covariates
@@ -404,13 +430,6 @@ class CureFit:
     def odds_ratios(self) -> pd.DataFrame:
         s = self.summary.loc["logit_cure"].drop(index="Intercept")
         return np.exp(s[["estimate", "lower", "upper"]]).rename(columns={"estimate": "odds_ratio"})
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<p><b>Mixture cure model</b> ({self.latency} latency): n = {self.n}, events = "
-            f"{self.events}, log-likelihood {self.log_likelihood:.2f}; logit_cure rows are log odds "
-            f"of being cured.</p>" + self.summary.to_html(float_format=lambda v: f"{v:.3f}")
-        )
 
 
 def fit_mixture_cure(
@@ -545,8 +564,8 @@ def fit_mixture_cure(
     )
 
 
-@dataclass
-class FollowUpCheck:
+@dataclass(eq=False, repr=False)
+class FollowUpCheck(Result):
     """Is follow-up long enough to show a plateau? (after Maller and Zhou 1996)
 
     ``plateau_months`` is the time from the last progression to the last follow-up; ``window_events`` the
@@ -561,10 +580,27 @@ class FollowUpCheck:
     plateau_months: float
     window_events: int
     q: float
+    events: int
+
+    model = "is follow-up long enough to show a plateau? (Maller & Zhou 1996)"
 
     @property
     def sufficient(self) -> bool:
         return self.q < 0.05
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row: the last progression and follow-up, the plateau, the window's events, q, sufficient."""
+        return pd.DataFrame(
+            {
+                "last_event_months": [self.last_event_months],
+                "last_follow_up_months": [self.last_follow_up_months],
+                "plateau_months": [self.plateau_months],
+                "window_events": [self.window_events],
+                "q": [self.q],
+                "sufficient": [self.sufficient],
+            }
+        )
 
 
 def follow_up_check(durations: ArrayLike, events: ArrayLike) -> FollowUpCheck:
@@ -587,6 +623,7 @@ def follow_up_check(durations: ArrayLike, events: ArrayLike) -> FollowUpCheck:
         plateau_months=last - last_event,
         window_events=window,
         q=(1 - window / n) ** n,
+        events=int(d.sum()),
     )
 
 

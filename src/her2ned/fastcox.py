@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 import pandas as pd
 
 from ._arguments import count
+from .results import Result
 
 __all__ = ["CoxFit", "cox_binary", "risk_set_terms", "WeightedCoxFit", "cox_binary_weighted"]
 
@@ -39,8 +40,8 @@ _TIES = ("efron", "breslow")
 _MAX_GROUPS = 1_000_000  # replicates fitted at once; the risk-set terms are n_groups x events
 
 
-@dataclass(frozen=True)
-class CoxFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class CoxFit(Result):
     """Results of :func:`cox_binary`, one entry per replicate (group).
 
     Attributes
@@ -75,7 +76,23 @@ class CoxFit:
         z = norm.ppf(0.5 + level / 2)
         return self.beta - z * self.se, self.beta + z * self.se
 
-    def to_frame(self) -> pd.DataFrame:
+    model = "Cox model of one binary covariate (Efron or Breslow ties), one fit per replicate"
+
+    @property
+    def n(self) -> int:
+        """The number of replicates."""
+        return len(self.beta)
+
+    @property
+    def events(self) -> int:
+        """Events over all replicates."""
+        return int(np.sum(self.n_events))
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [("replicates", self.n), ("events", self.events), ("converged", int(np.sum(self.converged)))]
+
+    @property
+    def summary(self) -> pd.DataFrame:
         """One row per replicate: beta, se, hr, converged, n_events."""
         return pd.DataFrame(
             {"beta": self.beta, "se": self.se, "hr": self.hr, "converged": self.converged, "n_events": self.n_events}
@@ -387,9 +404,12 @@ def cox_binary(
     return CoxFit(beta=beta, se=se, converged=converged, n_events=n_events, iterations=it)
 
 
-@dataclass(frozen=True)
-class WeightedCoxFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class WeightedCoxFit(Result):
     """Result of :func:`cox_binary_weighted`: one fit, with the model-based and the robust SE."""
+
+    model = "weighted Cox model of one binary covariate, robust (Lin & Wei) SE"
+    n = None  # the weighted sample has no count of patients of its own
 
     beta: float
     se: float  # robust (Lin & Wei 1989), clustered when clusters are given
@@ -400,6 +420,23 @@ class WeightedCoxFit:
     @property
     def hr(self) -> float:
         return float(np.exp(self.beta))
+
+    @property
+    def events(self) -> float:
+        return round(float(self.n_events), 2)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row: beta, hr, the robust and the model-based SE, converged."""
+        return pd.DataFrame(
+            {
+                "beta": [self.beta],
+                "hr": [self.hr],
+                "se": [self.se],
+                "model_se": [self.model_se],
+                "converged": [self.converged],
+            }
+        )
 
 
 def _weighted_at_risk(times, entry, stop, w):

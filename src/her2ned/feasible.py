@@ -450,8 +450,8 @@ def conclusion_measures(df: pd.DataFrame) -> dict:
     ned = d["ned"] == 1
     terms = ["ecog0", "ihc3", "grade_le2"]
     model = terms + ["local_therapy", "tp"]
-    ml = logistic_table(d, "ned", model).set_index("term").loc[terms, "odds_ratio"]
-    fi = firth_logistic_table(d, "ned", model).set_index("term").loc[terms, "odds_ratio"]
+    ml = logistic_table(d, "ned", model).summary.set_index("term").loc[terms, "odds_ratio"]
+    fi = firth_logistic_table(d, "ned", model).summary.set_index("term").loc[terms, "odds_ratio"]
     ph = ph_table(d, "pfs_months", "progressed", ["ned", *terms], entry="entry_months", time_transform="km")
     t, e = d.loc[ned, "pfs_months"].to_numpy(float), d.loc[ned, "progressed"].to_numpy(int)
     last = t.max()
@@ -460,7 +460,7 @@ def conclusion_measures(df: pd.DataFrame) -> dict:
         "ned_ihc2_count": int((d.loc[ned, "ihc3"] == 0).sum()),
         "firth_same_direction": bool(((np.log(ml) > 0) == (np.log(fi) > 0)).all()),
         "firth_smaller": bool((np.abs(np.log(fi)) < np.abs(np.log(ml))).all()),
-        "ph_min_p": float(ph["p_value"].min()),
+        "ph_min_p": float(ph.summary["p_value"].min()),
         "ned_last_time": float(last),
         "ned_curve_ends_at_zero": bool(e[t == last].any()),
         "targets_rounding": int(report["rounds"].isin(["yes", "bound holds"]).sum()),

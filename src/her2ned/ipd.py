@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike
 
 from ._arguments import count, finite, float_array, generator
 from .models.fast import numbers_at_risk
+from .results import Result
 
 __all__ = ["IPDResult", "ipd_from_km", "digitise_km", "round_trip", "MAX_NOISE_RISE"]
 
@@ -36,8 +37,8 @@ __all__ = ["IPDResult", "ipd_from_km", "digitise_km", "round_trip", "MAX_NOISE_R
 MAX_NOISE_RISE = 0.1
 
 
-@dataclass(frozen=True)
-class IPDResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class IPDResult(Result):
     """Rebuilt patient data: ``table`` (``time``, ``event``: 1 = event, 0 = censored), one row per
     patient; ``intervals``, one row per risk-table interval (``start``, ``end``, ``n_risk`` printed at
     the start, the rebuilt ``events`` and ``censored``, the number at risk at the end as printed and as
@@ -47,18 +48,23 @@ class IPDResult:
     intervals: pd.DataFrame
     repairs: tuple[str, ...]
 
+    model = "patient data rebuilt from a Kaplan–Meier curve (Guyot et al. 2012)"
+
     @property
     def summary(self) -> pd.DataFrame:
         return self.intervals
 
-    def _repr_html_(self) -> str:
-        n, d = len(self.table), int(self.table["event"].sum())
-        fixes = "".join(f"<li>{r}</li>" for r in self.repairs) or "<li>none</li>"
-        return (
-            f"<p><b>IPD rebuilt from a Kaplan–Meier curve</b> (Guyot 2012): {n} patients, {d} events.</p>"
-            + self.intervals.to_html(index=False, float_format="{:.4g}".format)
-            + f"<p>Repairs of the input:</p><ul>{fixes}</ul>"
-        )
+    @property
+    def n(self) -> int:
+        return len(self.table)
+
+    @property
+    def events(self) -> int:
+        return int(self.table["event"].sum())
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(f"Repair of the input: {r}" for r in self.repairs) or ("No repair of the input was needed.",)
 
 
 def _points(times, surv, repairs):

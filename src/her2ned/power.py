@@ -29,6 +29,7 @@ from ._arguments import count, rng_from_seed, sequence
 from .models.fast import logrank_statistic
 from .models.published import se_from_ratio_p
 from .proportions import wilson_interval
+from .results import Result
 
 
 def _int(value, name: str, low: int = 0) -> int:
@@ -164,9 +165,11 @@ def consistent_splits(total: int, group_a, group_b) -> pd.DataFrame:
 # --------------------------------------------------------------------------- two proportions
 
 
-@dataclass(frozen=True)
-class TwoProportions:
+@dataclass(frozen=True, eq=False, repr=False)
+class TwoProportions(Result):
     """Two proportions k1/n1 and k2/n2 compared three ways (see :func:`compare_proportions`)."""
+
+    model = "two proportions compared (Wilson intervals; Newcombe interval of the difference)"
 
     k1: int
     n1: int
@@ -180,7 +183,19 @@ class TwoProportions:
     p_yates: float
     p_fisher: float
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def n(self) -> int:
+        return self.n1 + self.n2
+
+    @property
+    def events(self) -> int:
+        return self.k1 + self.k2
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [(self.labels[0], f"{self.k1}/{self.n1}"), (self.labels[1], f"{self.k2}/{self.n2}")]
+
+    @property
+    def summary(self) -> pd.DataFrame:
         """One row per group (count, n, percent, Wilson 95 % CI)."""
         rows = []
         for label, k, n in ((self.labels[0], self.k1, self.n1), (self.labels[1], self.k2, self.n2)):
@@ -212,7 +227,7 @@ class TwoProportions:
     def _repr_html_(self) -> str:
         lo, hi = self.difference_ci
         return (
-            self.to_frame().to_html(index=False)
+            super()._repr_html_()
             + f"<p>Difference {100 * self.difference:.1f} points (95 % CI {100 * lo:.1f} to {100 * hi:.1f}); "
             f"odds ratio {self.odds_ratio:.2f}.</p>" + self.tests().to_html(index=False, float_format="{:.3g}".format)
         )
@@ -409,9 +424,11 @@ def implied_events(hr: float, p: float, allocation: float = 0.5) -> float:
     return float(1 / (se**2 * allocation * (1 - allocation)))
 
 
-@dataclass(frozen=True)
-class MedianComparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class MedianComparison(Result):
     """What a pair of published medians allows, under exponential survival and a follow-up assumption."""
+
+    model = "log-rank power from two published medians (exponential survival, uniform follow-up)"
 
     median_a: float
     median_b: float
@@ -425,7 +442,15 @@ class MedianComparison:
     detectable_hr_80: float
     alpha: float
 
-    def to_frame(self) -> pd.DataFrame:
+    @property
+    def n(self) -> int:
+        return self.n_a + self.n_b
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [("n", self.n), ("expected events", round(self.events))]
+
+    @property
+    def summary(self) -> pd.DataFrame:
         return pd.DataFrame(
             {
                 "quantity": [
@@ -444,9 +469,6 @@ class MedianComparison:
                 ],
             }
         )
-
-    def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False)
 
 
 def compare_medians(

@@ -1,7 +1,7 @@
 """Tidy results for the study's three models: logistic regression, Kaplan–Meier and Cox.
 
-Every function returns a :class:`TidyFrame` (a ``pandas.DataFrame`` that renders as a compact
-HTML table) or a plain ``dict``. Inputs are checked first; a degenerate fit (perfect separation,
+Every function returns a result (:mod:`her2ned.results`): a tidy ``summary`` DataFrame, a header
+(model, n, events) in its HTML view, and ``plot``. Inputs are checked first; a degenerate fit (perfect separation,
 no events, a constant predictor) raises ``ValueError`` in words a reader can act on.
 
 References: statsmodels ``Logit`` (Seabold & Perktold 2010) and lifelines ``KaplanMeierFitter``,
@@ -12,46 +12,84 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from .._arguments import column_name
+from .._arguments import column_name, float_array, sequence, string
+from ..results import Table
 from ..study_design import CODING, MODEL_TERMS
 from .fast import Z_95, wald_p
 
-__all__ = ["TidyFrame", "logistic_table", "km_medians", "logrank_test", "cox_table", "add_model_columns", "MODEL_TERMS"]
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "RegressionTable",
+    "KaplanMeierTable",
+    "TestTable",
+    "ratio_summary",
+    "logistic_table",
+    "km_medians",
+    "logrank_test",
+    "cox_table",
+    "add_model_columns",
+    "MODEL_TERMS",
+]
 
 # MODEL_TERMS (the 0/1 model columns and their labels) is the study's design: her2ned.study_design.
 
 
-class TidyFrame(pd.DataFrame):
-    """A DataFrame whose HTML shows numbers rounded for reading (the data keep full precision)."""
+@dataclass(frozen=True, eq=False, repr=False)
+class RegressionTable(Table):
+    """Ratios with Wald 95 % CIs from a regression, one row per term.
 
-    # a fitted model rides along as a plain attribute (not in ``attrs``, which pandas deep-copies
-    # and compares element-wise when concatenating)
-    _metadata = ["model"]
+    ``summary`` has columns ``term, odds_ratio`` (or ``hazard_ratio``) ``, ci_low, ci_high, p_value,
+    coef, se``; ``fitted`` is the library's fitted model where one exists (the lifelines
+    ``CoxPHFitter``, for residual checks); ``intercept`` the logistic intercept. ``plot`` draws a
+    forest plot (:func:`her2ned.plots.plot_forest`, whose arguments it takes).
+    """
+
+    fitted: object = None
+    intercept: float | None = None
+
+    def plot(self, ax: Axes | None = None, **kwargs) -> Axes:
+        """Forest plot of the ratios and their CIs (``kwargs`` go to :func:`her2ned.plots.plot_forest`)."""
+        from ..plots.forest import plot_forest
+
+        return plot_forest(self.summary, ax=ax, **kwargs)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class KaplanMeierTable(Table):
+    """Kaplan–Meier medians per group; ``plot`` draws the curves (:func:`her2ned.plots.plot_km`)."""
+
+    data: pd.DataFrame | None = None  # the columns the curves were fitted to, for plot
+    columns: tuple[str, str, str, str | None] = ("pfs_months", "progressed", "ned", None)
+
+    def plot(self, ax: Axes | None = None, **kwargs) -> Axes:
+        """The Kaplan–Meier curves by group (``kwargs`` go to :func:`her2ned.plots.plot_km`)."""
+        from ..plots.survival import plot_km
+
+        duration, event, group, entry = self.columns
+        return plot_km(self.data, duration, event, group, entry=entry, ax=ax, **kwargs)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TestTable(Table):
+    """A hypothesis test: ``summary`` has one row, ``test, statistic, df, p_value``."""
+
+    __test__ = False  # not a pytest test class
 
     @property
-    def _constructor(self):
-        return TidyFrame
+    def statistic(self) -> float:
+        return float(self.summary["statistic"].iloc[0])
 
-    def _repr_html_(self) -> str:
-        def last(c):
-            return c[-1] if isinstance(c, tuple) else c
-
-        fmt = {}
-        for c in self.columns:
-            if last(c) == "p_value":
-                fmt[c] = "{:.3g}"
-            elif pd.api.types.is_float_dtype(self[c]):
-                fmt[c] = "{:.2f}"
-        styler = self.style.format(fmt, na_rep="–").set_table_styles(
-            [{"selector": "th, td", "props": [("padding", "2px 10px")]}]
-        )
-        if isinstance(self.index, pd.RangeIndex):
-            styler = styler.hide(axis="index")
-        return styler.to_html()
+    @property
+    def p_value(self) -> float:
+        return float(self.summary["p_value"].iloc[0])
 
 
 def _check_frame(df, columns: dict, *, who: str) -> None:
@@ -120,7 +158,7 @@ def add_model_columns(df: pd.DataFrame, entry_months: float | None = None) -> pd
     return out
 
 
-def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> TidyFrame:
+def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> RegressionTable:
     """Odds ratios with Wald 95 % CIs and p-values from a maximum-likelihood logistic regression.
 
     Parameters
@@ -134,8 +172,9 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
 
     Returns
     -------
-    TidyFrame
-        Columns ``term, odds_ratio, ci_low, ci_high, p_value``, one row per predictor.
+    RegressionTable
+        ``summary`` has columns ``term, odds_ratio, ci_low, ci_high, p_value, coef, se``, one row per
+        predictor; ``fitted`` is the statsmodels result.
 
     Raises
     ------
@@ -148,8 +187,8 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
     >>> from her2ned.simulate import simulate_population, select_cohort
     >>> from her2ned.models import add_model_columns, logistic_table
     >>> cohort = add_model_columns(select_cohort(simulate_population(seed=1)))
-    >>> list(logistic_table(cohort, "ned", ["ecog0", "ihc3", "grade_le2"]).columns)
-    ['term', 'odds_ratio', 'ci_low', 'ci_high', 'p_value']
+    >>> list(logistic_table(cohort, "ned", ["ecog0", "ihc3", "grade_le2"]).summary.columns)
+    ['term', 'odds_ratio', 'ci_low', 'ci_high', 'p_value', 'coef', 'se']
     """
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
@@ -183,25 +222,42 @@ def logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> Tid
             "an odds ratio cannot be estimated by maximum likelihood: try the "
             "Firth-penalised fit"
         )
-    z = Z_95
-    p = wald_p(params, bse)
-    out = TidyFrame(
-        {
-            "term": list(predictors),
-            "odds_ratio": np.exp(params[1:]),
-            "ci_low": np.exp(params[1:] - z * bse[1:]),
-            "ci_high": np.exp(params[1:] + z * bse[1:]),
-            "p_value": p[1:],
-        }
-    )
-    out.attrs.update(
-        coef=tuple(map(float, params[1:])),
-        se=tuple(map(float, bse[1:])),
-        intercept=float(params[0]),
+    return RegressionTable(
+        f"logistic regression of {outcome} (maximum likelihood, Wald 95 % CI)",
+        ratio_summary(predictors, "odds_ratio", params[1:], bse[1:]),
         n=len(y),
         events=int(y.sum()),
+        fitted=res,
+        intercept=float(params[0]),
     )
-    return out
+
+
+def ratio_summary(terms: Sequence[str], ratio: str, coef: np.ndarray, se: np.ndarray) -> pd.DataFrame:
+    """The tidy table of a regression: ``term, <ratio>, ci_low, ci_high, p_value, coef, se`` (Wald 95 %).
+
+    Examples
+    --------
+    >>> ratio_summary(["x"], "odds_ratio", np.array([0.0]), np.array([1.0])).round(2).to_dict("records")
+    [{'term': 'x', 'odds_ratio': 1.0, 'ci_low': 0.14, 'ci_high': 7.1, 'p_value': 1.0, 'coef': 0.0, 'se': 1.0}]
+    """
+    terms = [column_name(t, "terms") for t in sequence(terms, "terms")]
+    ratio = string(ratio, "ratio")
+    coef, se = float_array(coef, "coef", ndim=1), float_array(se, "se", ndim=1)
+    if not len(terms) == len(coef) == len(se):
+        raise ValueError(f"terms, coef and se must have one entry per term; got {len(terms)}, {len(coef)}, {len(se)}")
+    if (se[np.isfinite(se)] <= 0).any():
+        raise ValueError("se must be > 0 (or NaN where a fit gave none)")
+    return pd.DataFrame(
+        {
+            "term": list(terms),
+            ratio: np.exp(coef),
+            "ci_low": np.exp(coef - Z_95 * se),
+            "ci_high": np.exp(coef + Z_95 * se),
+            "p_value": wald_p(coef, se),
+            "coef": coef,
+            "se": se,
+        }
+    )
 
 
 def _check_survival(df, duration, event, extra: dict, who):
@@ -213,7 +269,7 @@ def _check_survival(df, duration, event, extra: dict, who):
     return t, e
 
 
-def km_medians(df: pd.DataFrame, duration: str, event: str, group: str, entry: str | None = None) -> TidyFrame:
+def km_medians(df: pd.DataFrame, duration: str, event: str, group: str, entry: str | None = None) -> KaplanMeierTable:
     """Kaplan–Meier median (with its 95 % CI) per group, optionally with left truncation.
 
     Parameters
@@ -231,15 +287,15 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str, entry: s
 
     Returns
     -------
-    TidyFrame
-        Columns ``group, n, events, median, ci_low, ci_high``. A median (or bound) the curve never
+    KaplanMeierTable
+        ``summary`` has columns ``group, n, events, median, ci_low, ci_high``. A median (or bound) the curve never
         reaches is NaN ("not reached").
 
     Examples
     --------
     >>> from her2ned.simulate import simulate_population, select_cohort
     >>> cohort = select_cohort(simulate_population(seed=1))
-    >>> list(km_medians(cohort, "pfs_months", "progressed", "ned").columns)
+    >>> list(km_medians(cohort, "pfs_months", "progressed", "ned").summary.columns)
     ['group', 'n', 'events', 'median', 'ci_low', 'ci_high']
     """
     from lifelines import KaplanMeierFitter
@@ -281,23 +337,31 @@ def km_medians(df: pd.DataFrame, duration: str, event: str, group: str, entry: s
         )
     if not rows:
         raise ValueError(f"{who}: group column {group!r} has no non-missing values")
-    return TidyFrame(rows)
+    used = [duration, event, group, *([entry] if entry is not None else [])]
+    return KaplanMeierTable(
+        "Kaplan–Meier median PFS by " + group + ("" if entry is None else f", at risk from {entry}") + " (95 % CI)",
+        pd.DataFrame(rows),
+        n=len(t),
+        events=int(e.sum()),
+        data=df[used].copy(),
+        columns=(duration, event, group, entry),
+    )
 
 
-def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> dict:
+def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> TestTable:
     """Log-rank test of equal survival across the groups in ``group``.
 
     Returns
     -------
-    dict
-        ``statistic`` (chi-squared), ``p_value`` and ``test`` (a description).
+    TestTable
+        ``statistic`` (chi-squared) and ``p_value``; ``summary`` has one row, ``test, statistic, df, p_value``.
 
     Examples
     --------
     >>> from her2ned.simulate import simulate_population, select_cohort
     >>> cohort = select_cohort(simulate_population(seed=1))
-    >>> sorted(logrank_test(cohort, "pfs_months", "progressed", "ned"))
-    ['p_value', 'statistic', 'test']
+    >>> list(logrank_test(cohort, "pfs_months", "progressed", "ned").summary.columns)
+    ['test', 'statistic', 'df', 'p_value']
     """
     from lifelines.statistics import multivariate_logrank_test
 
@@ -309,16 +373,20 @@ def logrank_test(df: pd.DataFrame, duration: str, event: str, group: str) -> dic
     if e.sum() == 0:
         raise ValueError(f"{who}: no events (every patient censored); the test is undefined")
     res = multivariate_logrank_test(t, groups, e)
-    return {
-        "statistic": float(res.test_statistic),
-        "p_value": float(res.p_value),
-        "test": f"log-rank (Mantel–Cox), {pd.Series(groups).nunique() - 1} df",
-    }
+    summary = pd.DataFrame(
+        {
+            "test": ["log-rank (Mantel–Cox)"],
+            "statistic": [float(res.test_statistic)],
+            "df": [int(pd.Series(groups).nunique() - 1)],
+            "p_value": [float(res.p_value)],
+        }
+    )
+    return TestTable(f"log-rank test of {duration} by {group}", summary, n=len(t), events=int(e.sum()))
 
 
 def cox_table(
     df: pd.DataFrame, duration: str, event: str, covariates: list[str], entry: str | None = None
-) -> TidyFrame:
+) -> RegressionTable:
     """Hazard ratios with Wald 95 % CIs and p-values from a Cox model (Efron ties, lifelines).
 
     Parameters
@@ -333,16 +401,16 @@ def cox_table(
 
     Returns
     -------
-    TidyFrame
-        Columns ``term, hazard_ratio, ci_low, ci_high, p_value``; ``attrs`` holds coef and se, and
-        ``.model`` the fitted lifelines model (for proportional-hazards checks).
+    RegressionTable
+        ``summary`` has columns ``term, hazard_ratio, ci_low, ci_high, p_value, coef, se``; ``fitted``
+        is the lifelines model (for proportional-hazards checks).
 
     Examples
     --------
     >>> from her2ned.simulate import simulate_population, select_cohort
     >>> cohort = select_cohort(simulate_population(seed=1))
-    >>> cox_table(cohort, "pfs_months", "progressed", ["ned"], entry="entry_months").shape
-    (1, 5)
+    >>> cox_table(cohort, "pfs_months", "progressed", ["ned"], entry="entry_months").summary.shape
+    (1, 7)
     """
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError
@@ -388,17 +456,12 @@ def cox_table(
                 "too few events or a covariate that separates them"
             ) from exc
     s = cph.summary
-    out = TidyFrame(
-        {
-            "term": list(covariates),
-            "hazard_ratio": s["exp(coef)"].to_numpy(),
-            "ci_low": s["exp(coef) lower 95%"].to_numpy(),
-            "ci_high": s["exp(coef) upper 95%"].to_numpy(),
-            "p_value": s["p"].to_numpy(),
-        }
+    return RegressionTable(
+        f"Cox model of {duration} (Efron ties, Wald 95 % CI"
+        + ("" if entry is None else f", at risk from {entry}")
+        + ")",
+        ratio_summary(covariates, "hazard_ratio", s["coef"].to_numpy(), s["se(coef)"].to_numpy()),
+        n=len(data),
+        events=int(e.sum()),
+        fitted=cph,
     )
-    out.attrs.update(
-        coef=tuple(map(float, s["coef"])), se=tuple(map(float, s["se(coef)"])), n=len(data), events=int(e.sum())
-    )
-    out.model = cph
-    return out

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import count, float_array, positive
-from .core import TidyFrame, _logistic_inputs
-from .fast import Z_95, wald_p
+from .core import RegressionTable, _logistic_inputs, ratio_summary
 
 __all__ = ["firth_logistic", "firth_logistic_table"]
 
@@ -77,33 +76,23 @@ def firth_logistic(
     return beta, se, float(current)
 
 
-def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> TidyFrame:
+def firth_logistic_table(df: pd.DataFrame, outcome: str, predictors: list[str]) -> RegressionTable:
     """Firth-penalised odds ratios with Wald 95 % CIs and p-values (same columns as logistic_table).
 
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1], "x": [0, 0, 0, 1, 1, 1]})
-    >>> round(firth_logistic_table(d, "y", ["x"]).odds_ratio.item(), 1)
+    >>> round(firth_logistic_table(d, "y", ["x"]).summary.odds_ratio.item(), 1)
     49.0
     """
     who = "firth_logistic_table"
     y, X = _logistic_inputs(df, outcome, predictors, who)
     beta, se, _ = firth_logistic(np.column_stack([np.ones(len(y)), X]), y)
-    z = Z_95
-    out = TidyFrame(
-        {
-            "term": list(predictors),
-            "odds_ratio": np.exp(beta[1:]),
-            "ci_low": np.exp(beta[1:] - z * se[1:]),
-            "ci_high": np.exp(beta[1:] + z * se[1:]),
-            "p_value": wald_p(beta[1:], se[1:]),
-        }
-    )
-    out.attrs.update(
-        coef=tuple(map(float, beta[1:])),
-        se=tuple(map(float, se[1:])),
+    return RegressionTable(
+        f"Firth-penalised logistic regression of {outcome} (Wald 95 % CI)",
+        ratio_summary(predictors, "odds_ratio", beta[1:], se[1:]),
+        n=len(y),
+        events=int(y.sum()),
         intercept=float(beta[0]),
-        method="Firth (Wald CI)",
     )
-    return out

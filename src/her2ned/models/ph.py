@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import column_name
-from .core import TidyFrame, cox_table
+from ..results import Table
+from .core import cox_table
 
 __all__ = ["ph_table"]
 
@@ -27,7 +28,7 @@ def ph_table(
     covariates: list[str],
     entry: str | None = None,
     time_transform: str = "rank",
-) -> TidyFrame:
+) -> Table:
     """Schoenfeld-residual test of proportional hazards for each covariate.
 
     Parameters
@@ -40,14 +41,14 @@ def ph_table(
 
     Returns
     -------
-    TidyFrame
-        Columns ``term, statistic, p_value, time_transform``.
+    Table
+        ``summary`` has columns ``term, statistic, p_value, time_transform``.
 
     Examples
     --------
     >>> from her2ned.simulate import simulate_population, select_cohort
     >>> cohort = select_cohort(simulate_population(seed=1))
-    >>> list(ph_table(cohort, "pfs_months", "progressed", ["ned"]).columns)
+    >>> list(ph_table(cohort, "pfs_months", "progressed", ["ned"]).summary.columns)
     ['term', 'statistic', 'p_value', 'time_transform']
     """
     from lifelines.statistics import proportional_hazard_test
@@ -75,17 +76,21 @@ def ph_table(
             )
         entry = None
     fit = cox_table(df, duration, event, covariates, entry=entry)
-    model = fit.model
     cols = [duration, event, *covariates]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = proportional_hazard_test(model, df[cols].astype(float), time_transform=time_transform)
+        res = proportional_hazard_test(fit.fitted, df[cols].astype(float), time_transform=time_transform)
     s = res.summary
-    return TidyFrame(
-        {
-            "term": list(covariates),
-            "statistic": s.loc[list(covariates), "test_statistic"].to_numpy(),
-            "p_value": s.loc[list(covariates), "p"].to_numpy(),
-            "time_transform": time_transform,
-        }
+    return Table(
+        f"Grambsch–Therneau test of proportional hazards ({time_transform} time), scaled Schoenfeld residuals",
+        pd.DataFrame(
+            {
+                "term": list(covariates),
+                "statistic": s.loc[list(covariates), "test_statistic"].to_numpy(),
+                "p_value": s.loc[list(covariates), "p"].to_numpy(),
+                "time_transform": time_transform,
+            }
+        ),
+        n=fit.n,
+        events=fit.events,
     )

@@ -15,7 +15,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from .._arguments import positive
-from ..study_design import published_ratios
+from ..results import Table
+from ..study_design import STUDY_N, published_ratios
 
 __all__ = ["se_from_ratio_p", "ci_from_ratio_p", "published_ci_table"]
 
@@ -69,16 +70,14 @@ def ci_from_ratio_p(ratio: float, p: float, level: float = 0.95) -> tuple[float,
 TOG_RATIOS = published_ratios()
 
 
-def published_ci_table() -> pd.DataFrame:
+def published_ci_table() -> Table:
     """The TOG 2026 ratios with CIs back-calculated from their p-values (derived, not published).
 
     Examples
     --------
-    >>> published_ci_table().shape
+    >>> published_ci_table().summary.shape
     (4, 7)
     """
-    from .core import TidyFrame
-
     rows = []
     for term, kind, ratio, p in TOG_RATIOS:
         lo, hi = ci_from_ratio_p(ratio, p)
@@ -93,4 +92,8 @@ def published_ci_table() -> pd.DataFrame:
                 "ci_high": hi,
             }
         )
-    return TidyFrame(rows)
+    return Table(
+        "TOG 2026 ratios as published; 95 % CIs back-calculated from each p-value (Altman & Bland 2011)",
+        pd.DataFrame(rows),
+        n=STUDY_N,
+    )

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import axes_or_new, flag, float_array, positive
-from ..models.core import MODEL_TERMS
+from ..results import Result
+from ..study_design import MODEL_TERMS
 from ..palette import HIGHLIGHT, INK, OURS, PAPER, PUBLISHED
 
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
@@ -21,10 +22,12 @@ if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
 __all__ = ["plot_forest", "plot_estimate_spread"]
 
 
-def _estimate_column(table: pd.DataFrame, name: str = "table") -> str:
-    """The ratio column of ``table`` (the parameter called ``name``), after checking its columns."""
+def _ratio_table(table, name: str = "table") -> tuple[pd.DataFrame, str]:
+    """The table behind ``table`` (a result's ``summary``, or a DataFrame) and its ratio column, checked."""
+    if isinstance(table, Result):
+        table = table.summary
     if not isinstance(table, pd.DataFrame) or "term" not in table:
-        raise TypeError(f"{name} must be a DataFrame with a 'term' column")
+        raise TypeError(f"{name} must be a result or a DataFrame with a 'term' column")
     est = next((col for col in ("odds_ratio", "hazard_ratio", "ratio") if col in table), None)
     if est is None:
         raise ValueError(
@@ -37,7 +40,7 @@ def _estimate_column(table: pd.DataFrame, name: str = "table") -> str:
     not_numeric = [c for c in (est, "ci_low", "ci_high") if not pd.api.types.is_numeric_dtype(table[c])]
     if not_numeric:
         raise TypeError(f"{name} column(s) {not_numeric} must hold numbers")
-    return est
+    return table, est
 
 
 def _xlim(xlim) -> tuple[float, float]:
@@ -57,8 +60,8 @@ def _labels(labels) -> dict:
 
 
 def plot_forest(
-    table: pd.DataFrame,
-    published: pd.DataFrame | None = None,
+    table: Result | pd.DataFrame,
+    published: Result | pd.DataFrame | None = None,
     *,
     ax: Axes | None = None,
     labels: dict | None = None,
@@ -70,9 +73,10 @@ def plot_forest(
 
     Parameters
     ----------
-    table : DataFrame
-        ``term, odds_ratio|hazard_ratio, ci_low, ci_high`` (from ``logistic_table``/``cox_table``).
-    published : DataFrame, optional
+    table : result or DataFrame
+        A result of ``logistic_table``/``cox_table``, or a table ``term, odds_ratio|hazard_ratio,
+        ci_low, ci_high``.
+    published : result or DataFrame, optional
         ``term, ratio, ci_low, ci_high`` (e.g. :func:`her2ned.models.published_ci_table`).
     labels : dict, optional
         term → label; defaults to :data:`her2ned.models.MODEL_TERMS`.
@@ -86,10 +90,10 @@ def plot_forest(
     Examples
     --------
     >>> from her2ned.models import published_ci_table
-    >>> pub = published_ci_table().iloc[:3]
+    >>> pub = published_ci_table().summary.iloc[:3]
     >>> ax = plot_forest(pub, pub)
     """
-    est = _estimate_column(table)
+    table, est = _ratio_table(table)
     lo_x, hi_x = _xlim(xlim)
     if not 0 < lo_x < 1 < hi_x:
         raise ValueError(f"xlim must satisfy 0 < low < 1 < high, got {xlim}")
@@ -98,7 +102,7 @@ def plot_forest(
     if xlabel is not None and not isinstance(xlabel, str):
         raise TypeError(f"xlabel must be a str or None, got {type(xlabel).__name__}")
     if published is not None:
-        pest = _estimate_column(published, "published")
+        published, pest = _ratio_table(published, "published")
         if published["term"].duplicated().any():
             raise ValueError("published has a term more than once")
     ax = axes_or_new(ax, figsize=(7, 0.8 + 0.75 * len(table)))

@@ -27,6 +27,7 @@ from numbers import Real
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import SYNTHETIC_NOTICE, palette
@@ -34,6 +35,7 @@ from .._arguments import count, sequence
 from ..cohort_analysis import analyse_cohort
 from ..models.fast import numbers_at_risk
 from ..models.published import published_ci_table
+from ..results import Result
 from ..simulate import SimulationParams, simulate_cohort_arrays
 from ..study_design import STUDY_N, TERM_LABELS, TERMS, THRESHOLD_MONTHS, published_values
 from .core import PanelImage, frames_twin, message_html, show_safely
@@ -85,9 +87,10 @@ CONTROL_DEFAULTS = {
 AT_RISK_MONTHS = (36, 60, 120, 180)
 
 
-@dataclass
-class ExplorerResult:
-    """What :func:`explore` computes for one cohort (all arrays numpy)."""
+@dataclass(eq=False, repr=False)
+class ExplorerResult(Result):
+    """What :func:`explore` computes for one cohort (all arrays numpy); ``summary`` sets every number
+    the figure shows beside the published value."""
 
     n: int
     n_ned: int
@@ -102,8 +105,14 @@ class ExplorerResult:
     notes: list = field(default_factory=list)
     at_risk: dict = field(default_factory=dict)  # group -> numbers at risk at AT_RISK_MONTHS
 
-    def summary_html(self) -> str:
-        """Every number the figure shows, beside the published value, as a compact HTML block."""
+    model = "the study's analysis of one synthetic cohort, beside TOG 2026"
+
+    def counts(self) -> list[tuple[str, object]]:
+        return [("n", self.n), ("reached NED", self.n_ned), ("events (progression)", self.events)]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per number: ``quantity``, ``this cohort`` (NED · no NED where both) and ``TOG 2026``."""
 
         def ratio(v, lo, hi):
             return f"{v:.2f} ({lo:.2f}–{hi:.2f})" if np.isfinite(v) else "not estimable"
@@ -111,13 +120,8 @@ class ExplorerResult:
         def med(v):
             return f"{v:.0f}" if np.isfinite(v) else "not reached"
 
-        cell = 'style="padding:1px 8px"'
         rows = [
-            (
-                "Cox HR of NED",
-                f"<span class='her2ned-hr'>{ratio(self.hr, *self.hr_ci)}</span>",
-                f"{PUBLISHED['hr']:.2f}",
-            ),
+            ("Cox HR of NED", ratio(self.hr, *self.hr_ci), f"{PUBLISHED['hr']:.2f}"),
             (
                 "median PFS, NED / no NED (months)",
                 f"{med(self.medians[1])} / {med(self.medians[0])}",
@@ -134,14 +138,22 @@ class ExplorerResult:
                     "",
                 )
             )
-        body = "".join(
-            f"<tr><td {cell}>{html.escape(a)}</td><td {cell}>{b}</td><td {cell}>{c}</td></tr>" for a, b, c in rows
-        )
+        return pd.DataFrame(rows, columns=["quantity", "this cohort", "TOG 2026"])
+
+    def _repr_html_(self) -> str:
+        """The header, then the summary as a compact table (the HR in a span the live panel updates)."""
+        cell = 'style="padding:1px 8px"'
+        body = []
+        for quantity, ours, published in self.summary.itertuples(index=False):
+            value = f"<span class='her2ned-hr'>{ours}</span>" if quantity == "Cox HR of NED" else html.escape(ours)
+            body.append(
+                f"<tr><td {cell}>{html.escape(quantity)}</td><td {cell}>{value}</td><td {cell}>{published}</td></tr>"
+            )
         notes = "".join(message_html(n, "info") for n in self.notes)
         return (
-            '<div class="her2ned-explorer-summary" style="font-size:88%">'
+            f'<div class="her2ned-explorer-summary" style="font-size:88%">{self.header_html()}'
             f"<table><thead><tr><th {cell}></th><th {cell}>this cohort (NED · no NED)</th>"
-            f"<th {cell}>TOG 2026</th></tr></thead><tbody>{body}</tbody></table>{notes}"
+            f"<th {cell}>TOG 2026</th></tr></thead><tbody>{''.join(body)}</tbody></table>{notes}"
             f"<div style='color:#666;font-size:85%'>{html.escape(SYNTHETIC_NOTICE)}</div></div>"
         )
 
@@ -303,7 +315,7 @@ class ExplorerFigure:
         self.ax_or = ax = self.fig.add_axes([0.15, 0.17, 0.25, 0.68])
         self.ax_km = ak = self.fig.add_axes([0.61, 0.17, 0.37, 0.68])
         self._dynamic = []
-        pub = published_ci_table().set_index("term")
+        pub = published_ci_table().summary.set_index("term")
         self._or_lines, self._or_dots = [], []
         for i, t in enumerate(TERMS):
             y = 2 - i
@@ -491,7 +503,7 @@ class ExplorerPanel(widgets.VBox):
                 f"Odds ratios of NED with 95 % intervals beside the published ones, and Kaplan-Meier "
                 f"curves of PFS by NED status, for one simulated cohort of {r.n} selected patients"
             )
-            return [HTML(r.summary_html()), PanelImage(self.figure.png(), alt)]
+            return [HTML(r._repr_html_()), PanelImage(self.figure.png(), alt)]
 
         self.last_result = None
         show_safely(self.output, draw)
@@ -531,7 +543,7 @@ def explorer_twin(seed: int = 0, grid: Sequence[tuple[float, float]] = TWIN_GRID
         try:
             r = explore(hr_ned=hr, threshold_months=thr, seed=seed)
             fig.update(r)
-            body = r.summary_html() + fig.html(
+            body = r._repr_html_() + fig.html(
                 alt=f"True HR of NED {hr:g}, selection at {thr} months: estimated HR {r.hr:.2f}"
             )
         except ValueError as exc:  # pragma: no cover - the grid is chosen to avoid degenerate draws
