@@ -60,6 +60,7 @@ from .fastcox import cox_binary
 from .models.fast import Z_95
 from .results import Result, table_html
 from .simulate import SimulationParams, simulate_arrays
+from .study_design import THRESHOLD_MONTHS
 
 if TYPE_CHECKING:  # joblib is imported when a Monte Carlo study runs
     from joblib.parallel import ParallelBackendBase
@@ -161,7 +162,7 @@ def estimator_rows(
     population: pd.DataFrame | Mapping[str, ArrayLike],
     estimator: str,
     *,
-    threshold_months: float = 36.0,
+    threshold_months: float = THRESHOLD_MONTHS,
     landmark_months: float = DEFAULT_LANDMARK_MONTHS,
     group: ArrayLike | None = None,
 ) -> dict[str, np.ndarray]:
@@ -266,7 +267,7 @@ def estimator_rows(
 def estimate_all(
     population: pd.DataFrame | Mapping[str, ArrayLike],
     *,
-    threshold_months: float = 36.0,
+    threshold_months: float = THRESHOLD_MONTHS,
     landmark_months: float = DEFAULT_LANDMARK_MONTHS,
     group: ArrayLike | None = None,
     n_groups: int | None = None,
@@ -701,7 +702,7 @@ def monte_carlo(
 def lifelines_estimates(
     population: pd.DataFrame | Mapping[str, ArrayLike],
     *,
-    threshold_months: float = 36.0,
+    threshold_months: float = THRESHOLD_MONTHS,
     landmark_months: float = DEFAULT_LANDMARK_MONTHS,
     estimators: Sequence[str] = CLASSIC_ESTIMATORS,
     fit_options: dict | None = None,

@@ -43,6 +43,7 @@ from .reconstruct import (
 from .reconstruct.covariates import _PAT, _cov_distance, _cov_stats, _ils
 from .reconstruct.table import _with_pfs
 from .reproduce import reproduction_report
+from .study_design import TERMS, THRESHOLD_MONTHS
 from .targets import require_targets
 
 __all__ = [
@@ -445,10 +446,10 @@ def conclusion_measures(df: pd.DataFrame) -> dict:
     """
     from .models import add_model_columns, firth_logistic_table, logistic_table, ph_table
 
-    d = add_model_columns(_check_table(df), entry_months=36)
+    d = add_model_columns(_check_table(df), entry_months=THRESHOLD_MONTHS)
     report = reproduction_report(df)
     ned = d["ned"] == 1
-    terms = ["ecog0", "ihc3", "grade_le2"]
+    terms = list(TERMS)
     model = terms + ["local_therapy", "tp"]
     ml = logistic_table(d, "ned", model).summary.set_index("term").loc[terms, "odds_ratio"]
     fi = firth_logistic_table(d, "ned", model).summary.set_index("term").loc[terms, "odds_ratio"]

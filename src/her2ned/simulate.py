@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._arguments import count, generator, rng_from_seed
+from .study_design import THRESHOLD_MONTHS, published_ratios
 
 __all__ = [
     "SimulationParams",
@@ -88,6 +89,10 @@ _POSITIVE = (
 )
 
 
+#: The published ratios, the default truth of the population model (read from the ledger).
+_PUBLISHED_RATIO = {term: ratio for term, _, ratio, _ in published_ratios()}
+
+
 @dataclass(frozen=True)
 class SimulationParams:
     """Parameters of the population model (frozen; every field is validated).
@@ -119,16 +124,16 @@ class SimulationParams:
     age_sd: float = 11.0
     # who reaches NED (population odds ratios; the intercept sets the population share)
     ned_intercept: float = -2.1
-    or_ecog0: float = 5.99
-    or_ihc3: float = 4.79
-    or_grade_le2: float = 0.25
+    or_ecog0: float = _PUBLISHED_RATIO["ecog0"]
+    or_ihc3: float = _PUBLISHED_RATIO["ihc3"]
+    or_grade_le2: float = _PUBLISHED_RATIO["grade_le2"]
     or_age_per10: float = 0.60
     or_ned_indolent: float = 1.0
     # when NED is reached
     ned_timing: float | str = 9.0
     ned_sdlog: float = 0.75
     # progression
-    hr_ned: float = 0.24
+    hr_ned: float = _PUBLISHED_RATIO["ned"]
     hr_tp: float = 0.67
     median_pfs_t_months: float = 6.0
     weibull_shape: float = 0.8
@@ -141,7 +146,7 @@ class SimulationParams:
     followup_after_accrual_months: float = 60.0
     dropout_per_year: float = 0.02
     # selection
-    threshold_months: float = 36.0
+    threshold_months: float = THRESHOLD_MONTHS
 
     def __post_init__(self):
         if isinstance(self.n, bool) or not isinstance(self.n, (int, np.integer)):
@@ -391,7 +396,7 @@ def _check_threshold(months, name: str = "threshold_months") -> float:
     return float(months)
 
 
-def select_arrays(arrays: dict, threshold_months: float = 36.0) -> dict[str, np.ndarray]:
+def select_arrays(arrays: dict, threshold_months: float = THRESHOLD_MONTHS) -> dict[str, np.ndarray]:
     """Keep the patients progression-free and still observed at ``threshold_months`` (arrays)."""
     thr = _check_threshold(threshold_months)
     if not isinstance(arrays, dict) or "pfs_months" not in arrays:
@@ -509,7 +514,7 @@ def simulate_population(params: SimulationParams | None = None, *, seed: int | n
     return _to_frame(simulate_arrays(p, rng))
 
 
-def select_cohort(population: pd.DataFrame, threshold_months: float = 36.0) -> pd.DataFrame:
+def select_cohort(population: pd.DataFrame, threshold_months: float = THRESHOLD_MONTHS) -> pd.DataFrame:
     """The study's selection: patients progression-free and still under observation at the threshold.
 
     Adds ``entry_months`` (= the threshold) for left-truncated analyses.

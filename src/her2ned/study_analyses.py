@@ -37,11 +37,12 @@ from .bias import estimator_rows
 from .fastcox import cox_binary, cox_binary_weighted
 from .models.core import add_model_columns
 from .models.fast import Z_95
+from .study_design import TERMS
 
 __all__ = ["STUDY_COVARIATES", "landmark_weights", "study_analyses"]
 
 #: The covariates the study found to predict NED (ECOG 0, IHC 3+, grade <= 2) and age per 10 years.
-STUDY_COVARIATES = ("ecog0", "ihc3", "grade_le2", "age10")
+STUDY_COVARIATES = (*TERMS, "age10")
 
 _NEEDED = ("ned", "time_to_ned", "pfs_months", "progressed")
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import count, float_array, generator
+from ..study_design import STUDY_N
 from ..targets import require_targets
 
 __all__ = ["Assumptions", "ASSUMPTIONS", "assumptions_table"]
@@ -116,8 +117,8 @@ class Assumptions:
             )
         if not isinstance(self.loss_rate_per_year, (int, float)) or not 0 <= self.loss_rate_per_year < 1:
             raise ValueError(f"Assumptions.loss_rate_per_year must be in [0, 1), got {self.loss_rate_per_year!r}")
-        if not isinstance(self.n_centres, int) or not 1 <= self.n_centres <= 118:
-            raise ValueError(f"Assumptions.n_centres must be an integer 1-118, got {self.n_centres!r}")
+        if not isinstance(self.n_centres, int) or not 1 <= self.n_centres <= STUDY_N:
+            raise ValueError(f"Assumptions.n_centres must be an integer 1-{STUDY_N}, got {self.n_centres!r}")
 
 
 ASSUMPTIONS = Assumptions()

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..models.fast import wald_p, cox_fit, km_curve, km_median, logrank_statistic
+from ..study_design import THRESHOLD_MONTHS as T0  # every patient entered progression-free at T0
 from ..targets import ReconstructionError
 from .assumptions import ASSUMPTIONS, Assumptions, _binary, _search_args
 from .tog_targets import targets_from_claims  # noqa: F401  (the examples use it)
@@ -28,7 +29,7 @@ def _cox_p(t, e, X):
 
 
 def _warp(t, m, gamma):
-    return 36 + (m - 36) * ((t - 36) / (m - 36)) ** gamma
+    return T0 + (m - T0) * ((t - T0) / (m - T0)) ** gamma
 
 
 def _draw_free(rng, ned, medians, assumptions):
@@ -43,15 +44,15 @@ def _draw_free(rng, ned, medians, assumptions):
         (0, m0, int(rng.integers(lo_e0, hi_e0 + 1)), rng.uniform(30, 90), rng.uniform(-1, 1.5)),
     ):
         idx = np.nonzero(ned == g)[0]
-        ex = np.sort(36 + scale * rng.weibull(rng.uniform(1, 2), len(idx)))
+        ex = np.sort(T0 + scale * rng.weibull(rng.uniform(1, 2), len(idx)))
         w = (np.arange(len(idx)) + 1.0) ** a
         ev = rng.choice(len(idx), min(d, len(idx)), replace=False, p=w / w.sum())
         eg = np.zeros(len(idx), dtype=int)
         eg[ev] = 1
         m = km_median(*km_curve(ex, eg))
-        if not np.isfinite(m) or m <= 36:
+        if not np.isfinite(m) or m <= T0:
             return None
-        tg = 36 + (ex - 36) * (target - 36) / (m - 36)
+        tg = T0 + (ex - T0) * (target - T0) / (m - T0)
         perm = rng.permutation(len(idx))
         t[idx], e[idx] = tg[perm], eg[perm]
 
@@ -80,7 +81,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
     start = _accrual_starts(rng, n, assumptions.accrual_window, assumptions.accrual_growth_per_year)
     censor = 12 * (assumptions.data_cut - start)  # administrative, months
     if assumptions.loss_rate_per_year > 0:
-        censor = np.minimum(censor, 36 + rng.exponential(12 / assumptions.loss_rate_per_year, n))
+        censor = np.minimum(censor, T0 + rng.exponential(12 / assumptions.loss_rate_per_year, n))
     latent = np.zeros(n)
     for g, target in ((1, medians[0]), (0, medians[1])):
         idx = np.nonzero(ned == g)[0]
@@ -88,7 +89,7 @@ def _draw_accrual(rng, ned, medians, assumptions):
         lo, hi = math.log(1.0), math.log(5000.0)
         for _ in range(40):  # the Kaplan–Meier median rises with the scale
             s_ = math.exp((lo + hi) / 2)
-            tg = 36 + s_ * u
+            tg = T0 + s_ * u
             m = km_median(*km_curve(np.minimum(tg, censor[idx]), (tg <= censor[idx]).astype(int)))
             if not np.isfinite(m) or m > target:
                 hi = math.log(s_)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..claims import load_claims
+from ..study_design import THRESHOLD_MONTHS
 from ..targets import ReconstructionError, Target, build_targets
 from ..targets import check_targets as _check_targets
 
@@ -72,10 +73,10 @@ def targets_from_claims(claims: dict | None = None, tolerances: dict | None = No
             f"claim 'tog_ned_n': NED must be a whole number between 5 and N - 5 = {n - 5:g}, got {k:g}", ["tog_ned_n"]
         )
     for m in ("tog_pfs_median_ned", "tog_pfs_median_non_ned"):
-        if out[m].published <= 36:
+        if out[m].published <= THRESHOLD_MONTHS:
             raise ReconstructionError(
                 f"claim {m!r}: a median PFS of {out[m].published:g} months is "
-                "impossible when every patient was progression-free at 36 months",
+                f"impossible when every patient was progression-free at {THRESHOLD_MONTHS:g} months",
                 [m],
             )
     for m in ("tog_or_ecog", "tog_or_ihc", "tog_or_grade", "tog_hr_ned"):
