@@ -341,19 +341,22 @@ def km_curve(
     [1.0, 0.75, 0.375, 0.0]
     """
     t, d = float_array(time, "time", ndim=1), float_array(event, "event", ndim=1)
-    en = np.zeros_like(t) if entry is None else float_array(entry, "entry", ndim=1)
-    if not t.shape == d.shape == en.shape:
+    en = None if entry is None else float_array(entry, "entry", ndim=1)
+    if not t.shape == d.shape == (t.shape if en is None else en.shape):
         raise ValueError("time, event (and entry) must have the same length")
-    if not (np.isfinite(t).all() and np.isfinite(en).all()):
+    if not (np.isfinite(t).all() and (en is None or np.isfinite(en).all())):
         raise ValueError("time and entry must be finite numbers")
     ev = np.unique(t[d == 1])
-    start = float(en.min()) if len(en) else 0.0
+    start = float(en.min()) if en is not None and len(en) else 0.0
     if len(ev) == 0:
         return np.array([start]), np.array([1.0])
     if weights is None:
-        at_risk = (np.searchsorted(np.sort(t), ev, side="left") * -1 + len(t)) - (
-            len(en) - np.searchsorted(np.sort(en), ev, side="left")
+        # at risk at each event time: rows with time >= it, less rows not yet entered (entry >= it);
+        # without entry everyone entered at 0 (the reconstruction searches call this a million times)
+        not_entered = (
+            np.where(ev > 0, 0, len(t)) if en is None else len(en) - np.searchsorted(np.sort(en), ev, side="left")
         )
+        at_risk = (len(t) - np.searchsorted(np.sort(t), ev, side="left")) - not_entered
         deaths = np.bincount(np.searchsorted(ev, t[d == 1]), minlength=len(ev))
     else:
         w = float_array(weights, "weights", ndim=1)
@@ -365,7 +368,7 @@ def km_curve(
             cw = np.concatenate(([0.0], np.cumsum(w[order])))
             return cw[-1] - cw[np.searchsorted(values[order], ev, side="left")]
 
-        at_risk = weight_at_or_after(t) - weight_at_or_after(en)
+        at_risk = weight_at_or_after(t) - weight_at_or_after(np.zeros_like(t) if en is None else en)
         deaths = np.bincount(np.searchsorted(ev, t[d == 1]), weights=w[d == 1], minlength=len(ev))
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(at_risk > 0, 1.0 - deaths / at_risk, 1.0)
