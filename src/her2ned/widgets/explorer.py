@@ -113,7 +113,11 @@ class ExplorerResult(Result):
     @property
     def summary(self) -> pd.DataFrame:
         """One row per number: ``quantity``, ``this cohort`` (NED · no NED where both) and ``TOG 2026``."""
+        return pd.DataFrame(self._rows(), columns=["quantity", "this cohort", "TOG 2026"])
 
+    def _rows(self) -> list[tuple[str, str, str]]:
+        # the rows as plain tuples: the live panel's HTML reads them directly on every redraw (a
+        # DataFrame built and iterated there cost about a millisecond of the redraw's ten)
         def ratio(v, lo, hi):
             return f"{v:.2f} ({lo:.2f}–{hi:.2f})" if np.isfinite(v) else "not estimable"
 
@@ -138,13 +142,13 @@ class ExplorerResult(Result):
                     "",
                 )
             )
-        return pd.DataFrame(rows, columns=["quantity", "this cohort", "TOG 2026"])
+        return rows
 
     def _repr_html_(self) -> str:
         """The header, then the summary as a compact table (the HR in a span the live panel updates)."""
         cell = 'style="padding:1px 8px"'
         body = []
-        for quantity, ours, published in self.summary.itertuples(index=False):
+        for quantity, ours, published in self._rows():
             value = f"<span class='her2ned-hr'>{ours}</span>" if quantity == "Cox HR of NED" else html.escape(ours)
             body.append(
                 f"<tr><td {cell}>{html.escape(quantity)}</td><td {cell}>{value}</td><td {cell}>{published}</td></tr>"
