@@ -524,9 +524,9 @@ def edition_path(stem: str, edition: str) -> Path:
     return NOTEBOOKS / edition / f"{stem}.ipynb"
 
 
-# A watchdog, not a budget: the slowest cell of any chapter takes about 11 s on two cores, so a cell
-# with no reply after 120 s means a silent kernel (a lost message; jupyter_client and nbclient have open
-# reports of such hangs), not a slow computation.
+# A watchdog, not a budget: the slowest cell of any chapter (chapter 9's cure detection) takes about 23 s on
+# two idle cores, so a cell with no reply after 120 s means a silent kernel (a lost message; jupyter_client
+# and nbclient have open reports of such hangs), not a slow computation.
 WATCHDOG_S = 120
 
 
