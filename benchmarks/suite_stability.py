@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOWEST = re.compile(r"^\s*([\d.]+)s (call|setup|teardown)\s+(\S+)", re.M)
-SUMMARY = re.compile(r"^=+ (.*(passed|failed|error).*) in [\d.]+s", re.M)
+SUMMARY = re.compile(r"^(?:=+ )?(\d+ (passed|failed|error).*) in [\d.]+s", re.M)  # with -q: no rule of = signs
 
 
 def _spin(stop) -> None:
