@@ -166,6 +166,8 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax: Axes | N
     alpha = finite(alpha, "alpha")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    from matplotlib.ticker import PercentFormatter
+
     ax = axes_or_new(ax, (7.5, 3.8))
     settings = summary[["cure_fraction", "follow_up_months"]].drop_duplicates().to_numpy()
     lats = list(dict.fromkeys(summary["latency"]))
@@ -196,6 +198,7 @@ def plot_cure_detection(summary: pd.DataFrame, alpha: float = 0.05, ax: Axes | N
     top = float(np.nanmax(summary["found"])) if len(summary) else 0.0
     ax.set_ylim(0, min(1.05, max(0.3, 1.3 * top)))
     ax.set_ylabel('studies that "find" a cure share')
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))  # in per cent, as the bars are labelled
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     return ax
 
